@@ -1,0 +1,177 @@
+"""Settings from the environment, validated once at startup with every problem reported together.
+
+Each field is one IVR_* or TWILIO_* variable; the README's configuration table lists them. A
+server that starts with bad settings fails later in a call, where the caller pays for it: so we
+fail here instead, naming each variable and what it accepts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from ivr.errors import ConfigError
+
+T = TypeVar("T")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""The checkout: grammars/, prompts/ and var/ live here unless configured elsewhere."""
+
+
+class Mode(StrEnum):
+    """How Twilio calls reach the dialog."""
+
+    STREAM = "stream"
+    GATHER = "gather"
+
+
+class SttEngine(StrEnum):
+    """Which local recogniser turns caller audio into text."""
+
+    VOSK = "vosk"
+    POCKETSPHINX = "pocketsphinx"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server and the command line need to know about their environment."""
+
+    database_path: Path
+    """SQLite file (IVR_DATABASE_URL, `sqlite:///path` or a plain path)."""
+    grammar_dir: Path
+    """Folder of grammar YAML files (IVR_GRAMMAR_DIR)."""
+    prompts_file: Path
+    """The prompt catalogue (IVR_PROMPTS)."""
+    shop_name: str = "Demo Shop"
+    """Said in the greeting (IVR_SHOP_NAME)."""
+    max_failures: int = 3
+    """Silences or misunderstandings in a row before a transfer (IVR_MAX_FAILURES)."""
+    confirm_below: float = 0.6
+    """Order numbers heard with less confidence are read back (IVR_CONFIRM_BELOW)."""
+    agent_queue: str = "support"
+    """The queue transfers join (IVR_AGENT_QUEUE)."""
+    twilio_auth_token: str = ""
+    """Signs every Twilio webhook (TWILIO_AUTH_TOKEN); without it every webhook is refused."""
+    public_url: str = ""
+    """The URL Twilio uses to reach us (IVR_PUBLIC_URL), for signatures and stream URLs."""
+    mode: Mode = Mode.STREAM
+    """stream (local speech) or gather (Twilio's speech) (IVR_MODE)."""
+    stt: SttEngine | None = None
+    """vosk or pocketsphinx (IVR_STT); unset: vosk when a model is configured."""
+    vosk_model: Path | None = None
+    """Folder of a Vosk model (IVR_VOSK_MODEL)."""
+    host: str = "127.0.0.1"
+    """Address `ivr serve` listens on (IVR_HOST)."""
+    port: int = 8080
+    """Port `ivr serve` listens on (IVR_PORT)."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate every variable; raise one ConfigError listing all problems."""
+        env = os.environ if env is None else env
+        reader = _Reader(env)
+        settings = cls(
+            database_path=reader.get("IVR_DATABASE_URL", _database_path,
+                                     str(PROJECT_ROOT / "var" / "ivr.db")),
+            grammar_dir=reader.get("IVR_GRAMMAR_DIR", _existing_dir,
+                                   str(PROJECT_ROOT / "grammars" / "en")),
+            prompts_file=reader.get("IVR_PROMPTS", _existing_file,
+                                    str(PROJECT_ROOT / "prompts" / "en.yaml")),
+            shop_name=reader.get("IVR_SHOP_NAME", _non_empty, "Demo Shop"),
+            max_failures=reader.get("IVR_MAX_FAILURES", _int_between(1, 10), "3"),
+            confirm_below=reader.get("IVR_CONFIRM_BELOW", _fraction, "0.6"),
+            agent_queue=reader.get("IVR_AGENT_QUEUE", _non_empty, "support"),
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip(),
+            public_url=reader.get("IVR_PUBLIC_URL", _http_url, ""),
+            mode=reader.get("IVR_MODE", Mode, "stream"),
+            stt=reader.get("IVR_STT", _optional(SttEngine), ""),
+            vosk_model=reader.get("IVR_VOSK_MODEL", _optional(_existing_dir), ""),
+            host=reader.get("IVR_HOST", _non_empty, "127.0.0.1"),
+            port=reader.get("IVR_PORT", _int_between(1, 65535), "8080"),
+        )
+        reader.raise_problems()
+        return settings
+
+
+class _Reader:
+    """Parses variables one by one and collects what is wrong instead of stopping at the first."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self.problems: list[str] = []
+
+    def get(self, name: str, parse: Callable[[str], T], default: str) -> T:
+        raw = self._env.get(name, "").strip() or default
+        try:
+            return parse(raw)
+        except (ValueError, TypeError) as exc:
+            self.problems.append(f"{name}={raw!r}: {exc}")
+            return parse(default)
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            listing = "\n  ".join(self.problems)
+            raise ConfigError(f"invalid configuration (fix these variables):\n  {listing}")
+
+
+def _optional(parse: Callable[[str], T]) -> Callable[[str], T | None]:
+    return lambda raw: parse(raw) if raw else None
+
+
+def _non_empty(raw: str) -> str:
+    if not raw:
+        raise ValueError("must not be empty")
+    return raw
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _fraction(raw: str) -> float:
+    value = float(raw)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError("must be a number from 0 to 1")
+    return value
+
+
+def _http_url(raw: str) -> str:
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an http:// or https:// URL such as https://ivr.example.com")
+    return raw.rstrip("/")
+
+
+def _existing_dir(raw: str) -> Path:
+    path = Path(raw)
+    if not path.is_dir():
+        raise ValueError("must be an existing folder")
+    return path
+
+
+def _existing_file(raw: str) -> Path:
+    path = Path(raw)
+    if not path.is_file():
+        raise ValueError("must be an existing file")
+    return path
+
+
+def _database_path(raw: str) -> Path:
+    if raw.startswith("sqlite:///"):
+        return Path(raw.removeprefix("sqlite:///"))
+    if "://" in raw:
+        raise ValueError("only SQLite is supported: use sqlite:///path/to/ivr.db or a file path")
+    return Path(raw)

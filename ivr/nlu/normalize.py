@@ -1,0 +1,72 @@
+"""Turn what a caller said (or a recogniser heard) into plain lower-case words.
+
+Recognisers and people spell the same thing many ways ("where's", "wheres", "where is"); the
+matcher compares words, so every variant is reduced to one spelling here, for templates and
+utterances alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_UTTERANCE_CHARS = 500
+"""Longer input is not one caller turn (nobody says 90 words to a menu): it is not understood."""
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
+
+_IRREGULAR = {
+    "can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not",
+    "ain't": "is not", "let's": "let us", "y'all": "you all",
+    "gonna": "going to", "wanna": "want to", "gotta": "got to", "gimme": "give me",
+    "lemme": "let me", "dunno": "do not know", "ya": "you", "u": "you", "ur": "your",
+    "pls": "please", "plz": "please", "thx": "thanks", "ok": "okay", "k": "okay",
+    # Recognisers and hurried typists drop the apostrophe.
+    "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not",
+    "wont": "will not", "isnt": "is not", "wasnt": "was not", "hasnt": "has not",
+    "havent": "have not", "hadnt": "had not", "arent": "are not", "werent": "were not",
+    "couldnt": "could not", "wouldnt": "would not", "shouldnt": "should not",
+    "wheres": "where is", "whats": "what is", "thats": "that is", "hows": "how is",
+    "whens": "when is", "theres": "there is", "im": "i am", "ive": "i have", "youre": "you are",
+    "theyre": "they are", "itll": "it will", "id've": "i would have",
+}
+
+_SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"),
+             ("'d", " would"), ("'m", " am"))
+
+_IS_CONTRACTIONS = {"it", "that", "what", "where", "there", "here", "who", "how", "when",
+                    "he", "she", "this", "why", "which"}
+
+FILLERS = frozenset({
+    "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm",
+    "please", "kindly",
+})
+"""Words that never carry meaning for the bot; dropped before matching."""
+
+_FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of")
+
+_NON_WORD = re.compile(r"[^a-z0-9']+")
+
+
+def normalize(text: str) -> list[str]:
+    """Lower-case words with contractions expanded and fillers removed; [] for no words."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    words: list[str] = []
+    for raw in _NON_WORD.sub(" ", text).split():
+        words.extend(_expand_word(raw.strip("'")))
+    joined = " ".join(word for word in words if word and word not in FILLERS)
+    for phrase in _FILLER_PHRASES:
+        joined = re.sub(rf"\b{phrase}\b", " ", joined)
+    return joined.split()
+
+
+def _expand_word(word: str) -> list[str]:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word].split()
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return [word[: -len(suffix)], *replacement.split()]
+    if word.endswith("'s"):
+        stem = word[:-2]
+        return [stem, "is"] if stem in _IS_CONTRACTIONS else [stem]
+    return [word.replace("'", "")] if word else []
