@@ -25,7 +25,7 @@ from ivr.nlu.grammar import Grammar, SlotList
 from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, normalize
 from ivr.nlu.numbers import find_digit_runs
 
-THRESHOLD = 0.62
+THRESHOLD = 0.65
 """Below this F-score an utterance is "not understood" (intent None)."""
 BETA = 1.6
 """Recall counts BETA times as much as precision: callers add words, rarely leave them out."""
@@ -63,8 +63,10 @@ class Match:
 
 
 def content_words(words: list[str] | tuple[str, ...]) -> list[str]:
-    """The words of an utterance or sentence that can tell intents apart."""
-    return [w for w in words if w not in STOPWORDS]
+    """The words that can tell intents apart; all words when every one is a stopword, so
+    that "that is it" still means something."""
+    content = [w for w in words if w not in STOPWORDS]
+    return content or list(words)
 
 
 class _ContextIndex:

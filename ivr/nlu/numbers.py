@@ -40,11 +40,14 @@ def _is_number_word(words: list[str], index: int) -> bool:
     if word.isdigit() or word in UNITS or word in TEENS or word in TENS:
         return True
     if word in REPEATERS:
-        return _neighbour_is_number(words, index, +1)
+        following = words[index + 1] if index + 1 < len(words) else ""
+        return following in ZERO_LETTERS or _neighbour_is_number(words, index, +1)
     if word in ("hundred", "thousand"):
         return _neighbour_is_number(words, index, -1)
     if word in ZERO_LETTERS:
-        return _neighbour_is_number(words, index, -1) or _neighbour_is_number(words, index, +1)
+        after_repeater = index > 0 and words[index - 1] in REPEATERS
+        return (after_repeater or _neighbour_is_number(words, index, -1)
+                or _neighbour_is_number(words, index, +1))
     return False
 
 
