@@ -1,0 +1,1 @@
+"""The shop's order system: the OrderService protocol and its embedded SQLite implementation."""

@@ -1,0 +1,117 @@
+"""Orders, customers and what happens to them, as the dialog sees them (read-only records)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    """Where an order is in its life."""
+
+    PROCESSING = "processing"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A shop customer; phone and postcode are how a caller proves who they are."""
+
+    id: int
+    name: str
+    """Full name; the greeting uses the first word."""
+    phone: str
+    """E.164, compared with the caller ID."""
+    postcode: str
+    """Asked for when the caller ID does not match the order."""
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One line of an order."""
+
+    sku: str
+    name: str
+    quantity: int
+    price_cents: int
+    """Unit price."""
+    final_sale: bool = False
+    """Final-sale items cannot be returned."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanEvent:
+    """One carrier scan."""
+
+    at: datetime
+    location: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """The parcel an order travels in."""
+
+    carrier: str
+    tracking_number: str
+    shipped_on: date
+    estimated_delivery: date | None
+    delivered_on: date | None
+    events: tuple[ScanEvent, ...] = ()
+    """Oldest first."""
+
+    @property
+    def last_scan(self) -> ScanEvent | None:
+        return self.events[-1] if self.events else None
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """An order with everything the bot may tell a verified caller about it."""
+
+    number: str
+    customer: Customer
+    placed_on: date
+    status: OrderStatus
+    items: tuple[Item, ...]
+    shipment: Shipment | None = None
+
+    @property
+    def total_cents(self) -> int:
+        return sum(item.price_cents * item.quantity for item in self.items)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnRecord:
+    """A return authorisation (RMA) created for some items of an order."""
+
+    rma: str
+    """Digits only, so it can be read back digit by digit."""
+    order_number: str
+    reason: str
+    skus: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ShopPolicy:
+    """The shop's published rules, which the bot reads out rather than hard-codes."""
+
+    return_window_days: int
+    free_return_shipping: bool
+    refund_days: int
+    """Business days from receiving a return to refunding it."""
+    standard_shipping_days: tuple[int, int]
+    standard_shipping_cents: int
+    free_shipping_over_cents: int
+    express_shipping_days: int
+    express_shipping_cents: int
+    ships_to: str
+    """A phrase such as "the United States and Canada"."""

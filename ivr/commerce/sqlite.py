@@ -1,0 +1,193 @@
+"""The embedded order system: SQLite, one file, safe to share between a server's threads.
+
+Returns and cancellations are committed before the caller hears about them, so a restart never
+loses one. A shop with its own system implements OrderService against its API instead.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+
+from ivr.commerce.models import (
+    Customer,
+    Item,
+    Order,
+    OrderStatus,
+    ReturnRecord,
+    ScanEvent,
+    Shipment,
+    ShopPolicy,
+)
+from ivr.commerce.rules import ReturnVerdict, can_cancel, return_eligibility
+from ivr.errors import DatabaseError, OrderServiceError
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) a SQLite file in WAL mode, or explain why it cannot be."""
+    try:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.row_factory = sqlite3.Row
+    except (sqlite3.Error, OSError) as exc:
+        raise DatabaseError(
+            f"cannot open the database {path}: {exc}. Check IVR_DATABASE_URL and that the "
+            "folder exists and is writable."
+        ) from exc
+    return connection
+
+
+class SqliteOrderService:
+    """OrderService over the tables in schema.sql."""
+
+    def __init__(self, connection: sqlite3.Connection,
+                 today: Callable[[], date] = date.today) -> None:
+        self._db = connection
+        self._lock = threading.Lock()
+        self._today = today
+        try:
+            schema = resources.files("ivr.commerce").joinpath("schema.sql").read_text()
+            with self._lock:
+                self._db.executescript(schema)
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(f"the database is not usable as an order system: {exc}. "
+                                "Point IVR_DATABASE_URL at a new file.") from exc
+
+    def is_empty(self) -> bool:
+        return self._query_one("SELECT COUNT(*) AS n FROM customers")["n"] == 0
+
+    # ------------------------------------------------------------------ reads
+    def customer_by_phone(self, phone: str) -> Customer | None:
+        row = self._query_one("SELECT * FROM customers WHERE phone = ?", phone)
+        return _customer(row) if row else None
+
+    def orders_for(self, customer: Customer) -> list[Order]:
+        rows = self._query("SELECT number FROM orders WHERE customer_id = ? "
+                           "ORDER BY placed_on DESC, number DESC", customer.id)
+        return [order for row in rows if (order := self.find_order(row["number"]))]
+
+    def find_order(self, number: str) -> Order | None:
+        row = self._query_one(
+            "SELECT o.*, c.name, c.phone, c.postcode FROM orders o "
+            "JOIN customers c ON c.id = o.customer_id WHERE o.number = ?", number)
+        if row is None:
+            return None
+        items = tuple(
+            Item(r["sku"], r["name"], r["quantity"], r["price_cents"], bool(r["final_sale"]))
+            for r in self._query("SELECT * FROM items WHERE order_number = ? ORDER BY sku", number)
+        )
+        customer = Customer(row["customer_id"], row["name"], row["phone"], row["postcode"])
+        return Order(number, customer, date.fromisoformat(row["placed_on"]),
+                     OrderStatus(row["status"]), items, self._shipment(number))
+
+    def _shipment(self, number: str) -> Shipment | None:
+        row = self._query_one("SELECT * FROM shipments WHERE order_number = ?", number)
+        if row is None:
+            return None
+        events = tuple(
+            ScanEvent(datetime.fromisoformat(r["at"]), r["location"], r["description"])
+            for r in self._query("SELECT * FROM scan_events WHERE order_number = ? ORDER BY at",
+                                 number)
+        )
+        return Shipment(row["carrier"], row["tracking_number"],
+                        date.fromisoformat(row["shipped_on"]),
+                        _optional_date(row["estimated_delivery"]),
+                        _optional_date(row["delivered_on"]), events)
+
+    def returns_for(self, order_number: str) -> list[ReturnRecord]:
+        return [
+            ReturnRecord(r["rma"], r["order_number"], r["reason"], tuple(json.loads(r["skus"])),
+                         datetime.fromisoformat(r["created_at"]))
+            for r in self._query("SELECT * FROM returns WHERE order_number = ? "
+                                 "ORDER BY created_at", order_number)
+        ]
+
+    def policy(self) -> ShopPolicy:
+        row = self._query_one("SELECT * FROM shop_policy WHERE id = 1")
+        if row is None:
+            raise OrderServiceError("the shop policy is not set up (run `ivr demo reset`)")
+        return ShopPolicy(
+            row["return_window_days"], bool(row["free_return_shipping"]), row["refund_days"],
+            (row["standard_min_days"], row["standard_max_days"]), row["standard_shipping_cents"],
+            row["free_shipping_over_cents"], row["express_shipping_days"],
+            row["express_shipping_cents"], row["ships_to"])
+
+    # ------------------------------------------------------------------ writes
+    def create_return(self, order_number: str, skus: tuple[str, ...], reason: str) -> ReturnRecord:
+        order = self.find_order(order_number)
+        if order is None:
+            raise ValueError(f"no order {order_number}")
+        eligibility = return_eligibility(order, self.policy(), self._today(),
+                                         self.returns_for(order_number))
+        allowed = {item.sku for item in eligibility.returnable}
+        if eligibility.verdict is not ReturnVerdict.ELIGIBLE or not set(skus) <= allowed:
+            raise ValueError(f"order {order_number} items {skus} cannot be returned "
+                             f"({eligibility.verdict})")
+        record = ReturnRecord(_new_rma(), order_number, reason, skus, datetime.now())
+        self._execute("INSERT INTO returns VALUES (?, ?, ?, ?, ?)", record.rma, order_number,
+                      reason, json.dumps(list(skus)), record.created_at.isoformat())
+        return record
+
+    def cancel_order(self, order_number: str) -> None:
+        order = self.find_order(order_number)
+        if order is None or not can_cancel(order):
+            raise ValueError(f"order {order_number} cannot be cancelled")
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("UPDATE orders SET status = 'cancelled' WHERE number = ?",
+                                 (order_number,))
+                self._db.execute("INSERT INTO cancellations VALUES (?, ?)",
+                                 (order_number, datetime.now().isoformat()))
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._db.execute("ROLLBACK")
+                raise OrderServiceError(f"cancelling {order_number} failed: {exc}") from exc
+
+    # ------------------------------------------------------------------ plumbing
+    def _query(self, sql: str, *args: object) -> list[sqlite3.Row]:
+        try:
+            with self._lock:
+                return self._db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise OrderServiceError(f"order database query failed: {exc}") from exc
+
+    def _query_one(self, sql: str, *args: object) -> sqlite3.Row | None:
+        rows = self._query(sql, *args)
+        return rows[0] if rows else None
+
+    def _execute(self, sql: str, *args: object) -> None:
+        try:
+            with self._lock:
+                self._db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise OrderServiceError(f"order database write failed: {exc}") from exc
+
+    def execute_many(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+        """Bulk insert in one transaction (demo data, imports)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            self._db.executemany(sql, rows)
+            self._db.execute("COMMIT")
+
+
+def _customer(row: sqlite3.Row) -> Customer:
+    return Customer(row["id"], row["name"], row["phone"], row["postcode"])
+
+
+def _optional_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _new_rma() -> str:
+    """Eight digits, never starting with 0, so it reads back cleanly."""
+    return str(secrets.randbelow(90_000_000) + 10_000_000)
