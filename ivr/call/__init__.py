@@ -1,0 +1,1 @@
+"""One call: the session that glues recognition, understanding, dialog and storage together."""

@@ -1,0 +1,52 @@
+"""CallSession: one call's dialog, driven by any transport, and the boundary where a bug in the
+bot becomes an apology and a transfer instead of dead air."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from ivr.dialog.policy import Policy
+from ivr.dialog.state import PHASE_CONTEXTS, DialogState, Phase, TransferReason
+from ivr.events import Action, CallStarted, Event, Say, Transfer
+
+log = logging.getLogger(__name__)
+
+
+class CallSession:
+    """Feeds one call's events to the policy and keeps its state."""
+
+    def __init__(self, policy: Policy, call_sid: str, caller: str) -> None:
+        self.policy = policy
+        self.state = DialogState(call_sid=call_sid, caller=caller)
+        self._started = CallStarted(call_sid, caller)
+
+    @property
+    def ended(self) -> bool:
+        return self.state.phase is Phase.ENDED
+
+    @property
+    def contexts(self) -> tuple[str, ...]:
+        """What the recogniser should listen for now."""
+        return PHASE_CONTEXTS[self.state.phase]
+
+    def start(self) -> list[Action]:
+        return self.handle(self._started)
+
+    def handle(self, event: Event) -> list[Action]:
+        """The bot's actions for one event; never raises."""
+        try:
+            self.state, actions = self.policy.step(self.state, event)
+        except Exception:  # the call boundary: any bug ends in an apology and a person
+            log.exception("call %s: dialog failed on %s", self.state.call_sid,
+                          type(event).__name__)
+            return self._apologise_and_transfer()
+        return actions
+
+    def _apologise_and_transfer(self) -> list[Action]:
+        reason = TransferReason.BOT_ERROR
+        text = self.policy.prompts.render("bot_error") + " " + self.policy.prompts.render("transfer")
+        packet = self.state.context_packet(reason)
+        self.state = replace(self.state, phase=Phase.ENDED, outcome="transferred")
+        return [Say("bot_error", text), Transfer(self.policy.settings.agent_queue, str(reason),
+                                                 packet)]

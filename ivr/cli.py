@@ -1,0 +1,125 @@
+"""The `ivr` command: serve, nlu, simulate, grammar check, demo reset (`ivr --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from ivr.config import Settings
+from ivr.errors import IvrError
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 ok, 1 a check failed, 2 usage or setup error)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        status: int = args.run(args)
+    except IvrError as exc:
+        print(f"ivr: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ivr", description="Self-hosted voice IVR bot.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the server (gunicorn, threaded)")
+    serve.add_argument("--host", help="address to listen on (default IVR_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default IVR_PORT or 8080)")
+    serve.set_defaults(run=_serve)
+
+    nlu = commands.add_parser("nlu", help="what utterances mean: one JSON object each")
+    nlu.add_argument("text", nargs="*", help="utterances; none: read one per line from stdin")
+    nlu.add_argument("--context", default="main",
+                     help="grammar context: main, order_number, confirm, postcode, "
+                          "return_reason, rating (default main)")
+    nlu.add_argument("--json", action="store_true", help="print JSON lines")
+    nlu.set_defaults(run=_nlu)
+
+    simulate = commands.add_parser("simulate", help="a call in the terminal")
+    simulate.add_argument("--from", dest="caller", default="",
+                          help="caller ID, e.g. +15550100001 (default: withheld)")
+    simulate.set_defaults(run=_simulate)
+
+    grammar = commands.add_parser("grammar", help="grammar tools")
+    grammar_commands = grammar.add_subparsers(required=True, metavar="ACTION")
+    check = grammar_commands.add_parser("check", help="lint the grammar; exit 1 on problems")
+    check.set_defaults(run=_grammar_check)
+
+    demo = commands.add_parser("demo", help="demo shop data")
+    demo_commands = demo.add_subparsers(required=True, metavar="ACTION")
+    reset = demo_commands.add_parser("reset", help="rewrite the demo orders as of today")
+    reset.set_defaults(run=_demo_reset)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from ivr.web.serve import serve
+
+    settings = Settings.from_env()
+    serve(settings, args.host or settings.host, args.port or settings.port)
+    return 0
+
+
+def _nlu(args: argparse.Namespace) -> int:
+    from ivr.call.components import grammar_and_matcher
+
+    _, matcher, _ = grammar_and_matcher(Settings.from_env().grammar_dir)
+    if args.context not in matcher.contexts:
+        raise IvrError(f"unknown context {args.context!r}; use one of "
+                       f"{', '.join(matcher.contexts)}")
+    lines = args.text or (line.rstrip("\n") for line in sys.stdin)
+    for text in lines:
+        result = matcher.match(text, args.context)
+        if args.json:
+            print(json.dumps(result.as_json()), flush=True)
+        else:
+            slots = " ".join(f"{k}={v}" for k, v in result.slots.items())
+            print(f"{result.intent or '(not understood)'}  {result.confidence:.2f}  {slots}"
+                  .rstrip(), flush=True)
+    return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from ivr.simulator import run_simulation
+
+    return run_simulation(Settings.from_env(), args.caller, sys.stdin, sys.stdout)
+
+
+def _grammar_check(args: argparse.Namespace) -> int:
+    from ivr.nlu.lint import check_grammar
+    from ivr.nlu.loader import load_grammar
+
+    folder = Settings.from_env().grammar_dir
+    grammar = load_grammar(folder)
+    problems = check_grammar(grammar)
+    for problem in problems:
+        print(problem)
+    total = len(grammar.all_sentences)
+    print(f"{len(problems)} problem(s); {len(grammar.intents)} intents, {total} sentences "
+          f"in {folder}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _demo_reset(args: argparse.Namespace) -> int:
+    from ivr.commerce.demo import reset_demo
+    from ivr.commerce.sqlite import SqliteOrderService, connect
+
+    settings = Settings.from_env()
+    reset_demo(SqliteOrderService(connect(settings.database_path)))
+    print(f"demo shop written to {settings.database_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

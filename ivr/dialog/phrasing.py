@@ -1,0 +1,42 @@
+"""How values are said aloud: digits one by one, dates relative to today, money in words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+
+def digits(value: str) -> str:
+    """ "48213" -> "4 8 2 1 3": synthesisers read spaced digits one at a time."""
+    return " ".join(char for char in value if char.isalnum())
+
+
+def day(value: date, today: date) -> str:
+    """ "today", "tomorrow", "yesterday", "on Thursday, November 26"."""
+    delta = (value - today).days
+    named = {0: "today", 1: "tomorrow", -1: "yesterday"}
+    if delta in named:
+        return named[delta]
+    return f"on {value.strftime('%A, %B')} {value.day}"
+
+
+def moment(value: datetime, today: date) -> str:
+    """ "yesterday at 9:40 PM"."""
+    clock = value.strftime("%I:%M %p").lstrip("0")
+    when = day(value.date(), today)
+    return f"{when} at {clock}"
+
+
+def money(cents: int) -> str:
+    """ 5400 -> "54 dollars"; 5450 -> "54 dollars 50"."""
+    dollars, rest = divmod(cents, 100)
+    unit = "dollar" if dollars == 1 else "dollars"
+    return f"{dollars} {unit}" + (f" {rest:02d}" if rest else "")
+
+
+def listing(names: Sequence[str]) -> str:
+    """ ["a", "b", "c"] -> "a, b and c"."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,390 @@
+"""policy.step(state, event) -> (state, actions): the whole conversation, transport-agnostic.
+
+No I/O but the order service it is given. Every path ends in a question, an answer and a
+question, a transfer to a person, or a goodbye: a caller never waits on silence, never loops
+past `max_failures`, and is never refused a person.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ivr.commerce.models import Customer, Order, OrderStatus
+from ivr.commerce.service import OrderService
+from ivr.dialog import phrasing
+from ivr.dialog.prompts import PromptCatalog
+from ivr.dialog.reply import Reply
+from ivr.dialog.state import PHASE_CONTEXTS, DialogState, Phase, TransferReason
+from ivr.dialog.tasks import OrderTasks
+from ivr.errors import OrderServiceError
+from ivr.events import (
+    Action,
+    CallerHungUp,
+    CallStarted,
+    Dtmf,
+    EndCall,
+    Event,
+    Heard,
+    NoInput,
+    SurveyAnswered,
+    Transfer,
+)
+from ivr.nlu.frustration import FrustrationDetector
+from ivr.nlu.matcher import Match, Matcher
+
+log = logging.getLogger(__name__)
+
+ORDER_TASKS = ("order_status", "track_package", "return_request", "cancel_order")
+MENU_KEYS = {"1": "order_status", "2": "track_package", "3": "return_request",
+             "4": "cancel_order", "0": "speak_to_agent", "9": "goodbye"}
+REASON_KEYS = {"1": "doesnt_fit", "2": "damaged", "3": "wrong_item", "4": "changed_mind",
+               "5": "arrived_late"}
+HELP_PROMPTS = {
+    Phase.MAIN: "main", Phase.SUGGEST_ORDER: "suggest_order", Phase.ORDER_NUMBER: "order_number",
+    Phase.CONFIRM_ORDER_NUMBER: "confirm", Phase.CONFIRM_CANCEL: "confirm",
+    Phase.OFFER_RETURN: "confirm", Phase.POSTCODE: "postcode",
+    Phase.RETURN_REASON: "return_reason", Phase.ANYTHING_ELSE: "anything_else",
+    Phase.SURVEY: "survey",
+}
+"""Reprompts in each phase: `<base>_help` first (examples), then `<base>_keys` (the keypad)."""
+
+
+@dataclass(frozen=True)
+class DialogSettings:
+    """The knobs a shop turns (from Settings)."""
+
+    shop_name: str = "Demo Shop"
+    max_failures: int = 3
+    confirm_below: float = 0.6
+    agent_queue: str = "support"
+    max_postcode_failures: int = 2
+
+
+class Policy:
+    """Decides what the bot does next. Stateless itself: share one between all calls."""
+
+    def __init__(self, matcher: Matcher, frustration: FrustrationDetector, orders: OrderService,
+                 prompts: PromptCatalog, settings: DialogSettings | None = None,
+                 today: Callable[[], date] = date.today) -> None:
+        self.matcher = matcher
+        self.frustration = frustration
+        self.orders = orders
+        self.prompts = prompts
+        self.settings = settings or DialogSettings()
+        self.tasks = OrderTasks(orders, today)
+
+    def step(self, state: DialogState, event: Event) -> tuple[DialogState, list[Action]]:
+        """The new state and what to do, for one event."""
+        if isinstance(event, CallStarted):
+            reply = Reply(self.prompts, DialogState(event.call_sid, event.caller))
+        elif state.phase is Phase.ENDED:
+            return state, []
+        else:
+            reply = Reply(self.prompts, state)
+        try:
+            match event:
+                case CallStarted():
+                    self._greet(reply)
+                case Heard(text, confidence) if text.strip():
+                    self._heard(reply, text.strip(), confidence)
+                case Dtmf(digits):
+                    self._keys(reply, digits)
+                case Heard() | NoInput():
+                    self._failure(reply, "no_input")
+                case CallerHungUp():
+                    reply.update(phase=Phase.ENDED, outcome="caller_hung_up")
+        except OrderServiceError as exc:
+            log.error("call %s: order system failed: %s", state.call_sid, exc)
+            reply.say("system_error")
+            self._transfer(reply, TransferReason.SYSTEM_ERROR)
+        return reply.state, reply.actions
+
+    # ------------------------------------------------------------------ events
+    def _greet(self, reply: Reply) -> None:
+        customer = self._customer(reply.state)
+        shop = self.settings.shop_name
+        if customer is None:
+            reply.ask("greeting", Phase.MAIN, shop=shop)
+            return
+        reply.update(customer_name=customer.name)
+        latest = next((o for o in self.orders.orders_for(customer)
+                       if o.status in (OrderStatus.PROCESSING, OrderStatus.SHIPPED)), None)
+        if latest is None:
+            reply.ask("greeting_known", Phase.MAIN, name=customer.first_name, shop=shop)
+            return
+        reply.ask("greeting_known_order", Phase.MAIN, name=customer.first_name, shop=shop,
+                  order_number=phrasing.digits(latest.number), status=self._status_phrase(
+                      reply, latest))
+
+    def _status_phrase(self, reply: Reply, order: Order) -> str:
+        shipment = order.shipment
+        if order.status is OrderStatus.SHIPPED and shipment and shipment.estimated_delivery:
+            return reply.text("phrase_shipped",
+                              eta=phrasing.day(shipment.estimated_delivery, self.tasks.today()))
+        return reply.text("phrase_processing")
+
+    def _heard(self, reply: Reply, text: str, confidence: float) -> None:
+        if self.frustration.is_frustrated(text):
+            reply.heard(text, None)
+            reply.update(frustrated=True)
+            self._transfer(reply, TransferReason.FRUSTRATION)
+            return
+        match = self._understand(text, reply.state.phase)
+        reply.heard(text, match.intent)
+        if match.intent is None:
+            self._failure(reply, "no_match")
+        else:
+            self._understood(reply, match.intent, match.slots, confidence)
+
+    def _understand(self, text: str, phase: Phase) -> Match:
+        best = Match(text, None, 0.0)
+        for context in PHASE_CONTEXTS[phase]:
+            found = self.matcher.match(text, context)
+            if found.intent is not None:
+                return found
+        return best
+
+    def _keys(self, reply: Reply, digits: str) -> None:
+        keys = digits.rstrip("#")
+        reply.heard(f"[keys {keys}]" if keys else "[keys]", None)
+        phase = reply.state.phase
+        meaning: tuple[str, dict[str, str]] | None = None
+        if keys == "0":
+            meaning = ("speak_to_agent", {})
+        elif phase in (Phase.MAIN, Phase.ANYTHING_ELSE) and keys in MENU_KEYS:
+            meaning = (MENU_KEYS[keys], {})
+        elif phase is Phase.RETURN_REASON and keys in REASON_KEYS:
+            meaning = ("return_reason", {"return_reason": REASON_KEYS[keys]})
+        elif phase is Phase.SURVEY and keys in ("1", "2", "3", "4", "5"):
+            meaning = ("rating", {"rating": keys})
+        elif PHASE_CONTEXTS[phase][0] == "confirm" and keys in ("1", "2"):
+            meaning = ("yes" if keys == "1" else "no", {})
+        elif phase is Phase.POSTCODE and keys.isdigit():
+            meaning = ("postcode", {"postcode": keys})
+        elif phase in (Phase.ORDER_NUMBER, Phase.SUGGEST_ORDER) and len(keys) >= 3 \
+                and keys.isdigit():
+            meaning = ("order_number", {"order_number": keys})
+        if meaning is None:
+            self._failure(reply, "no_match")
+        else:
+            self._understood(reply, meaning[0], meaning[1], 1.0)
+
+    # ------------------------------------------------------------------ understanding
+    def _understood(self, reply: Reply, intent: str, slots: dict[str, str],
+                    confidence: float) -> None:
+        if intent == "speak_to_agent":
+            requests = reply.state.agent_requests + 1
+            reply.update(agent_requests=requests, frustrated=reply.state.frustrated or requests > 1)
+            self._transfer(reply, TransferReason.CALLER_REQUEST)
+            return
+        reply.update(no_input=0, no_match=0)
+        handler = {
+            Phase.MAIN: self._task_request,
+            Phase.ANYTHING_ELSE: self._task_request,
+            Phase.SUGGEST_ORDER: self._order_answer,
+            Phase.ORDER_NUMBER: self._order_answer,
+            Phase.CONFIRM_ORDER_NUMBER: self._confirm_order_number,
+            Phase.POSTCODE: self._postcode,
+            Phase.RETURN_REASON: self._return_reason,
+            Phase.CONFIRM_CANCEL: self._confirm_cancel,
+            Phase.OFFER_RETURN: self._offer_return,
+            Phase.SURVEY: self._survey,
+        }[reply.state.phase]
+        handler(reply, intent, slots, confidence)
+
+    def _task_request(self, reply: Reply, intent: str, slots: dict[str, str],
+                      confidence: float) -> None:
+        match intent:
+            case "goodbye" | "no":
+                reply.ask("survey", Phase.SURVEY)
+            case "yes":
+                reply.ask("what_else", Phase.MAIN)
+            case "return_policy" | "shipping_info":
+                self.tasks.answer_policy(reply, intent)
+            case _ if intent in ORDER_TASKS:
+                kept = {k: v for k, v in reply.state.slots.items() if k == "order_number"}
+                reply.update(intent=intent, slots={**kept, **slots})
+                if "order_number" in slots:
+                    self._take_order_number(reply, slots["order_number"], confidence)
+                elif reply.state.verified:
+                    self._run_task(reply)
+                else:
+                    self._ask_for_order(reply)
+            case _:
+                self._failure(reply, "no_match")
+
+    def _ask_for_order(self, reply: Reply) -> None:
+        customer = self._customer(reply.state)
+        suggestion = self._suggested_order(customer, reply.state.intent) if customer else None
+        if suggestion is None:
+            reply.ask("ask_order_number", Phase.ORDER_NUMBER)
+            return
+        reply.update(pending_order=suggestion.number)
+        reply.ask("suggest_order", Phase.SUGGEST_ORDER,
+                  order_number=phrasing.digits(suggestion.number))
+
+    def _suggested_order(self, customer: Customer, intent: str | None) -> Order | None:
+        wanted = {"return_request": (OrderStatus.DELIVERED,),
+                  "cancel_order": (OrderStatus.PROCESSING,)}.get(
+            intent or "", (OrderStatus.PROCESSING, OrderStatus.SHIPPED))
+        orders = self.orders.orders_for(customer)
+        return next((o for o in orders if o.status in wanted), None)
+
+    def _order_answer(self, reply: Reply, intent: str, slots: dict[str, str],
+                      confidence: float) -> None:
+        pending = reply.state.pending_order
+        if intent == "yes" and pending:
+            self._look_up(reply, pending)
+        elif "order_number" in slots:
+            if intent in ORDER_TASKS:
+                reply.update(intent=intent)
+            self._take_order_number(reply, slots["order_number"], confidence)
+        elif intent in ORDER_TASKS:
+            reply.update(intent=intent)
+            reply.ask("ask_order_number", Phase.ORDER_NUMBER)
+        else:
+            reply.update(pending_order=None)
+            reply.ask("ask_order_number", Phase.ORDER_NUMBER)
+
+    def _take_order_number(self, reply: Reply, number: str, confidence: float) -> None:
+        if confidence < self.settings.confirm_below:
+            reply.update(pending_order=number)
+            reply.ask("confirm_order_number", Phase.CONFIRM_ORDER_NUMBER,
+                      order_number=phrasing.digits(number))
+        else:
+            self._look_up(reply, number)
+
+    def _confirm_order_number(self, reply: Reply, intent: str, slots: dict[str, str],
+                              confidence: float) -> None:
+        if intent == "yes" and reply.state.pending_order:
+            self._look_up(reply, reply.state.pending_order)
+        else:
+            reply.update(pending_order=None)
+            reply.ask("ask_again_order_number", Phase.ORDER_NUMBER)
+
+    def _look_up(self, reply: Reply, number: str) -> None:
+        order = self.orders.find_order(number)
+        reply.update(pending_order=None)
+        if order is None:
+            if self._count_failure(reply, "no_match") >= self.settings.max_failures:
+                self._transfer(reply, TransferReason.ORDER_NOT_FOUND)
+            else:
+                reply.ask("order_not_found", Phase.ORDER_NUMBER,
+                          order_number=phrasing.digits(number))
+            return
+        reply.remember(order_number=number)
+        if number not in reply.state.verified_orders and reply.state.caller \
+                and reply.state.caller == order.customer.phone:
+            reply.update(verified_orders=(*reply.state.verified_orders, number))
+            reply.did(f"verified caller for order {number} by caller ID")
+        if reply.state.verified:
+            self.tasks.run(reply, order)
+        else:
+            reply.ask("ask_postcode", Phase.POSTCODE)
+
+    def _postcode(self, reply: Reply, intent: str, slots: dict[str, str],
+                  confidence: float) -> None:
+        order = self._current_order(reply)
+        if slots.get("postcode") == order.customer.postcode:
+            reply.update(verified_orders=(*reply.state.verified_orders, order.number))
+            reply.did(f"verified caller for order {order.number} by zip code")
+            self.tasks.run(reply, order)
+            return
+        failures = reply.state.postcode_failures + 1
+        reply.update(postcode_failures=failures)
+        if failures >= self.settings.max_postcode_failures:
+            reply.say("transfer_identity")
+            self._transfer(reply, TransferReason.IDENTITY_NOT_VERIFIED, announce=False)
+        else:
+            reply.ask("postcode_mismatch", Phase.POSTCODE)
+
+    def _return_reason(self, reply: Reply, intent: str, slots: dict[str, str],
+                       confidence: float) -> None:
+        self.tasks.create_return(reply, self._current_order(reply), slots["return_reason"])
+
+    def _confirm_cancel(self, reply: Reply, intent: str, slots: dict[str, str],
+                        confidence: float) -> None:
+        if intent == "yes":
+            self.tasks.confirm_cancel(reply, self._current_order(reply))
+        else:
+            reply.say("cancel_declined")
+            self.tasks.anything_else(reply)
+
+    def _offer_return(self, reply: Reply, intent: str, slots: dict[str, str],
+                      confidence: float) -> None:
+        if intent == "yes":
+            reply.update(intent="return_request")
+            self.tasks.start_return(reply, self._current_order(reply))
+        else:
+            self.tasks.anything_else(reply)
+
+    def _survey(self, reply: Reply, intent: str, slots: dict[str, str],
+                confidence: float) -> None:
+        reply.act(SurveyAnswered(int(slots["rating"])))
+        reply.did(f"recorded a satisfaction score of {slots['rating']}")
+        reply.say("survey_thanks")
+        self._end(reply, "completed")
+
+    def _run_task(self, reply: Reply) -> None:
+        self.tasks.run(reply, self._current_order(reply))
+
+    # ------------------------------------------------------------------ failure and exits
+    def _count_failure(self, reply: Reply, kind: str) -> int:
+        state = reply.state
+        if kind == "no_input":
+            reply.update(no_input=state.no_input + 1, total_no_input=state.total_no_input + 1)
+            return reply.state.no_input
+        reply.update(no_match=state.no_match + 1, total_no_match=state.total_no_match + 1)
+        return reply.state.no_match
+
+    def _failure(self, reply: Reply, kind: str) -> None:
+        """Reprompt with more help each time; after max_failures, a person takes over."""
+        if kind == "no_input":
+            reply.heard("[silence]", None)
+        count = self._count_failure(reply, kind)
+        phase = reply.state.phase
+        if phase is Phase.SURVEY:
+            if count > 1:
+                reply.say("goodbye", shop=self.settings.shop_name)
+                self._end(reply, "completed")
+            else:
+                reply.ask("survey_help", Phase.SURVEY)
+            return
+        if count >= self.settings.max_failures:
+            reason = TransferReason.NO_INPUT if kind == "no_input" else TransferReason.NO_MATCH
+            self._transfer(reply, reason)
+            return
+        reply.say("didnt_hear" if kind == "no_input" else "didnt_understand")
+        base = HELP_PROMPTS[phase]
+        level = "help" if count == 1 else "keys"
+        variables = {}
+        if phase is Phase.SUGGEST_ORDER and reply.state.pending_order:
+            variables["order_number"] = phrasing.digits(reply.state.pending_order)
+        reply.ask(f"{base}_{level}", phase, **variables)
+
+    def _transfer(self, reply: Reply, reason: TransferReason, announce: bool = True) -> None:
+        if announce:
+            reply.say("transfer")
+        log.info("call %s: transfer to %s (%s)", reply.state.call_sid,
+                 self.settings.agent_queue, reason)
+        reply.act(Transfer(self.settings.agent_queue, str(reason),
+                           reply.state.context_packet(reason)))
+        reply.update(phase=Phase.ENDED, outcome="transferred")
+
+    def _end(self, reply: Reply, outcome: str) -> None:
+        reply.act(EndCall(outcome))
+        reply.update(phase=Phase.ENDED, outcome=outcome)
+
+    # ------------------------------------------------------------------ lookups
+    def _customer(self, state: DialogState) -> Customer | None:
+        return self.orders.customer_by_phone(state.caller) if state.caller else None
+
+    def _current_order(self, reply: Reply) -> Order:
+        number = reply.state.order_number
+        order = self.orders.find_order(number) if number else None
+        if order is None:
+            raise OrderServiceError(f"order {number} disappeared during the call")
+        return order

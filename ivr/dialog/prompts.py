@@ -1,0 +1,127 @@
+"""The prompt catalogue: every sentence the bot says, loaded from prompts/<lang>.yaml.
+
+PROMPT_VARIABLES declares each prompt the dialog uses and the variables it passes. Loading
+checks the file against it, so a missing prompt or an unknown placeholder stops the server at
+startup with file:line, instead of leaving a caller in silence mid-call.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import yaml
+
+from ivr.errors import PromptError
+
+_ORDER = frozenset({"order_number"})
+
+PROMPT_VARIABLES: dict[str, frozenset[str]] = {
+    "greeting": frozenset({"shop"}),
+    "greeting_known": frozenset({"name", "shop"}),
+    "greeting_known_order": frozenset({"name", "shop", "order_number", "status"}),
+    "main_help": frozenset(), "main_keys": frozenset(),
+    "didnt_hear": frozenset(), "didnt_understand": frozenset(),
+    "ask_order_number": frozenset(), "order_number_help": frozenset(),
+    "order_number_keys": frozenset(),
+    "suggest_order": _ORDER, "suggest_order_help": _ORDER, "suggest_order_keys": _ORDER,
+    "confirm_order_number": _ORDER, "confirm_help": frozenset(), "confirm_keys": frozenset(),
+    "order_not_found": _ORDER, "ask_again_order_number": frozenset(),
+    "ask_postcode": frozenset(), "postcode_help": frozenset(), "postcode_keys": frozenset(),
+    "postcode_mismatch": frozenset(),
+    "status_processing": frozenset({"order_number", "placed", "ship_days"}),
+    "status_shipped": frozenset({"order_number", "shipped", "carrier", "eta"}),
+    "status_delivered": frozenset({"order_number", "delivered"}),
+    "status_cancelled": _ORDER,
+    "phrase_processing": frozenset(), "phrase_shipped": frozenset({"eta"}),
+    "phrase_delivered": frozenset({"delivered"}),
+    "tracking_in_transit": frozenset({"carrier", "tracking", "when", "location", "description",
+                                      "eta"}),
+    "tracking_not_shipped": frozenset({"order_number", "ship_days"}),
+    "tracking_delivered": frozenset({"carrier", "order_number", "delivered", "description"}),
+    "ask_return_reason": frozenset(), "return_reason_help": frozenset(),
+    "return_reason_keys": frozenset(),
+    "return_partial_final_sale": frozenset({"final_sale", "was_were", "returnable"}),
+    "return_created": frozenset({"rma", "label", "refund_days"}),
+    "return_label_free": frozenset(), "return_label_paid": frozenset(),
+    "return_not_delivered": frozenset({"order_number", "window"}),
+    "return_window_closed": frozenset({"order_number", "delivered", "window"}),
+    "return_final_sale": _ORDER,
+    "return_already": frozenset({"order_number", "rma"}),
+    "confirm_cancel": frozenset({"order_number", "items", "total"}),
+    "cancelled": frozenset({"order_number", "total", "refund_days"}),
+    "cancel_declined": frozenset(),
+    "cancel_shipped": frozenset({"order_number", "window"}),
+    "cancel_delivered": _ORDER, "cancel_already": _ORDER,
+    "return_policy": frozenset({"window", "label_policy", "refund_days"}),
+    "return_policy_free": frozenset(), "return_policy_paid": frozenset(),
+    "shipping_info": frozenset({"ships_to", "standard_min", "standard_max", "standard_price",
+                                "free_over", "express_days", "express_price"}),
+    "anything_else": frozenset(), "anything_else_help": frozenset(),
+    "anything_else_keys": frozenset(), "what_else": frozenset(),
+    "survey": frozenset(), "survey_help": frozenset(), "survey_keys": frozenset(),
+    "survey_thanks": frozenset(), "goodbye": frozenset({"shop"}),
+    "transfer": frozenset(), "transfer_identity": frozenset(),
+    "system_error": frozenset(), "bot_error": frozenset(),
+}
+"""Every prompt id the dialog renders, with the variables it passes to it."""
+
+
+class PromptCatalog:
+    """Prompt texts by id, checked against PROMPT_VARIABLES when loaded."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._texts = texts
+
+    @classmethod
+    def load(cls, path: Path) -> PromptCatalog:
+        """Load and check a prompt file; raise PromptError naming every problem."""
+        try:
+            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PromptError(f"{path}: cannot read the prompt file: {exc}") from exc
+        except yaml.MarkedYAMLError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+            raise PromptError(f"{path}:{line}: not valid YAML: {exc.problem}") from exc
+        if not isinstance(root, yaml.MappingNode):
+            raise PromptError(f"{path}:1: the prompt file must map prompt ids to sentences")
+        texts: dict[str, str] = {}
+        problems: list[str] = []
+        for key, value in root.value:
+            line = key.start_mark.line + 1
+            if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
+                problems.append(f"{path}:{line}: prompt {key.value!r} must be a non-empty text")
+                continue
+            texts[key.value] = " ".join(str(value.value).split())
+            problems.extend(f"{path}:{line}: {p}" for p in _check(key.value, texts[key.value]))
+        problems.extend(
+            f"{path}: prompt {name!r} is missing; add it (variables: "
+            f"{', '.join(sorted(PROMPT_VARIABLES[name])) or 'none'})"
+            for name in PROMPT_VARIABLES if name not in texts
+        )
+        if problems:
+            raise PromptError("prompt file problems:\n  " + "\n  ".join(problems))
+        return cls(texts)
+
+    def render(self, prompt_id: str, **variables: object) -> str:
+        """The sentence for an id with its variables filled in."""
+        declared = PROMPT_VARIABLES.get(prompt_id)
+        if declared is None or set(variables) != declared:
+            raise PromptError(f"prompt {prompt_id!r} rendered with {sorted(variables)}; "
+                              f"PROMPT_VARIABLES declares {sorted(declared or ())}")
+        return self._texts[prompt_id].format(**variables)
+
+
+def _check(prompt_id: str, text: str) -> list[str]:
+    if prompt_id not in PROMPT_VARIABLES:
+        return [f"unknown prompt id {prompt_id!r}: no dialog step says it (remove it or "
+                "declare it in ivr/dialog/prompts.py)"]
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        return [f"prompt {prompt_id!r}: {exc} (write {{{{ and }}}} for literal braces)"]
+    unknown = fields - PROMPT_VARIABLES[prompt_id]
+    if unknown:
+        return [f"prompt {prompt_id!r} uses unknown variables {sorted(unknown)}; it can use "
+                f"{sorted(PROMPT_VARIABLES[prompt_id]) or 'none'}"]
+    return []

@@ -1,0 +1,59 @@
+"""Builds one step's answer: the actions to perform and the state after them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ivr.dialog.prompts import PromptCatalog
+from ivr.dialog.state import PHASE_CONTEXTS, DialogState, Phase, Turn
+from ivr.events import Action, Ask, Say
+
+PHASE_KEYS: dict[Phase, int] = {
+    Phase.MAIN: 1, Phase.CONFIRM_ORDER_NUMBER: 1, Phase.CONFIRM_CANCEL: 1,
+    Phase.OFFER_RETURN: 1, Phase.ANYTHING_ELSE: 1, Phase.SURVEY: 1, Phase.RETURN_REASON: 1,
+    Phase.POSTCODE: 5,
+}
+"""How many keys answer each phase's question; 0 (the default) means "until #"."""
+
+
+class Reply:
+    """Collects what the bot says and does in one step, keeping the transcript in step."""
+
+    def __init__(self, prompts: PromptCatalog, state: DialogState) -> None:
+        self._prompts = prompts
+        self.state = state
+        self.actions: list[Action] = []
+
+    def update(self, **changes: Any) -> None:
+        self.state = replace(self.state, **changes)
+
+    def remember(self, **slots: str) -> None:
+        self.update(slots={**self.state.slots, **slots})
+
+    def did(self, what: str) -> None:
+        self.update(done=(*self.state.done, what))
+
+    def heard(self, text: str, intent: str | None) -> None:
+        self.update(transcript=(*self.state.transcript, Turn("caller", text, intent)))
+
+    def act(self, action: Action) -> None:
+        self.actions.append(action)
+
+    def say(self, prompt_id: str, **variables: Any) -> None:
+        text = self._prompts.render(prompt_id, **variables)
+        self._spoken(text)
+        self.actions.append(Say(prompt_id, text))
+
+    def text(self, prompt_id: str, **variables: Any) -> str:
+        """A rendered prompt to embed in another one (not said on its own)."""
+        return self._prompts.render(prompt_id, **variables)
+
+    def ask(self, prompt_id: str, phase: Phase, **variables: Any) -> None:
+        text = self._prompts.render(prompt_id, **variables)
+        self._spoken(text)
+        self.update(phase=phase)
+        self.actions.append(Ask(prompt_id, text, PHASE_CONTEXTS[phase], PHASE_KEYS.get(phase, 0)))
+
+    def _spoken(self, text: str) -> None:
+        self.update(transcript=(*self.state.transcript, Turn("bot", text)))

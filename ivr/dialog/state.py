@@ -1,0 +1,129 @@
+"""Everything the dialog remembers about one call, as an immutable value.
+
+policy.step() returns a new state for every event, so a call can be stored, replayed or resumed
+from any turn, and a test can compare states exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Phase(StrEnum):
+    """What the bot is waiting for."""
+
+    MAIN = "main"
+    SUGGEST_ORDER = "suggest_order"
+    ORDER_NUMBER = "order_number"
+    CONFIRM_ORDER_NUMBER = "confirm_order_number"
+    POSTCODE = "postcode"
+    RETURN_REASON = "return_reason"
+    CONFIRM_CANCEL = "confirm_cancel"
+    OFFER_RETURN = "offer_return"
+    ANYTHING_ELSE = "anything_else"
+    SURVEY = "survey"
+    ENDED = "ended"
+
+
+PHASE_CONTEXTS: dict[Phase, tuple[str, ...]] = {
+    Phase.MAIN: ("main",),
+    Phase.SUGGEST_ORDER: ("confirm", "order_number"),
+    Phase.ORDER_NUMBER: ("order_number", "main"),
+    Phase.CONFIRM_ORDER_NUMBER: ("confirm",),
+    Phase.POSTCODE: ("postcode",),
+    Phase.RETURN_REASON: ("return_reason",),
+    Phase.CONFIRM_CANCEL: ("confirm",),
+    Phase.OFFER_RETURN: ("confirm",),
+    Phase.ANYTHING_ELSE: ("main", "confirm"),
+    Phase.SURVEY: ("rating",),
+    Phase.ENDED: (),
+}
+"""The grammar contexts listened to in each phase, most specific first."""
+
+
+class TransferReason(StrEnum):
+    """Why a call went to a person (shown to the agent, counted on the dashboard)."""
+
+    CALLER_REQUEST = "caller_request"
+    FRUSTRATION = "frustration"
+    NO_INPUT = "no_input"
+    NO_MATCH = "no_match"
+    ORDER_NOT_FOUND = "order_not_found"
+    IDENTITY_NOT_VERIFIED = "identity_not_verified"
+    SYSTEM_ERROR = "system_error"
+    BOT_ERROR = "bot_error"
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One line of the transcript."""
+
+    speaker: str
+    """"caller" or "bot"."""
+    text: str
+    intent: str | None = None
+    """What the caller's words were understood as (None for bot lines and misunderstandings)."""
+
+
+@dataclass(frozen=True)
+class DialogState:
+    """The dialog's memory of one call."""
+
+    call_sid: str = ""
+    caller: str = ""
+    """Caller ID in E.164; "" when withheld."""
+    phase: Phase = Phase.MAIN
+    customer_name: str | None = None
+    """Set when the caller ID belongs to a customer."""
+    intent: str | None = None
+    """The task being worked on (order_status, track_package, …)."""
+    slots: dict[str, str] = field(default_factory=dict)
+    """Slots learnt so far (order_number, return_reason, …)."""
+    pending_order: str | None = None
+    """An order number heard but not yet confirmed or found."""
+    verified_orders: tuple[str, ...] = ()
+    """Orders the caller has proved they own; nothing is told about any other."""
+    no_input: int = 0
+    """Silences in a row in this phase."""
+    no_match: int = 0
+    """Misunderstandings (or unknown order numbers) in a row."""
+    total_no_input: int = 0
+    total_no_match: int = 0
+    postcode_failures: int = 0
+    agent_requests: int = 0
+    frustrated: bool = False
+    transcript: tuple[Turn, ...] = ()
+    done: tuple[str, ...] = ()
+    """What the bot completed, in words for the agent ("created return 12345678 …")."""
+    outcome: str | None = None
+    """How the call ended: completed, transferred, caller_hung_up."""
+
+    @property
+    def order_number(self) -> str | None:
+        return self.slots.get("order_number")
+
+    @property
+    def verified(self) -> bool:
+        return self.order_number is not None and self.order_number in self.verified_orders
+
+    def context_packet(self, reason: TransferReason) -> dict[str, Any]:
+        """What an agent sees when the call reaches them, so nobody asks the caller twice."""
+        return {
+            "call_sid": self.call_sid,
+            "caller": self.caller,
+            "customer": self.customer_name,
+            "reason": str(reason),
+            "intent": self.intent,
+            "slots": dict(self.slots),
+            "order_number": self.order_number,
+            "verified": self.verified,
+            "frustrated": self.frustrated,
+            "failures": {"no_input": self.total_no_input, "no_match": self.total_no_match},
+            "done": list(self.done),
+            "transcript": [
+                {"speaker": t.speaker, "text": t.text, "intent": t.intent}
+                for t in self.transcript
+            ],
+        }

@@ -1,0 +1,1 @@
+"""The HTTP side: create_app(settings) and its blueprints. The only package that imports Flask."""

@@ -1,0 +1,29 @@
+"""GET /healthz: is the server up, and is it configured to take real calls?"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+
+from ivr.config import Settings
+
+health = Blueprint("health", __name__)
+
+
+def readiness_problems(settings: Settings) -> list[str]:
+    """What stops this server from taking Twilio calls, in words an operator can act on."""
+    problems = []
+    if not settings.twilio_auth_token:
+        problems.append("TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused. "
+                        "Set it to your Twilio account's auth token.")
+    if not settings.public_url:
+        problems.append("IVR_PUBLIC_URL is not set: Twilio signatures cannot be checked. "
+                        "Set it to the https:// address Twilio uses to reach this server.")
+    return problems
+
+
+@health.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    settings: Settings = current_app.config["IVR_SETTINGS"]
+    problems = readiness_problems(settings)
+    return jsonify(status="ok", ready_for_calls=not problems, problems=problems), 200
