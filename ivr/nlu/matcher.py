@@ -37,7 +37,7 @@ FUZZY_MIN_LENGTH = 4
 STOPWORDS = frozenset("""
 a an the i me my mine myself you your yours we our us it its this that these those is am are
 was were be been being to of for on in at by with from and or but so do does did can could would
-will should shall may might just some any there here about also really very want wanted need
+will should shall may might just some any there here about also really want wanted need
 needed like have has had hi hello hey well oh okay so um please thanks thank again now then
 """.split()) - {"okay", "thanks", "thank", "now"}
 """Words that say nothing about what the caller wants. Not here on purpose: no, not, never,
@@ -147,7 +147,7 @@ class Matcher:
             return Match(text, None, 0.0)
         scores = self._scores(index, tokens)
         best = int(np.argmax(scores))
-        confidence = float(scores[best])
+        confidence = min(1.0, float(scores[best]))
         if confidence < self.threshold:
             return Match(text, None, confidence)
         slots = {**index.slots[best], **digit_slots}

@@ -79,14 +79,15 @@ class _Parser:
         self.text = text
         self.pos = 0
 
-    def parse_choice(self, closer: str | None) -> Choice:
+    def parse_choice(self, closer: str | None, opened_at: int = 0) -> Choice:
         options = [self.parse_sequence(closer)]
         while self.pos < len(self.text) and self.text[self.pos] == "|":
             self.pos += 1
             options.append(self.parse_sequence(closer))
         if closer is not None:
             if self.pos >= len(self.text):
-                raise TemplateSyntaxError(f"missing {closer!r}", self.pos + 1)
+                raise TemplateSyntaxError(f"missing {closer!r} for the group opened here",
+                                          opened_at + 1)
             self.pos += 1
         return Choice(tuple(options))
 
@@ -113,7 +114,7 @@ class _Parser:
     def _group(self, opener: str) -> Choice:
         start = self.pos
         self.pos += 1
-        choice = self.parse_choice(closer=_CLOSERS[opener])
+        choice = self.parse_choice(closer=_CLOSERS[opener], opened_at=start)
         if all(not option.items for option in choice.options):
             raise TemplateSyntaxError(f"empty {opener}{_CLOSERS[opener]}", start + 1)
         if opener == "[":

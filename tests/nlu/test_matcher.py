@@ -1,0 +1,97 @@
+"""The matcher against a table of caller phrasings: in the grammar, not in it, and out of
+domain. The thresholds in ivr/nlu/matcher.py were chosen from this table (see BENCHMARKS.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ivr.nlu.grammar import Grammar
+from ivr.nlu.matcher import Matcher
+from ivr.nlu.normalize import normalize
+
+TABLE = yaml.safe_load((Path(__file__).parent / "utterances.yaml").read_text())
+
+
+def _cases(section: str) -> list[Any]:
+    return [pytest.param(*(row + [{}] * (4 - len(row)))[:4], id=f"{row[1]}:{row[0]}")
+            for row in TABLE[section]]
+
+
+@pytest.mark.parametrize(("text", "context", "intent", "slots"),
+                         _cases("in_grammar") + _cases("unseen"))
+def test_understands(matcher: Matcher, text: str, context: str, intent: str,
+                     slots: dict[str, str]) -> None:
+    result = matcher.match(text, context)
+    assert result.intent == intent, result
+    for name, value in slots.items():
+        assert result.slots.get(name) == value, result
+    assert 0.0 < result.confidence <= 1.0
+
+
+@pytest.mark.parametrize(("text", "context"), [pytest.param(r[0], r[1], id=f"{r[1]}:{r[0]}")
+                                               for r in TABLE["ood"]])
+def test_rejects_out_of_domain(matcher: Matcher, text: str, context: str) -> None:
+    result = matcher.match(text, context)
+    assert result.intent is None, result
+    assert result.slots == {}
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "\t\n", "🙂🙂🙂", "¿Dónde está mi pedido?", "我的订单在哪里", "Wo ist meine Bestellung",
+    "x" * 100_000, "where is my order " * 6000, "\x00\x01\x02", "!!!???", "<script>alert(1)</script>",
+])
+def test_bad_input_is_not_understood_and_never_raises(matcher: Matcher, text: str) -> None:
+    for context in matcher.contexts:
+        result = matcher.match(text, context)
+        assert result.intent is None
+        assert result.text == text
+
+
+def test_every_expanded_sentence_matches_its_own_intent(grammar: Grammar,
+                                                        matcher: Matcher) -> None:
+    """hassil's round trip. Sentences with the same content words give the matcher the same
+    input, so each distinct one is tried once (17k of the ~200k spoken forms)."""
+    from ivr.nlu.matcher import content_words
+
+    tried: set[tuple[str, tuple[str, ...], str, tuple[tuple[str, str], ...]]] = set()
+    failures = []
+    for context in grammar.contexts():
+        for spoken, sentence in grammar.spoken_examples(context):
+            key = (context, tuple(content_words(normalize(spoken))), sentence.intent,
+                   sentence.slots)
+            if key in tried:
+                continue
+            tried.add(key)
+            result = matcher.match(spoken, context)
+            if result.intent != sentence.intent or any(
+                result.slots.get(k) != v for k, v in sentence.slots
+            ):
+                failures.append(f"{sentence.where} [{context}] {spoken!r} -> {result.intent} "
+                                f"{result.slots}, expected {sentence.intent} {dict(sentence.slots)}")
+    assert len(tried) > 2000
+    assert failures == [], "\n".join(failures[:20])
+
+
+def test_embedded_order_number_and_reason_fill_slots_at_once(matcher: Matcher) -> None:
+    result = matcher.match("I want to return order seven oh oh five five because it's too small")
+    assert result.intent == "return_request"
+    assert result.slots == {"order_number": "70055", "return_reason": "doesnt_fit"}
+
+
+def test_short_numbers_are_not_order_numbers(matcher: Matcher) -> None:
+    assert "order_number" not in matcher.match("I want to return one item").slots
+
+
+def test_unknown_context_is_a_clear_error(matcher: Matcher) -> None:
+    with pytest.raises(ValueError, match="unknown context 'nowhere'"):
+        matcher.match("hello", "nowhere")
+
+
+def test_json_shape(matcher: Matcher) -> None:
+    shape = matcher.match("cancel order 31190").as_json()
+    assert shape == {"text": "cancel order 31190", "intent": "cancel_order",
+                     "confidence": 1.0, "slots": {"order_number": "31190"}}

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import pytest
+
+from ivr.nlu.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Where's my parcel??", ["where", "is", "my", "parcel"]),
+    ("wheres my parcel", ["where", "is", "my", "parcel"]),
+    ("It hasn’t arrived", ["it", "has", "not", "arrived"]),
+    ("I'd like to cancel, please", ["i", "would", "like", "to", "cancel"]),
+    ("Um, uh, I can't find it", ["i", "can", "not", "find", "it"]),
+    ("dont cancel", ["do", "not", "cancel"]),
+    ("Ana's order", ["ana", "order"]),
+    ("  ", []),
+    ("🙂🙂", []),
+    ("I mean, you know, the order", ["the", "order"]),
+])
+def test_normalize(text: str, words: list[str]) -> None:
+    assert normalize(text) == words
