@@ -269,13 +269,16 @@ class Policy:
         order = self.orders.find_order(number)
         reply.update(pending_order=None)
         if order is None:
-            if self._count_failure(reply, "no_match") >= self.settings.max_failures:
+            misses = reply.state.orders_not_found + 1
+            reply.update(orders_not_found=misses, total_no_match=reply.state.total_no_match + 1)
+            if misses >= self.settings.max_failures:
                 self._transfer(reply, TransferReason.ORDER_NOT_FOUND)
             else:
                 reply.ask("order_not_found", Phase.ORDER_NUMBER,
                           order_number=phrasing.digits(number))
             return
         reply.remember(order_number=number)
+        reply.update(orders_not_found=0)
         if number not in reply.state.verified_orders and reply.state.caller \
                 and reply.state.caller == order.customer.phone:
             reply.update(verified_orders=(*reply.state.verified_orders, number))

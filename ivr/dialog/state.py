@@ -91,6 +91,8 @@ class DialogState:
     """Misunderstandings (or unknown order numbers) in a row."""
     total_no_input: int = 0
     total_no_match: int = 0
+    orders_not_found: int = 0
+    """Order numbers in a row that the order system did not know."""
     postcode_failures: int = 0
     agent_requests: int = 0
     frustrated: bool = False

@@ -1,0 +1,104 @@
+"""The embedded order system: demo facts, rules, and writes that survive a restart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from ivr.commerce.models import OrderStatus
+from ivr.commerce.rules import ReturnVerdict, return_eligibility
+from ivr.commerce.sqlite import SqliteOrderService, connect
+from ivr.errors import DatabaseError
+
+
+def test_demo_customers_and_orders(orders: SqliteOrderService) -> None:
+    ana = orders.customer_by_phone("+15550100001")
+    assert ana is not None and ana.name == "Ana Lopez" and ana.postcode == "94107"
+    assert [o.number for o in orders.orders_for(ana)] == ["48213", "70055"]
+    ben = orders.customer_by_phone("+15550100002")
+    assert ben is not None and ben.postcode == "10001"
+    assert {o.number for o in orders.orders_for(ben)} == {"31190", "55102", "12345"}
+    assert orders.customer_by_phone("+15559999999") is None
+
+
+def test_demo_dates_are_relative_to_today(orders: SqliteOrderService) -> None:
+    today = date.today()
+    in_transit = orders.find_order("48213")
+    assert in_transit and in_transit.status is OrderStatus.SHIPPED and in_transit.shipment
+    assert in_transit.shipment.carrier == "UPS" and in_transit.shipment.tracking_number
+    assert in_transit.shipment.estimated_delivery == today + timedelta(days=2)
+    assert in_transit.shipment.last_scan and in_transit.shipment.last_scan.location
+    returnable = orders.find_order("70055")
+    assert returnable and returnable.shipment
+    assert returnable.shipment.delivered_on == today - timedelta(days=5)
+    old = orders.find_order("55102")
+    assert old and old.shipment and old.shipment.delivered_on == today - timedelta(days=60)
+    mixed = orders.find_order("12345")
+    assert mixed and sorted(i.final_sale for i in mixed.items) == [False, True]
+    processing = orders.find_order("31190")
+    assert processing and processing.status is OrderStatus.PROCESSING
+
+
+@pytest.mark.parametrize(("number", "verdict", "returnable"), [
+    ("70055", ReturnVerdict.ELIGIBLE, {"SH-LIN-M", "SN-CNV-42"}),
+    ("12345", ReturnVerdict.ELIGIBLE, {"WAL-LTH"}),
+    ("55102", ReturnVerdict.WINDOW_CLOSED, set()),
+    ("48213", ReturnVerdict.NOT_DELIVERED, set()),
+    ("31190", ReturnVerdict.NOT_DELIVERED, set()),
+])
+def test_return_eligibility(orders: SqliteOrderService, number: str, verdict: ReturnVerdict,
+                            returnable: set[str]) -> None:
+    order = orders.find_order(number)
+    assert order is not None
+    result = return_eligibility(order, orders.policy(), date.today(), [])
+    assert result.verdict is verdict
+    assert {item.sku for item in result.returnable} == returnable
+
+
+def test_returns_and_cancellations_survive_a_restart(db_path: Path,
+                                                     orders: SqliteOrderService) -> None:
+    record = orders.create_return("70055", ("SH-LIN-M", "SN-CNV-42"), "damaged")
+    assert record.rma.isdigit() and len(record.rma) == 8
+    orders.cancel_order("31190")
+    reopened = SqliteOrderService(connect(db_path))
+    assert [r.rma for r in reopened.returns_for("70055")] == [record.rma]
+    cancelled = reopened.find_order("31190")
+    assert cancelled and cancelled.status is OrderStatus.CANCELLED
+    order = reopened.find_order("70055")
+    assert order is not None
+    again = return_eligibility(order, reopened.policy(), date.today(),
+                               reopened.returns_for("70055"))
+    assert again.verdict is ReturnVerdict.ALREADY_RETURNED
+
+
+@pytest.mark.parametrize(("number", "skus"), [
+    ("55102", ("LAMP-DSK",)), ("12345", ("SCARF-SLK",)), ("48213", ("HP-200",)),
+    ("99999", ("X",)),
+])
+def test_ineligible_returns_are_refused(orders: SqliteOrderService, number: str,
+                                        skus: tuple[str, ...]) -> None:
+    with pytest.raises(ValueError):
+        orders.create_return(number, skus, "changed_mind")
+    assert orders.returns_for(number) == []
+
+
+@pytest.mark.parametrize("number", ["48213", "70055", "99999"])
+def test_only_unshipped_orders_can_be_cancelled(orders: SqliteOrderService, number: str) -> None:
+    with pytest.raises(ValueError):
+        orders.cancel_order(number)
+
+
+def test_a_database_that_cannot_be_opened_gives_one_clear_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(DatabaseError, match="cannot open the database .*IVR_DATABASE_URL"):
+        connect(blocker / "ivr.db")
+
+
+def test_a_file_that_is_not_a_database_gives_one_clear_message(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(DatabaseError, match="IVR_DATABASE_URL"):
+        SqliteOrderService(connect(junk))

@@ -1,0 +1,414 @@
+"""Scripted calls through CallSession: events in, actions out, for every dialog path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from ivr.call.session import CallSession
+from ivr.commerce.models import OrderStatus
+from ivr.commerce.sqlite import SqliteOrderService
+from ivr.dialog.policy import DialogSettings, Policy
+from ivr.dialog.state import Phase
+from ivr.errors import OrderServiceError
+from ivr.events import Ask, EndCall, OrderCancelled, ReturnCreated, SurveyAnswered, Transfer
+from tests.conftest import ANA, BEN, ScriptedCall, prompt_ids
+
+Call = Callable[..., ScriptedCall]
+
+
+def last_ask(actions: list) -> Ask:  # type: ignore[type-arg]
+    asks = [a for a in actions if isinstance(a, Ask)]
+    assert asks, actions
+    return asks[-1]
+
+
+# ------------------------------------------------------------------ greeting and menu
+def test_unknown_caller_gets_generic_greeting_naming_what_to_say(call: Call) -> None:
+    c = call("+15557654321")
+    assert prompt_ids(c.greeting) == ["greeting"]
+    assert "track a parcel" in c.greeting[0].text
+    assert last_ask(c.greeting).contexts == ("main",)
+
+
+def test_known_caller_is_greeted_by_name_with_latest_open_order(call: Call) -> None:
+    c = call(ANA)
+    assert prompt_ids(c.greeting) == ["greeting_known_order"]
+    assert "Hi Ana" in c.greeting[0].text and "4 8 2 1 3" in c.greeting[0].text
+    assert c.state.customer_name == "Ana Lopez"
+
+
+@pytest.mark.parametrize(("key", "intent"), [("1", "order_status"), ("2", "track_package"),
+                                             ("3", "return_request"), ("4", "cancel_order")])
+def test_menu_keys(call: Call, key: str, intent: str) -> None:
+    c = call()
+    assert prompt_ids(c.keys(key)) == ["ask_order_number"]
+    assert c.state.intent == intent
+
+
+# ------------------------------------------------------------------ identity
+def test_caller_id_on_the_order_verifies_at_once(call: Call) -> None:
+    c = call(ANA)
+    actions = c.say("where is order four eight two one three")
+    assert prompt_ids(actions) == ["status_shipped", "anything_else"]
+    assert "UPS" in actions[0].text
+    assert c.state.verified_orders == ("48213",)
+
+
+def test_nothing_is_disclosed_before_the_postcode(call: Call) -> None:
+    c = call()
+    actions = c.say("where's my order 48213")
+    assert prompt_ids(actions) == ["ask_postcode"]
+    assert "UPS" not in c.spoken() and "shipped" not in c.spoken()
+    actions = c.say("nine four one oh seven")
+    assert prompt_ids(actions) == ["status_shipped", "anything_else"]
+    assert "verified caller for order 48213 by zip code" in c.state.done
+
+
+def test_postcode_by_keys(call: Call) -> None:
+    c = call()
+    c.keys("2")
+    c.keys("70055#")
+    assert prompt_ids(c.keys("94107")) == ["tracking_delivered", "anything_else"]
+
+
+def test_another_customers_caller_id_does_not_verify(call: Call) -> None:
+    c = call(BEN)
+    assert prompt_ids(c.say("track order 48213")) == ["ask_postcode"]
+
+
+def test_wrong_postcode_twice_transfers_without_disclosing(call: Call) -> None:
+    c = call()
+    c.say("track my parcel 48213")
+    assert prompt_ids(c.say("one two three four five")) == ["postcode_mismatch"]
+    actions = c.keys("11111")
+    assert prompt_ids(actions) == ["transfer_identity"]
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "identity_not_verified"
+    assert transfer.context["verified"] is False
+    assert "UPS" not in c.spoken() and "Reno" not in c.spoken()
+
+
+# ------------------------------------------------------------------ order number handling
+def test_order_number_by_keys_with_hash(call: Call) -> None:
+    c = call(ANA)
+    c.say("I want to check an order")
+    c.say("no")
+    assert prompt_ids(c.keys("70055#")) == ["status_delivered", "anything_else"]
+
+
+def test_low_confidence_number_is_read_back(call: Call) -> None:
+    c = call(ANA)
+    actions = c.say("where is order four eight two one three", confidence=0.4)
+    assert prompt_ids(actions) == ["confirm_order_number"]
+    assert "4 8 2 1 3" in actions[0].text
+    assert prompt_ids(c.say("no")) == ["ask_again_order_number"]
+    actions = c.say("four eight two one three", confidence=0.3)
+    assert prompt_ids(actions) == ["confirm_order_number"]
+    assert prompt_ids(c.say("yes that's right")) == ["status_shipped", "anything_else"]
+
+
+def test_unknown_order_number_then_transfer_after_max_failures(call: Call) -> None:
+    c = call()
+    c.say("order status")
+    for _ in range(2):
+        actions = c.say("nine nine nine nine nine")
+        assert prompt_ids(actions) == ["order_not_found"]
+        assert "9 9 9 9 9" in actions[0].text
+    c.say("nine nine nine nine nine")
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "order_not_found"
+
+
+def test_known_caller_is_offered_their_order(call: Call) -> None:
+    c = call(ANA)
+    actions = c.say("where's my parcel")
+    assert prompt_ids(actions) == ["suggest_order"] and "4 8 2 1 3" in actions[0].text
+    actions = c.say("yes")
+    assert prompt_ids(actions) == ["tracking_in_transit", "anything_else"]
+    assert "UPS" in actions[0].text and "Reno, Nevada" in actions[0].text
+
+
+def test_known_caller_can_name_another_order(call: Call) -> None:
+    c = call(ANA)
+    c.say("I'd like to return something")
+    assert prompt_ids(c.say("seven oh oh five five")) == ["ask_return_reason"]
+
+
+# ------------------------------------------------------------------ tasks
+def test_tracking_in_transit_tells_carrier_scan_and_eta(call: Call) -> None:
+    c = call(ANA)
+    text = c.say("track order four eight two one three")[0].text
+    assert "UPS" in text and "1 Z 9 9 9" in text and "Reno, Nevada" in text
+    assert "arrived at the facility" in text
+
+
+def test_tracking_before_shipping(call: Call) -> None:
+    c = call(BEN)
+    assert prompt_ids(c.say("track order 31190")) == ["tracking_not_shipped", "anything_else"]
+
+
+def test_return_with_reason_in_first_sentence_is_created_at_once(
+        call: Call, orders: SqliteOrderService) -> None:
+    c = call(ANA)
+    actions = c.say("I want to return order seven oh oh five five because it doesn't fit")
+    created = [a for a in actions if isinstance(a, ReturnCreated)]
+    assert len(created) == 1 and created[0].reason == "doesnt_fit"
+    assert set(created[0].items) == {"SH-LIN-M", "SN-CNV-42"}
+    spoken_rma = " ".join(created[0].rma)
+    assert actions[1].text.count(spoken_rma) == 2  # read back digit by digit, twice
+    assert [r.rma for r in orders.returns_for("70055")] == [created[0].rma]
+
+
+def test_return_reason_by_keys(call: Call, orders: SqliteOrderService) -> None:
+    c = call(ANA)
+    c.keys("3")
+    c.keys("1")  # yes, order 70055 (the delivered one)
+    actions = c.keys("2")
+    assert [a.reason for a in actions if isinstance(a, ReturnCreated)] == ["damaged"]
+    assert orders.returns_for("70055")[0].reason == "damaged"
+
+
+def test_return_outside_the_window_is_refused(call: Call, orders: SqliteOrderService) -> None:
+    c = call(BEN)
+    assert prompt_ids(c.say("return order 55102")) == ["return_window_closed", "anything_else"]
+    assert orders.returns_for("55102") == []
+
+
+def test_final_sale_items_are_left_out_of_a_return(call: Call,
+                                                   orders: SqliteOrderService) -> None:
+    c = call(BEN)
+    actions = c.say("I want to return order one two three four five")
+    assert prompt_ids(actions) == ["return_partial_final_sale", "ask_return_reason"]
+    assert "Silk Scarf was final sale" in actions[0].text
+    c.say("I changed my mind")
+    assert orders.returns_for("12345")[0].skus == ("WAL-LTH",)
+
+
+def test_return_before_delivery_is_refused(call: Call) -> None:
+    c = call(ANA)
+    assert prompt_ids(c.say("return order 48213")) == ["return_not_delivered", "anything_else"]
+
+
+def test_second_return_reads_back_the_first(call: Call, orders: SqliteOrderService) -> None:
+    first = orders.create_return("70055", ("SH-LIN-M", "SN-CNV-42"), "damaged")
+    c = call(ANA)
+    actions = c.say("return order 70055")
+    assert prompt_ids(actions) == ["return_already", "anything_else"]
+    assert " ".join(first.rma) in actions[0].text
+
+
+def test_cancel_before_shipping_after_yes(call: Call, orders: SqliteOrderService) -> None:
+    c = call(BEN)
+    actions = c.say("cancel order three one one nine zero")
+    assert prompt_ids(actions) == ["confirm_cancel"] and "Tea Sampler" in actions[0].text
+    assert (order := orders.find_order("31190")) and order.status is OrderStatus.PROCESSING
+    actions = c.say("yes please")
+    assert OrderCancelled("31190") in actions
+    assert (order := orders.find_order("31190")) and order.status is OrderStatus.CANCELLED
+
+
+def test_cancel_declined_changes_nothing(call: Call, orders: SqliteOrderService) -> None:
+    c = call(BEN)
+    c.say("cancel order 31190")
+    assert prompt_ids(c.keys("2")) == ["cancel_declined", "anything_else"]
+    assert (order := orders.find_order("31190")) and order.status is OrderStatus.PROCESSING
+
+
+def test_cancel_after_shipping_explains_and_points_to_returns(call: Call) -> None:
+    c = call(ANA)
+    actions = c.say("cancel order 48213")
+    assert prompt_ids(actions) == ["cancel_shipped", "anything_else"]
+    assert "30 days" in actions[0].text
+
+
+def test_cancel_after_delivery_offers_a_return(call: Call, orders: SqliteOrderService) -> None:
+    c = call(ANA)
+    assert prompt_ids(c.say("cancel order 70055")) == ["cancel_delivered"]
+    assert prompt_ids(c.say("yes")) == ["ask_return_reason"]
+    c.say("it arrived broken")
+    assert orders.returns_for("70055")[0].reason == "damaged"
+
+
+@pytest.mark.parametrize(("utterance", "prompt", "fact"), [
+    ("what's your return policy", "return_policy", "30 days"),
+    ("how much is shipping", "shipping_info", "5 dollars 99"),
+])
+def test_policy_answers_come_from_data(call: Call, utterance: str, prompt: str,
+                                       fact: str) -> None:
+    c = call()
+    actions = c.say(utterance)
+    assert prompt_ids(actions) == [prompt, "anything_else"]
+    assert fact in actions[0].text
+
+
+def test_anything_else_reuses_the_verified_order(call: Call) -> None:
+    c = call()
+    c.say("where is order 70055")
+    c.say("94107")
+    assert prompt_ids(c.say("I'd like to return it")) == ["ask_return_reason"]
+
+
+# ------------------------------------------------------------------ goodbye and survey
+def test_goodbye_survey_records_the_score(call: Call) -> None:
+    c = call()
+    assert prompt_ids(c.say("that's all, bye")) == ["survey"]
+    actions = c.say("four out of five")
+    assert SurveyAnswered(4) in actions and EndCall("completed") in actions
+    assert c.state.outcome == "completed"
+
+
+def test_no_after_anything_else_leads_to_survey_by_keys(call: Call) -> None:
+    c = call()
+    c.say("do you ship to canada")
+    assert prompt_ids(c.say("no")) == ["survey"]
+    assert SurveyAnswered(5) in c.keys("5")
+
+
+def test_silent_survey_ends_politely_without_transfer(call: Call) -> None:
+    c = call()
+    c.say("goodbye")
+    assert prompt_ids(c.silence()) == ["survey_help"]
+    actions = c.silence()
+    assert prompt_ids(actions) == ["goodbye"] and EndCall("completed") in actions
+    assert c.transfer() is None
+
+
+# ------------------------------------------------------------------ escalation
+def test_no_input_reprompts_with_more_help_then_transfers(call: Call) -> None:
+    c = call()
+    assert prompt_ids(c.silence()) == ["didnt_hear", "main_help"]
+    assert prompt_ids(c.silence()) == ["didnt_hear", "main_keys"]
+    assert prompt_ids(c.silence()) == ["transfer"]
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "no_input" and transfer.queue == "support"
+    assert transfer.context["failures"] == {"no_input": 3, "no_match": 0}
+
+
+def test_no_match_reprompts_then_transfers_with_context(call: Call) -> None:
+    c = call()
+    assert prompt_ids(c.say("tell me a joke")) == ["didnt_understand", "main_help"]
+    assert prompt_ids(c.say("I'd like a pizza")) == ["didnt_understand", "main_keys"]
+    c.keys("7")
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "no_match"
+    texts = [t["text"] for t in transfer.context["transcript"] if t["speaker"] == "caller"]
+    assert texts == ["tell me a joke", "I'd like a pizza", "[keys 7]"]
+
+
+def test_understanding_resets_the_failure_count(call: Call) -> None:
+    c = call()
+    c.silence()
+    c.silence()
+    c.say("where is my order")
+    assert prompt_ids(c.silence()) == ["didnt_hear", "order_number_help"]
+
+
+def test_max_failures_is_configurable(matcher, frustration, orders, prompts) -> None:  # type: ignore[no-untyped-def]
+    policy = Policy(matcher, frustration, orders, prompts, DialogSettings(max_failures=1))
+    c = ScriptedCall(policy, "")
+    c.silence()
+    assert (t := c.transfer()) and t.reason == "no_input"
+
+
+@pytest.mark.parametrize("utterance", ["get me a person", "agent", "I want to talk to a human"])
+def test_asking_for_a_person_transfers_at_once(call: Call, utterance: str) -> None:
+    c = call()
+    c.say("where is my order")
+    actions = c.say(utterance)
+    assert prompt_ids(actions) == ["transfer"]
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "caller_request"
+    assert transfer.context["intent"] == "order_status"
+
+
+def test_key_zero_transfers_from_any_phase(call: Call) -> None:
+    c = call()
+    c.say("cancel my order")
+    c.keys("0")
+    assert (t := c.transfer()) and t.reason == "caller_request"
+
+
+@pytest.mark.parametrize("utterance", ["this is ridiculous", "oh for fuck's sake",
+                                       "you're useless"])
+def test_frustration_transfers_at_once(call: Call, utterance: str) -> None:
+    c = call()
+    c.say(utterance)
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "frustration" and transfer.context["frustrated"]
+
+
+def test_context_packet_carries_everything_learnt(call: Call) -> None:
+    c = call(ANA)
+    c.say("I want to return order 70055")
+    c.say("speak to an agent")
+    packet = (t := c.transfer()) and t.context
+    assert packet
+    assert packet["intent"] == "return_request" and packet["order_number"] == "70055"
+    assert packet["verified"] is True and packet["customer"] == "Ana Lopez"
+    assert packet["caller"] == ANA and packet["call_sid"] == "CAtest"
+    assert "verified caller for order 70055 by caller ID" in packet["done"]
+    assert [t["speaker"] for t in packet["transcript"]][:3] == ["bot", "caller", "bot"]
+
+
+class FailingOrders:
+    """An order system whose lookups fail, as a shop's API does during an outage."""
+
+    def __getattr__(self, name: str) -> object:
+        def fail(*args: object) -> object:
+            raise OrderServiceError("connection refused")
+        return fail
+
+
+def test_order_system_failure_apologises_and_transfers(matcher, frustration, prompts) -> None:  # type: ignore[no-untyped-def]
+    policy = Policy(matcher, frustration, FailingOrders(), prompts)  # type: ignore[arg-type]
+    c = ScriptedCall(policy, ANA)
+    assert prompt_ids(c.greeting) == ["system_error", "transfer"]
+    assert (t := c.transfer()) and t.reason == "system_error"
+
+
+def test_order_system_failure_mid_call(call: Call, orders: SqliteOrderService,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    c = call()
+    c.say("track my package")
+
+    def broken(number: str) -> None:
+        raise OrderServiceError("timeout")
+
+    monkeypatch.setattr(orders, "find_order", broken)
+    assert prompt_ids(c.say("48213")) == ["system_error", "transfer"]
+    assert (t := c.transfer()) and t.reason == "system_error" and t.context["intent"]
+
+
+def test_a_bug_becomes_an_apology_and_a_transfer(policy: Policy,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    session = CallSession(policy, "CAbug", "")
+    session.start()
+
+    def crash(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(policy, "_heard", crash)
+    actions = session.handle(__import__("ivr.events").events.Heard("hello"))
+    assert prompt_ids(actions) == ["bot_error"]
+    assert isinstance(actions[-1], Transfer) and actions[-1].reason == "bot_error"
+    assert session.ended
+
+
+def test_hangup_ends_the_call_and_later_events_do_nothing(call: Call) -> None:
+    from ivr.events import CallerHungUp
+
+    c = call()
+    c.session.handle(CallerHungUp())
+    assert c.state.phase is Phase.ENDED and c.state.outcome == "caller_hung_up"
+    assert c.say("hello") == [] and c.silence() == []
+
+
+def test_dates_are_spoken_relative_to_today() -> None:
+    from ivr.dialog.phrasing import day
+
+    today = date(2026, 11, 23)
+    assert day(date(2026, 11, 24), today) == "tomorrow"
+    assert day(date(2026, 11, 26), today) == "on Thursday, November 26"
