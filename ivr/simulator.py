@@ -34,18 +34,18 @@ def describe(action: Action) -> str:
     """One printed line for an action."""
     match action:
         case Say(text=text) | Ask(text=text):
-            return f"bot: {text}"
+            line = f"bot: {text}"
         case Transfer(queue=queue, reason=reason):
-            return f"[transfer → queue {queue}: reason {reason}]"
+            line = f"[transfer → queue {queue}: reason {reason}]"
         case ReturnCreated(order_number=order, rma=rma, reason=reason):
-            return f"[return created RMA {rma} for order {order}: {reason}]"
+            line = f"[return created RMA {rma} for order {order}: {reason}]"
         case OrderCancelled(order_number=order):
-            return f"[order {order} cancelled]"
+            line = f"[order {order} cancelled]"
         case SurveyAnswered(score=score):
-            return f"[survey answer {score}]"
+            line = f"[survey answer {score}]"
         case EndCall(outcome=outcome):
-            return f"[hangup: {outcome}]"
-    return f"[{action}]"
+            line = f"[hangup: {outcome}]"
+    return line
 
 
 def caller_event(line: str) -> Event:

@@ -66,7 +66,8 @@ def settings(db_path: Path) -> Settings:
 @pytest.fixture
 def policy(matcher: Matcher, frustration: FrustrationDetector, orders: SqliteOrderService,
            prompts: PromptCatalog) -> Policy:
-    return Policy(matcher, frustration, orders, prompts, DialogSettings(shop_name="Demo Shop"))
+    return Policy(matcher, frustration, orders, prompts,
+                  settings=DialogSettings(shop_name="Demo Shop"))
 
 
 class ScriptedCall:

@@ -42,5 +42,5 @@ def build_components(settings: Settings) -> Components:
     ensure_demo(orders)
     dialog = DialogSettings(settings.shop_name, settings.max_failures, settings.confirm_below,
                             settings.agent_queue)
-    return Components(grammar, matcher, orders, Policy(matcher, frustration, orders, prompts,
-                                                       dialog))
+    policy = Policy(matcher, frustration, orders, prompts, settings=dialog)
+    return Components(grammar, matcher, orders, policy)

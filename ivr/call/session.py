@@ -45,7 +45,8 @@ class CallSession:
 
     def _apologise_and_transfer(self) -> list[Action]:
         reason = TransferReason.BOT_ERROR
-        text = self.policy.prompts.render("bot_error") + " " + self.policy.prompts.render("transfer")
+        prompts = self.policy.prompts
+        text = prompts.render("bot_error") + " " + prompts.render("transfer")
         packet = self.state.context_packet(reason)
         self.state = replace(self.state, phase=Phase.ENDED, outcome="transferred")
         return [Say("bot_error", text), Transfer(self.policy.settings.agent_queue, str(reason),

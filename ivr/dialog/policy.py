@@ -67,7 +67,7 @@ class Policy:
     """Decides what the bot does next. Stateless itself: share one between all calls."""
 
     def __init__(self, matcher: Matcher, frustration: FrustrationDetector, orders: OrderService,
-                 prompts: PromptCatalog, settings: DialogSettings | None = None,
+                 prompts: PromptCatalog, *, settings: DialogSettings | None = None,
                  today: Callable[[], date] = date.today) -> None:
         self.matcher = matcher
         self.frustration = frustration

@@ -171,12 +171,10 @@ class Grammar:
 
     def spoken_examples(self, context: str) -> Iterator[tuple[str, Sentence]]:
         """Each sentence of a context as a caller would say it: digits slots spelled out."""
-        slots = {s.placeholder(): s for s in self.digit_slots(context)}
+        examples = {s.placeholder(): spell_digits(s.digits.example)
+                    for s in self.digit_slots(context) if s.digits}
         for sentence in self.sentences(context):
-            words = [
-                spell_digits(slots[w].digits.example) if w in slots and slots[w].digits else w
-                for w in sentence.words
-            ]
+            words = [examples.get(w, w) for w in sentence.words]
             yield " ".join(words), sentence
 
     def frustration_phrases(self) -> tuple[tuple[str, ...], ...]:

@@ -22,6 +22,7 @@ File format (every top-level key is optional; definitions may be spread over fil
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -92,7 +93,7 @@ class _Builder:
             if unknown:
                 raise _error(path, body, f"intent {name.value}: unknown keys {sorted(unknown)}; "
                              "an intent has only 'contexts' and 'sentences'")
-            contexts = ("main",)
+            contexts: tuple[str, ...] = ("main",)
             if "contexts" in fields:
                 contexts = tuple(_scalar(n, path) for n in _sequence(fields["contexts"], path))
             sentences = fields.get("sentences")
@@ -108,21 +109,23 @@ class _Builder:
             if set(fields) == {"digits"}:
                 spec = dict((k.value, _scalar(v, path)) for k, v in
                             _mapping(fields["digits"], path, "digits"))
-                self.lists[name.value] = SlotList(name.value, where, digits=_digits(spec, path, body))
+                digits = _digits(spec, path, body)
+                self.lists[name.value] = SlotList(name.value, where, digits=digits)
             elif set(fields) == {"values"}:
                 values = tuple(
-                    SlotValue(value.value, tuple(_template(n, path) for n in _phrases(phrases, path)))
-                    for value, phrases in _mapping(fields["values"], path, "values")
+                    SlotValue(value.value, tuple(_template(n, path) for n in _phrases(ps, path)))
+                    for value, ps in _mapping(fields["values"], path, "values")
                 )
                 if not values:
                     raise _error(path, body, f"list {name.value} has no values")
                 self.lists[name.value] = SlotList(name.value, where, values=values)
             else:
-                raise _error(path, body, f"list {name.value} needs exactly one of "
-                             "'values' (a mapping value -> phrases) or 'digits' {min, max, example}")
+                raise _error(path, body, f"list {name.value} needs exactly one of 'values' "
+                             "(a mapping value -> phrases) or 'digits' {min, max, example}")
 
     @staticmethod
-    def _define(table: dict[str, object], name: yaml.ScalarNode, path: Path, kind: str) -> None:
+    def _define(table: Mapping[str, object], name: yaml.ScalarNode, path: Path,
+                kind: str) -> None:
         if name.value in table:
             previous = table[name.value]
             raise _error(path, name, f"{kind} {name.value!r} is already defined at "

@@ -34,12 +34,15 @@ FUZZY_CUTOFF = 84.0
 FUZZY_MIN_LENGTH = 4
 """Shorter words must match exactly: "on"/"no" or "yes"/"yet" are different words."""
 
-STOPWORDS = frozenset("""
-a an the i me my mine myself you your yours we our us it its this that these those is am are
-was were be been being to of for on in at by with from and or but so do does did can could would
-will should shall may might just some any there here about also really want wanted need
-needed like have has had hi hello hey well oh okay so um please thanks thank again now then
-""".split()) - {"okay", "thanks", "thank", "now"}
+STOPWORDS = frozenset({
+    "a", "about", "again", "also", "am", "an", "and", "any", "are", "at", "be", "been", "being",
+    "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
+    "hello", "here", "hey", "hi", "i", "in", "is", "it", "its", "just", "like", "may", "me",
+    "might", "mine", "my", "myself", "need", "needed", "of", "oh", "on", "or", "our", "please",
+    "really", "shall", "should", "so", "some", "that", "the", "then", "there", "these", "this",
+    "those", "to", "um", "us", "want", "wanted", "was", "we", "well", "were", "will", "with",
+    "would", "you", "your", "yours",
+})
 """Words that say nothing about what the caller wants. Not here on purpose: no, not, never,
 yes, where, when, how, what (they decide intents)."""
 
@@ -181,7 +184,8 @@ class Matcher:
         return np.asarray(score)
 
 
-def _extract_digits(words: list[str], slots: tuple[SlotList, ...]) -> tuple[list[str], dict[str, str]]:
+def _extract_digits(words: list[str],
+                    slots: tuple[SlotList, ...]) -> tuple[list[str], dict[str, str]]:
     """Replace the longest fitting digit run with its slot's placeholder; return the value."""
     if not slots:
         return words, {}

@@ -141,7 +141,7 @@ def _cardinal(words: list[str], index: int) -> tuple[str, int]:
     total = 0
     value, index = _small(words, index)
     if value is None:  # a stray "hundred"/"thousand" with nothing before it
-        value, index = 1, index
+        value = 1
     for scale_word, scale in (("hundred", 100), ("thousand", 1000)):
         if index < len(words) and words[index] == scale_word:
             index += 1

@@ -95,7 +95,7 @@ class _Parser:
         items: list[Node] = []
         while self.pos < len(self.text):
             char = self.text[self.pos]
-            if char == "|" or char == closer:
+            if char in ("|", closer):
                 break
             if char.isspace():
                 self.pos += 1

@@ -93,7 +93,7 @@ def test_only_unshipped_orders_can_be_cancelled(orders: SqliteOrderService, numb
 def test_a_database_that_cannot_be_opened_gives_one_clear_message(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with pytest.raises(DatabaseError, match="cannot open the database .*IVR_DATABASE_URL"):
+    with pytest.raises(DatabaseError, match=r"cannot open the database .*IVR_DATABASE_URL"):
         connect(blocker / "ivr.db")
 
 

@@ -10,10 +10,20 @@ import pytest
 from ivr.call.session import CallSession
 from ivr.commerce.models import OrderStatus
 from ivr.commerce.sqlite import SqliteOrderService
+from ivr.dialog.phrasing import day
 from ivr.dialog.policy import DialogSettings, Policy
 from ivr.dialog.state import Phase
 from ivr.errors import OrderServiceError
-from ivr.events import Ask, EndCall, OrderCancelled, ReturnCreated, SurveyAnswered, Transfer
+from ivr.events import (
+    Ask,
+    CallerHungUp,
+    EndCall,
+    Heard,
+    OrderCancelled,
+    ReturnCreated,
+    SurveyAnswered,
+    Transfer,
+)
 from tests.conftest import ANA, BEN, ScriptedCall, prompt_ids
 
 Call = Callable[..., ScriptedCall]
@@ -307,7 +317,8 @@ def test_understanding_resets_the_failure_count(call: Call) -> None:
 
 
 def test_max_failures_is_configurable(matcher, frustration, orders, prompts) -> None:  # type: ignore[no-untyped-def]
-    policy = Policy(matcher, frustration, orders, prompts, DialogSettings(max_failures=1))
+    policy = Policy(matcher, frustration, orders, prompts,
+                    settings=DialogSettings(max_failures=1))
     c = ScriptedCall(policy, "")
     c.silence()
     assert (t := c.transfer()) and t.reason == "no_input"
@@ -391,15 +402,13 @@ def test_a_bug_becomes_an_apology_and_a_transfer(policy: Policy,
         raise RuntimeError("boom")
 
     monkeypatch.setattr(policy, "_heard", crash)
-    actions = session.handle(__import__("ivr.events").events.Heard("hello"))
+    actions = session.handle(Heard("hello"))
     assert prompt_ids(actions) == ["bot_error"]
     assert isinstance(actions[-1], Transfer) and actions[-1].reason == "bot_error"
     assert session.ended
 
 
 def test_hangup_ends_the_call_and_later_events_do_nothing(call: Call) -> None:
-    from ivr.events import CallerHungUp
-
     c = call()
     c.session.handle(CallerHungUp())
     assert c.state.phase is Phase.ENDED and c.state.outcome == "caller_hung_up"
@@ -407,8 +416,6 @@ def test_hangup_ends_the_call_and_later_events_do_nothing(call: Call) -> None:
 
 
 def test_dates_are_spoken_relative_to_today() -> None:
-    from ivr.dialog.phrasing import day
-
     today = date(2026, 11, 23)
     assert day(date(2026, 11, 24), today) == "tomorrow"
     assert day(date(2026, 11, 26), today) == "on Thursday, November 26"

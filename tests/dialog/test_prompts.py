@@ -44,7 +44,7 @@ def test_unknown_variable_names_the_line(tmp_path: Path) -> None:
 def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "en.yaml"
     path.write_text("greeting: ok\nbad: [unclosed\n")
-    with pytest.raises(PromptError, match="en.yaml:3: not valid YAML"):
+    with pytest.raises(PromptError, match=r"en\.yaml:3: not valid YAML"):
         PromptCatalog.load(path)
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from ivr.nlu.grammar import Grammar
-from ivr.nlu.matcher import Matcher
+from ivr.nlu.matcher import Matcher, content_words
 from ivr.nlu.normalize import normalize
 
 TABLE = yaml.safe_load((Path(__file__).parent / "utterances.yaml").read_text())
@@ -41,8 +41,9 @@ def test_rejects_out_of_domain(matcher: Matcher, text: str, context: str) -> Non
 
 
 @pytest.mark.parametrize("text", [
-    "", "   ", "\t\n", "🙂🙂🙂", "¿Dónde está mi pedido?", "我的订单在哪里", "Wo ist meine Bestellung",
-    "x" * 100_000, "where is my order " * 6000, "\x00\x01\x02", "!!!???", "<script>alert(1)</script>",
+    "", "   ", "\t\n", "🙂🙂🙂", "¿Dónde está mi pedido?", "我的订单在哪里",
+    "Wo ist meine Bestellung", "x" * 100_000, "where is my order " * 6000, "\x00\x01\x02",
+    "!!!???", "<script>alert(1)</script>",
 ])
 def test_bad_input_is_not_understood_and_never_raises(matcher: Matcher, text: str) -> None:
     for context in matcher.contexts:
@@ -55,8 +56,6 @@ def test_every_expanded_sentence_matches_its_own_intent(grammar: Grammar,
                                                         matcher: Matcher) -> None:
     """hassil's round trip. Sentences with the same content words give the matcher the same
     input, so each distinct one is tried once (17k of the ~200k spoken forms)."""
-    from ivr.nlu.matcher import content_words
-
     tried: set[tuple[str, tuple[str, ...], str, tuple[tuple[str, str], ...]]] = set()
     failures = []
     for context in grammar.contexts():
@@ -71,7 +70,8 @@ def test_every_expanded_sentence_matches_its_own_intent(grammar: Grammar,
                 result.slots.get(k) != v for k, v in sentence.slots
             ):
                 failures.append(f"{sentence.where} [{context}] {spoken!r} -> {result.intent} "
-                                f"{result.slots}, expected {sentence.intent} {dict(sentence.slots)}")
+                                f"{result.slots}, expected {sentence.intent} "
+                                f"{dict(sentence.slots)}")
     assert len(tried) > 2000
     assert failures == [], "\n".join(failures[:20])
 

@@ -1,0 +1,120 @@
+"""The `ivr` command, run as a user runs it: the installed entry point in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+IVR = str(Path(sys.executable).parent / "ivr")
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None,
+        timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([IVR, *args], input=stdin, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})}, check=False)
+
+
+@pytest.fixture
+def db_env(tmp_path: Path) -> dict[str, str]:
+    return {"IVR_DATABASE_URL": str(tmp_path / "cli.db")}
+
+
+def test_help_lists_every_command() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("serve", "nlu", "simulate", "grammar", "demo"):
+        assert command in result.stdout
+
+
+def test_nlu_arguments_give_one_json_object_each() -> None:
+    result = run("nlu", "where's my parcel", "tell me a joke", "--json")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["intent"] for line in lines] == ["track_package", None]
+    assert set(lines[0]) == {"text", "intent", "confidence", "slots"}
+
+
+def test_nlu_reads_stdin_per_line_in_a_context() -> None:
+    result = run("nlu", "--context", "order_number", "--json",
+                 stdin="four eight two one three\nseven oh oh five five\n\n")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["slots"].get("order_number") for line in lines] == ["48213", "70055", None]
+    assert lines[2]["intent"] is None
+
+
+def test_nlu_unknown_context_is_a_clear_error() -> None:
+    result = run("nlu", "hello", "--context", "nowhere")
+    assert result.returncode == 2
+    assert "unknown context 'nowhere'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_simulate_a_whole_piped_call(db_env: dict[str, str]) -> None:
+    script = "\n".join(["I want to return order seven oh oh five five", "94107",
+                        "it arrived damaged", "no thanks", "#5", ""])
+    result = run("simulate", stdin=script, env=db_env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("bot: Thanks for calling Demo Shop.")
+    assert "[return created RMA " in out and "for order 70055: damaged]" in out
+    assert "[survey answer 5]" in out and out.rstrip().endswith("[hangup: completed]")
+
+
+def test_simulate_known_caller_and_transfer(db_env: dict[str, str]) -> None:
+    result = run("simulate", "--from", "+15550100001",
+                 stdin="get me a person\n", env=db_env)
+    assert "bot: Hi Ana" in result.stdout
+    assert "[transfer → queue support: reason caller_request]" in result.stdout
+
+
+def test_simulate_end_of_input_hangs_up(db_env: dict[str, str]) -> None:
+    result = run("simulate", stdin="where is my order\n", env=db_env)
+    assert result.stdout.rstrip().endswith("[caller hung up]")
+
+
+def test_grammar_check_passes_on_the_shipped_grammar() -> None:
+    result = run("grammar", "check")
+    assert result.returncode == 0, result.stdout
+    assert "0 problem(s)" in result.stderr
+
+
+def test_grammar_check_fails_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("intents:\n  a:\n    sentences: ['stop']\n"
+                                       "  b:\n    sentences: ['stop']\n")
+    result = run("grammar", "check", env={"IVR_GRAMMAR_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "bad.yaml:5: 'stop' matches both a" in result.stdout
+
+
+def test_broken_grammar_stops_startup_with_file_line_and_fix(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("intents:\n  a:\n    sentences: ['track {nothing}']\n")
+    result = run("simulate", stdin="", env={"IVR_GRAMMAR_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "bad.yaml:3: unknown list {nothing}; define it under 'lists'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_configuration_lists_every_problem() -> None:
+    result = run("simulate", stdin="", env={"IVR_MAX_FAILURES": "zero", "IVR_MODE": "fax",
+                                            "IVR_PUBLIC_URL": "ftp://x"})
+    assert result.returncode == 2
+    for name in ("IVR_MAX_FAILURES", "IVR_MODE", "IVR_PUBLIC_URL"):
+        assert name in result.stderr
+
+
+def test_unopenable_database_gives_one_clear_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run("demo", "reset", env={"IVR_DATABASE_URL": str(blocker / "x.db")})
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "cannot open the database" in result.stderr
+
+
+def test_demo_reset_writes_the_demo_shop(db_env: dict[str, str]) -> None:
+    result = run("demo", "reset", env=db_env)
+    assert result.returncode == 0 and "demo shop written" in result.stdout
+    assert Path(db_env["IVR_DATABASE_URL"]).exists()

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ivr.config import Mode, Settings, SttEngine
+from ivr.errors import ConfigError
+
+
+def test_defaults_need_no_environment() -> None:
+    settings = Settings.from_env({})
+    assert settings.mode is Mode.STREAM and settings.stt is None
+    assert settings.max_failures == 3 and settings.agent_queue == "support"
+    assert settings.database_path.name == "ivr.db"
+
+
+def test_values_are_parsed(tmp_path: Path) -> None:
+    settings = Settings.from_env({
+        "IVR_DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "IVR_MODE": "gather",
+        "IVR_STT": "pocketsphinx", "IVR_MAX_FAILURES": "5", "IVR_CONFIRM_BELOW": "0.4",
+        "IVR_PUBLIC_URL": "https://ivr.example.com/", "IVR_PORT": "9000",
+    })
+    assert settings.database_path == tmp_path / "a.db"
+    assert settings.mode is Mode.GATHER and settings.stt is SttEngine.POCKETSPHINX
+    assert settings.public_url == "https://ivr.example.com"
+    assert (settings.max_failures, settings.confirm_below, settings.port) == (5, 0.4, 9000)
+
+
+def test_every_problem_is_reported_together() -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env({"IVR_MAX_FAILURES": "0", "IVR_CONFIRM_BELOW": "2",
+                           "IVR_STT": "whisper", "IVR_DATABASE_URL": "postgres://db/ivr",
+                           "IVR_GRAMMAR_DIR": "/nonexistent"})
+    message = str(error.value)
+    for name in ("IVR_MAX_FAILURES", "IVR_CONFIRM_BELOW", "IVR_STT", "IVR_DATABASE_URL",
+                 "IVR_GRAMMAR_DIR"):
+        assert name in message
+    assert "only SQLite is supported" in message
