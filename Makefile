@@ -1,16 +1,11 @@
-# The two commands of the README. Each sets up what is missing first (system packages, .venv).
-.PHONY: serve test lint bench
+# Shortcuts for scripts/dev, which is what the README and CI call (it needs no make).
+.PHONY: serve test bench
 
 serve:
-	scripts/bootstrap.sh runtime
-	.venv/bin/ivr serve
+	scripts/dev serve
 
 test:
-	scripts/bootstrap.sh dev
-	.venv/bin/ruff check ivr tests benchmarks
-	.venv/bin/mypy
-	.venv/bin/pytest
+	scripts/dev test
 
 bench:
-	scripts/bootstrap.sh dev
-	.venv/bin/python benchmarks/nlu.py
+	scripts/dev bench
