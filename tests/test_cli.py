@@ -118,3 +118,14 @@ def test_demo_reset_writes_the_demo_shop(db_env: dict[str, str]) -> None:
     result = run("demo", "reset", env=db_env)
     assert result.returncode == 0 and "demo shop written" in result.stdout
     assert Path(db_env["IVR_DATABASE_URL"]).exists()
+
+
+def test_broken_prompt_file_stops_startup_with_file_line_and_fix(tmp_path: Path,
+                                                                 db_env: dict[str, str]) -> None:
+    prompts = tmp_path / "en.yaml"
+    original = (Path(__file__).parent.parent / "prompts" / "en.yaml").read_text()
+    prompts.write_text(original.replace("Is that right?", "Is that right, {nme}?"))
+    result = run("simulate", stdin="", env={**db_env, "IVR_PROMPTS": str(prompts)})
+    assert result.returncode == 2
+    assert "en.yaml:" in result.stderr and "unknown variables ['nme']" in result.stderr
+    assert "Traceback" not in result.stderr
