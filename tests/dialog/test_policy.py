@@ -50,6 +50,15 @@ def test_known_caller_is_greeted_by_name_with_latest_open_order(call: Call) -> N
     assert c.state.customer_name == "Ana Lopez"
 
 
+def test_session_tells_the_recogniser_what_to_listen_for(call: Call) -> None:
+    c = call()
+    assert c.session.contexts == ("main",)
+    c.say("where is my order")
+    assert c.session.contexts == ("order_number", "main")
+    c.say("four eight two one three")
+    assert c.session.contexts == ("postcode",)
+
+
 @pytest.mark.parametrize(("key", "intent"), [("1", "order_status"), ("2", "track_package"),
                                              ("3", "return_request"), ("4", "cancel_order")])
 def test_menu_keys(call: Call, key: str, intent: str) -> None:
