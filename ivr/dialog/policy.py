@@ -100,7 +100,7 @@ class Policy:
             log.error("call %s: order system failed: %s", state.call_sid, exc)
             reply.say("system_error")
             self._transfer(reply, TransferReason.SYSTEM_ERROR)
-        return reply.state, reply.actions
+        return reply.result()
 
     # ------------------------------------------------------------------ events
     def _greet(self, reply: Reply) -> None:
@@ -152,8 +152,8 @@ class Policy:
         reply.heard(f"[keys {keys}]" if keys else "[keys]", None)
         phase = reply.state.phase
         meaning: tuple[str, dict[str, str]] | None = None
-        if keys == "0":
-            meaning = ("speak_to_agent", {})
+        if keys in ("0", "*"):
+            meaning = ("speak_to_agent" if keys == "0" else "repeat", {})
         elif phase in (Phase.MAIN, Phase.ANYTHING_ELSE) and keys in MENU_KEYS:
             meaning = (MENU_KEYS[keys], {})
         elif phase is Phase.RETURN_REASON and keys in REASON_KEYS:
@@ -179,6 +179,12 @@ class Policy:
             requests = reply.state.agent_requests + 1
             reply.update(agent_requests=requests, frustrated=reply.state.frustrated or requests > 1)
             self._transfer(reply, TransferReason.CALLER_REQUEST)
+            return
+        if intent == "repeat":
+            if reply.state.last_prompts:
+                reply.repeat_last()
+            else:
+                self._failure(reply, "no_match")
             return
         reply.update(no_input=0, no_match=0)
         handler = {
@@ -236,7 +242,9 @@ class Policy:
     def _order_answer(self, reply: Reply, intent: str, slots: dict[str, str],
                       confidence: float) -> None:
         pending = reply.state.pending_order
-        if intent == "yes" and pending:
+        if intent == "dont_know":
+            self._transfer(reply, TransferReason.NO_ORDER_NUMBER)
+        elif intent == "yes" and pending:
             self._look_up(reply, pending)
         elif "order_number" in slots:
             if intent in ORDER_TASKS:
@@ -291,6 +299,10 @@ class Policy:
     def _postcode(self, reply: Reply, intent: str, slots: dict[str, str],
                   confidence: float) -> None:
         order = self._current_order(reply)
+        if intent == "dont_know":
+            reply.say("transfer_identity")
+            self._transfer(reply, TransferReason.IDENTITY_NOT_VERIFIED, announce=False)
+            return
         if slots.get("postcode") == order.customer.postcode:
             reply.update(verified_orders=(*reply.state.verified_orders, order.number))
             reply.did(f"verified caller for order {order.number} by zip code")

@@ -24,6 +24,24 @@ class Reply:
         self._prompts = prompts
         self.state = state
         self.actions: list[Action] = []
+        self._said: list[tuple[str, str]] = []
+
+    def result(self) -> tuple[DialogState, list[Action]]:
+        """The state after this step (remembering what was said, for a repeat) and actions."""
+        if self._said:
+            self.update(last_prompts=tuple(self._said))
+        return self.state, self.actions
+
+    def repeat_last(self) -> None:
+        """Say the last step's sentences again and listen as before."""
+        *before, (last_id, last_text) = self.state.last_prompts
+        for prompt_id, text in before:
+            self._spoken(prompt_id, text)
+            self.actions.append(Say(prompt_id, text))
+        self._spoken(last_id, last_text)
+        phase = self.state.phase
+        self.actions.append(Ask(last_id, last_text, PHASE_CONTEXTS[phase],
+                                PHASE_KEYS.get(phase, 0)))
 
     def update(self, **changes: Any) -> None:
         self.state = replace(self.state, **changes)
@@ -42,7 +60,7 @@ class Reply:
 
     def say(self, prompt_id: str, **variables: Any) -> None:
         text = self._prompts.render(prompt_id, **variables)
-        self._spoken(text)
+        self._spoken(prompt_id, text)
         self.actions.append(Say(prompt_id, text))
 
     def text(self, prompt_id: str, **variables: Any) -> str:
@@ -51,9 +69,10 @@ class Reply:
 
     def ask(self, prompt_id: str, phase: Phase, **variables: Any) -> None:
         text = self._prompts.render(prompt_id, **variables)
-        self._spoken(text)
+        self._spoken(prompt_id, text)
         self.update(phase=phase)
         self.actions.append(Ask(prompt_id, text, PHASE_CONTEXTS[phase], PHASE_KEYS.get(phase, 0)))
 
-    def _spoken(self, text: str) -> None:
+    def _spoken(self, prompt_id: str, text: str) -> None:
+        self._said.append((prompt_id, text))
         self.update(transcript=(*self.state.transcript, Turn("bot", text)))

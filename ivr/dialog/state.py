@@ -50,6 +50,7 @@ class TransferReason(StrEnum):
     FRUSTRATION = "frustration"
     NO_INPUT = "no_input"
     NO_MATCH = "no_match"
+    NO_ORDER_NUMBER = "no_order_number"
     ORDER_NOT_FOUND = "order_not_found"
     IDENTITY_NOT_VERIFIED = "identity_not_verified"
     SYSTEM_ERROR = "system_error"
@@ -97,6 +98,8 @@ class DialogState:
     agent_requests: int = 0
     frustrated: bool = False
     transcript: tuple[Turn, ...] = ()
+    last_prompts: tuple[tuple[str, str], ...] = ()
+    """(prompt id, text) of everything said in the last step, for "can you repeat that"."""
     done: tuple[str, ...] = ()
     """What the bot completed, in words for the agent ("created return 12345678 …")."""
     outcome: str | None = None

@@ -21,6 +21,7 @@ from ivr.events import (
     Heard,
     OrderCancelled,
     ReturnCreated,
+    Say,
     SurveyAnswered,
     Transfer,
 )
@@ -268,6 +269,36 @@ def test_anything_else_reuses_the_verified_order(call: Call) -> None:
     c.say("where is order 70055")
     c.say("94107")
     assert prompt_ids(c.say("I'd like to return it")) == ["ask_return_reason"]
+
+
+def test_repeat_says_the_rma_again_without_counting_a_failure(call: Call) -> None:
+    c = call(ANA)
+    c.say("return order 70055")
+    first = c.say("it doesn't fit")
+    again = c.say("sorry, can you repeat that")
+    assert [(a.prompt_id, a.text) for a in again] == [
+        (a.prompt_id, a.text) for a in first if isinstance(a, Say | Ask)]
+    assert isinstance(again[-1], Ask) and again[-1].contexts == ("main", "confirm")
+    assert c.keys("*")[-1].text == first[-1].text
+    assert c.state.total_no_match == 0 and c.state.phase is Phase.ANYTHING_ELSE
+
+
+@pytest.mark.parametrize("utterance", ["I don't know it", "no idea", "I lost the email"])
+def test_caller_without_an_order_number_goes_to_a_person(call: Call, utterance: str) -> None:
+    c = call()
+    c.say("where's my parcel")
+    c.say(utterance)
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "no_order_number"
+    assert transfer.context["intent"] == "track_package"
+
+
+def test_caller_without_the_zip_code_goes_to_a_person_untold(call: Call) -> None:
+    c = call()
+    c.say("track order 48213")
+    assert prompt_ids(c.say("I don't remember my zip code")) == ["transfer_identity"]
+    assert (t := c.transfer()) and t.reason == "identity_not_verified"
+    assert "UPS" not in c.spoken()
 
 
 # ------------------------------------------------------------------ goodbye and survey
