@@ -87,7 +87,7 @@ def test_grammar_check_fails_with_file_and_line(tmp_path: Path) -> None:
                                        "  b:\n    sentences: ['stop']\n")
     result = run("grammar", "check", env={"IVR_GRAMMAR_DIR": str(tmp_path)})
     assert result.returncode == 1
-    assert "bad.yaml:5: 'stop' matches both a" in result.stdout
+    assert "bad.yaml:5: 'stop' (b) matches both 'stop' (a" in result.stdout
 
 
 def test_broken_grammar_stops_startup_with_file_line_and_fix(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ivr.nlu.grammar import Grammar, Location
+from ivr.nlu.grammar import Grammar, Location, Sentence
+from ivr.nlu.matcher import content_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,8 @@ class Problem:
 
 
 def check_grammar(grammar: Grammar) -> list[Problem]:
-    """Empty intents and sentences that two intents of one context both claim."""
+    """Empty intents, and sentences of two intents in one context that the matcher cannot tell
+    apart: the same words, or the same content words once stopwords are dropped."""
     problems = [
         Problem(intent.where, f"intent {intent.name} has no sentences; add some or remove it")
         for intent in grammar.intents.values()
@@ -33,16 +35,21 @@ def check_grammar(grammar: Grammar) -> list[Problem]:
 def _ambiguous_sentences(grammar: Grammar) -> list[Problem]:
     problems: list[Problem] = []
     for context in grammar.contexts():
-        owner: dict[tuple[str, ...], tuple[str, Location]] = {}
-        reported: set[tuple[str, str]] = set()
+        by_words: dict[tuple[str, ...], Sentence] = {}
+        by_content: dict[frozenset[str], Sentence] = {}
+        reported: set[tuple[Location, Location]] = set()
         for sentence in grammar.sentences(context):
-            first = owner.setdefault(sentence.words, (sentence.intent, sentence.where))
-            pair = (first[0], sentence.intent)
-            if first[0] != sentence.intent and pair not in reported:
-                reported.add(pair)
-                problems.append(Problem(
-                    sentence.where,
-                    f"{sentence.text!r} matches both {first[0]} ({first[1]}) and "
-                    f"{sentence.intent} in context {context}; reword one of the templates",
-                ))
+            first = by_words.setdefault(sentence.words, sentence)
+            same_words = first.intent != sentence.intent
+            if not same_words:
+                first = by_content.setdefault(frozenset(content_words(sentence.words)), sentence)
+            if first.intent == sentence.intent or (first.where, sentence.where) in reported:
+                continue
+            reported.add((first.where, sentence.where))
+            how = "matches both" if same_words else "has the same content words as"
+            problems.append(Problem(
+                sentence.where,
+                f"{sentence.text!r} ({sentence.intent}) {how} {first.text!r} ({first.intent}, "
+                f"{first.where}) in context {context}; reword one of the templates",
+            ))
     return problems

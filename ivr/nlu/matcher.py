@@ -110,14 +110,15 @@ class _ContextIndex:
 
 @lru_cache(maxsize=4096)
 def _similar_words(index: _ContextIndex, word: str) -> list[tuple[int, float]]:
-    if word in index.column:
-        return [(index.column[word], 1.0)]
+    """The word itself and its near forms ("refunds" also counts, less, as "refund")."""
+    exact = [(index.column[word], 1.0)] if word in index.column else []
     if len(word) < FUZZY_MIN_LENGTH or word[:1] == "{":
-        return []
+        return exact
     found = process.extract(word, index.vocabulary, scorer=fuzz.ratio,
-                            score_cutoff=FUZZY_CUTOFF, limit=3)
-    return [(index.column[choice], (score / 100.0) ** 2) for choice, score, _ in found
-            if len(choice) >= FUZZY_MIN_LENGTH]
+                            score_cutoff=FUZZY_CUTOFF, limit=4)
+    near = [(index.column[choice], (score / 100.0) ** 2) for choice, score, _ in found
+            if len(choice) >= FUZZY_MIN_LENGTH and choice != word]
+    return exact + near
 
 
 class Matcher:

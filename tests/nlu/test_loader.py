@@ -80,5 +80,13 @@ def test_lint_finds_sentences_claimed_by_two_intents(tmp_path: Path) -> None:
     folder = write(tmp_path / "g", "intents:\n  a:\n    sentences: ['stop [it]']\n"
                    "  b:\n    sentences: ['stop']\n  c:\n    sentences: []\n")
     problems = [str(p) for p in check_grammar(load_grammar(folder))]
-    assert any("g.yaml:5:" in p and "'stop' matches both a" in p for p in problems)
+    assert any("g.yaml:5:" in p and "'stop' (b) matches both 'stop' (a" in p for p in problems)
     assert any("g.yaml:6:" in p and "intent c has no sentences" in p for p in problems)
+
+
+def test_lint_finds_sentences_the_matcher_cannot_tell_apart(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", "intents:\n  a:\n    sentences: ['cancel the order']\n"
+                   "  b:\n    sentences: ['order cancel', 'track it']\n")
+    (problem,) = [str(p) for p in check_grammar(load_grammar(folder))]
+    assert "g.yaml:5:" in problem
+    assert "'order cancel' (b) has the same content words as 'cancel the order' (a" in problem
