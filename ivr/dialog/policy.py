@@ -156,6 +156,8 @@ class Policy:
             meaning = ("speak_to_agent" if keys == "0" else "repeat", {})
         elif phase in (Phase.MAIN, Phase.ANYTHING_ELSE) and keys in MENU_KEYS:
             meaning = (MENU_KEYS[keys], {})
+        elif phase in (Phase.MAIN, Phase.ANYTHING_ELSE) and len(keys) >= 3 and keys.isdigit():
+            meaning = ("order_status", {"order_number": keys})
         elif phase is Phase.RETURN_REASON and keys in REASON_KEYS:
             meaning = ("return_reason", {"return_reason": REASON_KEYS[keys]})
         elif phase is Phase.SURVEY and keys in ("1", "2", "3", "4", "5"):
@@ -356,17 +358,21 @@ class Policy:
         return reply.state.no_match
 
     def _failure(self, reply: Reply, kind: str) -> None:
-        """Reprompt with more help each time; after max_failures, a person takes over."""
+        """Reprompt with more help each time; after max_failures, a person takes over. Silence
+        after "anything else?" or the survey means the caller is done: a goodbye, not a queue."""
         if kind == "no_input":
             reply.heard("[silence]", None)
         count = self._count_failure(reply, kind)
         phase = reply.state.phase
-        if phase is Phase.SURVEY:
+        caller_is_done = phase is Phase.ANYTHING_ELSE and kind == "no_input"
+        if phase is Phase.SURVEY or caller_is_done:
             if count > 1:
                 reply.say("goodbye", shop=self.settings.shop_name)
                 self._end(reply, "completed")
-            else:
+            elif phase is Phase.SURVEY:
                 reply.ask("survey_help", Phase.SURVEY)
+            else:
+                reply.ask("anything_else_help", Phase.ANYTHING_ELSE)
             return
         if count >= self.settings.max_failures:
             reason = TransferReason.NO_INPUT if kind == "no_input" else TransferReason.NO_MATCH

@@ -68,6 +68,15 @@ def test_menu_keys(call: Call, key: str, intent: str) -> None:
     assert c.state.intent == intent
 
 
+@pytest.mark.parametrize("step", [lambda c: c.keys("70055#"),
+                                  lambda c: c.say("seven oh oh five five")])
+def test_an_order_number_alone_at_the_menu_is_an_order_status_request(call: Call,
+                                                                        step: object) -> None:
+    c = call(ANA)
+    actions = step(c)  # type: ignore[operator]
+    assert prompt_ids(actions) == ["status_delivered", "anything_else"]
+
+
 # ------------------------------------------------------------------ identity
 def test_caller_id_on_the_order_verifies_at_once(call: Call) -> None:
     c = call(ANA)
@@ -324,6 +333,23 @@ def test_silent_survey_ends_politely_without_transfer(call: Call) -> None:
     actions = c.silence()
     assert prompt_ids(actions) == ["goodbye"] and EndCall("completed") in actions
     assert c.transfer() is None
+
+
+def test_silence_after_anything_else_is_a_goodbye_not_a_transfer(call: Call) -> None:
+    c = call()
+    c.say("how much is shipping")
+    assert prompt_ids(c.silence()) == ["anything_else_help"]
+    actions = c.silence()
+    assert prompt_ids(actions) == ["goodbye"] and EndCall("completed") in actions
+    assert c.transfer() is None
+
+
+def test_not_understood_after_anything_else_still_escalates(call: Call) -> None:
+    c = call()
+    c.say("how much is shipping")
+    for _ in range(3):
+        c.say("tell me a joke")
+    assert (t := c.transfer()) and t.reason == "no_match"
 
 
 # ------------------------------------------------------------------ escalation
