@@ -15,6 +15,7 @@ from datetime import date
 from ivr.commerce.models import Customer, Order, OrderStatus
 from ivr.commerce.service import OrderService
 from ivr.dialog import phrasing
+from ivr.dialog.keypad import keypad_meaning
 from ivr.dialog.prompts import PromptCatalog
 from ivr.dialog.reply import Reply
 from ivr.dialog.state import PHASE_CONTEXTS, DialogState, Phase, TransferReason
@@ -38,10 +39,6 @@ from ivr.nlu.matcher import Match, Matcher
 log = logging.getLogger(__name__)
 
 ORDER_TASKS = ("order_status", "track_package", "return_request", "cancel_order")
-MENU_KEYS = {"1": "order_status", "2": "track_package", "3": "return_request",
-             "4": "cancel_order", "0": "speak_to_agent", "9": "goodbye"}
-REASON_KEYS = {"1": "doesnt_fit", "2": "damaged", "3": "wrong_item", "4": "changed_mind",
-               "5": "arrived_late"}
 HELP_PROMPTS = {
     Phase.MAIN: "main", Phase.SUGGEST_ORDER: "suggest_order", Phase.ORDER_NUMBER: "order_number",
     Phase.CONFIRM_ORDER_NUMBER: "confirm", Phase.CONFIRM_CANCEL: "confirm",
@@ -150,25 +147,7 @@ class Policy:
     def _keys(self, reply: Reply, digits: str) -> None:
         keys = digits.rstrip("#")
         reply.heard(f"[keys {keys}]" if keys else "[keys]", None)
-        phase = reply.state.phase
-        meaning: tuple[str, dict[str, str]] | None = None
-        if keys in ("0", "*"):
-            meaning = ("speak_to_agent" if keys == "0" else "repeat", {})
-        elif phase in (Phase.MAIN, Phase.ANYTHING_ELSE) and keys in MENU_KEYS:
-            meaning = (MENU_KEYS[keys], {})
-        elif phase in (Phase.MAIN, Phase.ANYTHING_ELSE) and len(keys) >= 3 and keys.isdigit():
-            meaning = ("order_status", {"order_number": keys})
-        elif phase is Phase.RETURN_REASON and keys in REASON_KEYS:
-            meaning = ("return_reason", {"return_reason": REASON_KEYS[keys]})
-        elif phase is Phase.SURVEY and keys in ("1", "2", "3", "4", "5"):
-            meaning = ("rating", {"rating": keys})
-        elif PHASE_CONTEXTS[phase][0] == "confirm" and keys in ("1", "2"):
-            meaning = ("yes" if keys == "1" else "no", {})
-        elif phase is Phase.POSTCODE and keys.isdigit():
-            meaning = ("postcode", {"postcode": keys})
-        elif phase in (Phase.ORDER_NUMBER, Phase.SUGGEST_ORDER) and len(keys) >= 3 \
-                and keys.isdigit():
-            meaning = ("order_number", {"order_number": keys})
+        meaning = keypad_meaning(reply.state.phase, digits)
         if meaning is None:
             self._failure(reply, "no_match")
         else:
