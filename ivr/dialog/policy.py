@@ -137,12 +137,11 @@ class Policy:
             self._understood(reply, match.intent, match.slots, confidence)
 
     def _understand(self, text: str, phase: Phase) -> Match:
-        best = Match(text, None, 0.0)
         for context in PHASE_CONTEXTS[phase]:
             found = self.matcher.match(text, context)
             if found.intent is not None:
                 return found
-        return best
+        return Match(text, None, 0.0)
 
     def _keys(self, reply: Reply, digits: str) -> None:
         keys = digits.rstrip("#")

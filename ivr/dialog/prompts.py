@@ -34,7 +34,6 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "status_delivered": frozenset({"order_number", "delivered"}),
     "status_cancelled": _ORDER,
     "phrase_processing": frozenset(), "phrase_shipped": frozenset({"eta"}),
-    "phrase_delivered": frozenset({"delivered"}),
     "tracking_in_transit": frozenset({"carrier", "tracking", "when", "location", "description",
                                       "eta"}),
     "tracking_not_shipped": frozenset({"order_number", "ship_days"}),

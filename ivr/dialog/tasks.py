@@ -14,6 +14,9 @@ from ivr.dialog.reply import Reply
 from ivr.dialog.state import Phase
 from ivr.events import OrderCancelled, ReturnCreated
 
+TRACKING_TAIL = 6
+"""Only the end of a tracking number is read out: 18 characters by voice help nobody."""
+
 
 class OrderTasks:
     """Carries out a task on one order and says the result."""
@@ -67,7 +70,7 @@ class OrderTasks:
         else:
             scan = shipment.last_scan
             reply.say("tracking_in_transit", carrier=shipment.carrier,
-                      tracking=phrasing.digits(shipment.tracking_number),
+                      tracking=phrasing.digits(shipment.tracking_number[-TRACKING_TAIL:]),
                       when=phrasing.moment(scan.at, today) if scan else "not yet",
                       location=scan.location if scan else "the warehouse",
                       description=scan.description if scan else "label created",
