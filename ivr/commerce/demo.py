@@ -60,23 +60,23 @@ def reset_demo(service: SqliteOrderService, today: date | None = None) -> None:
     def ago(days: int | None) -> str | None:
         return None if days is None else (today - timedelta(days=days)).isoformat()
 
-    for table in ("cancellations", "returns", "scan_events", "shipments", "items", "orders",
-                  "customers", "shop_policy"):
-        service.execute_many(f"DELETE FROM {table}", [()])
-    service.execute_many("INSERT INTO customers VALUES (?, ?, ?, ?)", list(CUSTOMERS))
-    service.execute_many("INSERT INTO orders VALUES (?, ?, ?, ?)",
-                         [(o[0], o[1], ago(o[2]), o[3]) for o in ORDERS])
-    service.execute_many("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)", list(ITEMS))
-    service.execute_many(
-        "INSERT INTO shipments VALUES (?, ?, ?, ?, ?, ?)",
-        [(o[0], o[4], o[5], ago(o[6]), ago(-o[7]) if o[7] is not None else None, ago(o[8]))
-         for o in ORDERS if o[4]])
-    service.execute_many(
-        "INSERT INTO scan_events VALUES (?, ?, ?, ?)",
-        [(order, datetime.combine(today - timedelta(days=days), time(hour, minute)).isoformat(),
-          location, description) for order, days, hour, minute, location, description in SCANS])
-    service.execute_many("INSERT INTO shop_policy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [POLICY])
+    tables = ("cancellations", "returns", "scan_events", "shipments", "items", "orders",
+              "customers", "shop_policy")
+    service.write_all([
+        *((f"DELETE FROM {table}", [()]) for table in tables),
+        ("INSERT INTO customers VALUES (?, ?, ?, ?)", list(CUSTOMERS)),
+        ("INSERT INTO orders VALUES (?, ?, ?, ?)",
+         [(o[0], o[1], ago(o[2]), o[3]) for o in ORDERS]),
+        ("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)", list(ITEMS)),
+        ("INSERT INTO shipments VALUES (?, ?, ?, ?, ?, ?)",
+         [(o[0], o[4], o[5], ago(o[6]), ago(-o[7]) if o[7] is not None else None, ago(o[8]))
+          for o in ORDERS if o[4]]),
+        ("INSERT INTO scan_events VALUES (?, ?, ?, ?)",
+         [(order, datetime.combine(today - timedelta(days=days), time(hour, minute)).isoformat(),
+           location, description)
+          for order, days, hour, minute, location, description in SCANS]),
+        ("INSERT INTO shop_policy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [POLICY]),
+    ])
 
 
 def ensure_demo(service: SqliteOrderService) -> None:

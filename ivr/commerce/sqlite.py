@@ -172,12 +172,17 @@ class SqliteOrderService:
         except sqlite3.Error as exc:
             raise OrderServiceError(f"order database write failed: {exc}") from exc
 
-    def execute_many(self, sql: str, rows: list[tuple[object, ...]]) -> None:
-        """Bulk insert in one transaction (demo data, imports)."""
+    def write_all(self, batch: list[tuple[str, list[tuple[object, ...]]]]) -> None:
+        """Run (statement, rows) pairs in one transaction: all of it is written, or none."""
         with self._lock:
-            self._db.execute("BEGIN")
-            self._db.executemany(sql, rows)
-            self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for sql, rows in batch:
+                    self._db.executemany(sql, rows)
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._db.execute("ROLLBACK")
+                raise OrderServiceError(f"bulk write failed, nothing was changed: {exc}") from exc
 
 
 def _customer(row: sqlite3.Row) -> Customer:

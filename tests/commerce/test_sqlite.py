@@ -10,7 +10,7 @@ import pytest
 from ivr.commerce.models import OrderStatus
 from ivr.commerce.rules import ReturnVerdict, return_eligibility
 from ivr.commerce.sqlite import SqliteOrderService, connect
-from ivr.errors import DatabaseError
+from ivr.errors import DatabaseError, OrderServiceError
 
 
 def test_demo_customers_and_orders(orders: SqliteOrderService) -> None:
@@ -88,6 +88,17 @@ def test_ineligible_returns_are_refused(orders: SqliteOrderService, number: str,
 def test_only_unshipped_orders_can_be_cancelled(orders: SqliteOrderService, number: str) -> None:
     with pytest.raises(ValueError):
         orders.cancel_order(number)
+
+
+def test_a_failed_bulk_write_changes_nothing(orders: SqliteOrderService) -> None:
+    record = orders.create_return("70055", ("SH-LIN-M",), "damaged")
+    with pytest.raises(OrderServiceError, match="nothing was changed"):
+        orders.write_all([("DELETE FROM returns", [()]),
+                          ("DELETE FROM cancellations", [()]),
+                          ("INSERT INTO customers VALUES (?, ?, ?, ?)",
+                           [(99, "X", "+15550100001", "1")])])  # duplicate phone: fails
+    assert [r.rma for r in orders.returns_for("70055")] == [record.rma]
+    assert orders.customer_by_phone("+15550100001") is not None
 
 
 def test_a_database_that_cannot_be_opened_gives_one_clear_message(tmp_path: Path) -> None:
