@@ -25,3 +25,15 @@ class OrderServiceError(IvrError):
 
 class DatabaseError(IvrError):
     """The database cannot be opened or has an unexpected shape."""
+
+
+class AudioError(IvrError):
+    """Audio cannot be read: not a WAV, an unsupported encoding, or an unreadable file."""
+
+
+class SpeechModelError(IvrError):
+    """A speech recognition model is missing or broken; the message says how to get one."""
+
+
+class SynthesisError(IvrError):
+    """Speech synthesis failed or timed out (espeak-ng missing, a hung engine)."""

@@ -1,0 +1,1 @@
+"""Local speech: audio codec, endpointing, recognisers and synthesis (no cloud speech)."""
