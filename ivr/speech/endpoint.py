@@ -1,0 +1,190 @@
+"""Endpointing: when a caller starts speaking, talks over a prompt, finishes, or says nothing.
+
+Works on 20 ms frames of 8 kHz PCM and keeps its own clock from the frames it is fed, so replay
+(faster than real time) and live calls behave the same. A frame is *voiced* when its level stands
+well above a running noise floor; short voiced bursts (a cough, a click, a door) never start an
+utterance or interrupt a prompt, and steady background noise raises the floor instead of
+sounding like speech.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from enum import Enum, auto
+
+import numpy as np
+
+from ivr.speech.codec import FRAME_MS, PHONE_RATE
+
+INITIAL_FLOOR_DB = -50.0
+"""The noise floor assumed before any quieter frame is heard (a quiet phone line)."""
+STEADY_FRAMES = 25
+"""Half a second of frame levels, to tell steady noise from speech."""
+STEADY_RANGE_DB = 4.0
+"""Levels that stay within this range for STEADY_FRAMES are noise, not speech."""
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """Timings and levels; the defaults suit telephone speech."""
+
+    end_silence_ms: int = 600
+    """Trailing silence that ends an utterance."""
+    speech_start_ms: int = 120
+    """Voiced time in a row before an utterance counts as started."""
+    min_speech_ms: int = 250
+    """Utterances with less voiced time than this are dropped as noise (coughs, clicks)."""
+    barge_in_ms: int = 300
+    """Voiced time in a row over a playing prompt before the prompt is cut off."""
+    no_input_ms: int = 6000
+    """Silence after the prompt ends before the caller is treated as silent."""
+    max_utterance_ms: int = 15000
+    """An utterance is cut off here (nobody answers a menu for longer)."""
+    pre_roll_ms: int = 300
+    """Audio kept from before speech started, so the first word is not clipped."""
+    margin_db: float = 12.0
+    """How far above the noise floor a frame must be to count as voiced."""
+    min_level_db: float = -45.0
+    """Frames quieter than this (dBFS) are never voiced, whatever the floor."""
+
+
+class Kind(Enum):
+    """What the endpointer noticed."""
+
+    SPEECH_STARTED = auto()
+    BARGE_IN = auto()
+    """The caller is talking over a prompt: stop playing it."""
+    UTTERANCE = auto()
+    """The caller finished an utterance; `audio` holds it."""
+    NO_INPUT = auto()
+    """Nobody said anything within the no-input time."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One thing the endpointer noticed, at `at_ms` on the stream's clock."""
+
+    kind: Kind
+    at_ms: int
+    audio: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    """The utterance (8 kHz int16, with pre-roll), for UTTERANCE."""
+
+
+def level_db(frame: np.ndarray) -> float:
+    """A frame's RMS level in dB relative to full scale (-100 for digital silence)."""
+    if frame.size == 0:
+        return -100.0
+    rms = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) / 32768.0
+    return 20.0 * float(np.log10(rms)) if rms > 1e-5 else -100.0
+
+
+class Endpointer:
+    """One call's endpointing state; feed it every inbound frame in order."""
+
+    def __init__(self, settings: EndpointSettings | None = None) -> None:
+        self.settings = settings or EndpointSettings()
+        self.now_ms = 0
+        self.floor_db = INITIAL_FLOOR_DB
+        self._levels: deque[float] = deque(maxlen=STEADY_FRAMES)
+        self._listening = False
+        self._prompt_until_ms = 0
+        self._listen_from_ms = 0
+        self._voiced_run_ms = 0
+        self._in_speech = False
+        self._speech: list[np.ndarray] = []
+        self._voiced_ms = 0
+        self._silence_ms = 0
+        self._recent: list[np.ndarray] = []
+
+    def listen(self, prompt_ms: int = 0) -> None:
+        """Start a turn: a prompt of `prompt_ms` is playing from now; no-input counts after it."""
+        self._listening = True
+        self._prompt_until_ms = self.now_ms + prompt_ms
+        self._listen_from_ms = self._prompt_until_ms
+        self._reset_utterance()
+
+    def prompt_finished(self) -> None:
+        """The transport says the prompt has finished playing (e.g. Twilio's mark came back)."""
+        self._prompt_until_ms = min(self._prompt_until_ms, self.now_ms)
+        self._listen_from_ms = self.now_ms
+
+    def stop(self) -> None:
+        """Stop listening (the bot is thinking or the call is ending)."""
+        self._listening = False
+        self._reset_utterance()
+
+    @property
+    def prompt_playing(self) -> bool:
+        return self.now_ms < self._prompt_until_ms
+
+    def feed(self, frame: np.ndarray) -> list[Endpoint]:
+        """One 20 ms frame of 8 kHz PCM in; what it completed out."""
+        self.now_ms += len(frame) * 1000 // PHONE_RATE or FRAME_MS
+        level = level_db(frame)
+        floor = self._track_floor(level)
+        voiced = level > max(floor + self.settings.margin_db, self.settings.min_level_db)
+        self._voiced_run_ms = self._voiced_run_ms + FRAME_MS if voiced else 0
+        if not self._listening:
+            return []
+        if self._in_speech:
+            return self._continue_speech(frame, voiced)
+        return self._wait_for_speech(frame)
+
+    def _track_floor(self, level: float) -> float:
+        """Follow quiet frames down at once; rise only toward a *steady* level.
+
+        Speech rises and falls several times a second; a fan, a car or line hum does not. So the
+        floor climbs only while the last half second of levels stays within a few dB.
+        """
+        self._levels.append(level)
+        if level < self.floor_db:
+            self.floor_db = level
+        elif (len(self._levels) == STEADY_FRAMES
+              and max(self._levels) - min(self._levels) < STEADY_RANGE_DB):
+            self.floor_db += (sum(self._levels) / STEADY_FRAMES - self.floor_db) * 0.1
+        return self.floor_db
+
+    def _wait_for_speech(self, frame: np.ndarray) -> list[Endpoint]:
+        s = self.settings
+        self._recent = [*self._recent, frame][-(s.pre_roll_ms // FRAME_MS):]
+        needed = s.barge_in_ms if self.prompt_playing else s.speech_start_ms
+        if self._voiced_run_ms >= needed:
+            events = [Endpoint(Kind.SPEECH_STARTED, self.now_ms)]
+            if self.prompt_playing:
+                events.insert(0, Endpoint(Kind.BARGE_IN, self.now_ms))
+                self._prompt_until_ms = self.now_ms
+            self._in_speech = True
+            self._speech = list(self._recent)
+            self._voiced_ms = self._voiced_run_ms
+            self._silence_ms = 0
+            return events
+        if not self.prompt_playing and self.now_ms - self._listen_from_ms >= s.no_input_ms:
+            self.stop()
+            return [Endpoint(Kind.NO_INPUT, self.now_ms)]
+        return []
+
+    def _continue_speech(self, frame: np.ndarray, voiced: bool) -> list[Endpoint]:
+        s = self.settings
+        self._speech.append(frame)
+        if voiced:
+            self._voiced_ms += FRAME_MS
+            self._silence_ms = 0
+        else:
+            self._silence_ms += FRAME_MS
+        length_ms = len(self._speech) * FRAME_MS
+        if self._silence_ms < s.end_silence_ms and length_ms < s.max_utterance_ms:
+            return []
+        if self._voiced_ms < s.min_speech_ms:
+            self._reset_utterance()  # a cough or a click: keep waiting, the no-input clock runs
+            return []
+        audio = np.concatenate(self._speech)
+        self.stop()
+        return [Endpoint(Kind.UTTERANCE, self.now_ms, audio)]
+
+    def _reset_utterance(self) -> None:
+        self._in_speech = False
+        self._speech = []
+        self._recent = []
+        self._voiced_ms = 0
+        self._silence_ms = 0

@@ -1,0 +1,145 @@
+"""Endpointing on synthetic telephone audio: silence, speech, trailing silence, noise, coughs,
+barge-in over a prompt, and a very long silence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ivr.speech.codec import PHONE_RATE
+from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind, level_db
+
+RNG = np.random.default_rng(7)
+FRAME = PHONE_RATE // 50
+
+
+def silence(ms: int) -> np.ndarray:
+    return (RNG.normal(0, 20, PHONE_RATE * ms // 1000)).astype(np.int16)
+
+
+def speechlike(ms: int, amplitude: float = 6000) -> np.ndarray:
+    """Voiced audio: a 150 Hz buzz with formant-like harmonics, syllable-rate modulated."""
+    t = np.arange(PHONE_RATE * ms // 1000) / PHONE_RATE
+    buzz = sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 12))
+    envelope = 0.6 + 0.4 * np.sin(2 * np.pi * 4 * t)
+    return (amplitude * buzz * envelope / 3).astype(np.int16)
+
+
+def noise(ms: int, amplitude: float) -> np.ndarray:
+    return RNG.normal(0, amplitude, PHONE_RATE * ms // 1000).astype(np.int16)
+
+
+def run(endpointer: Endpointer, *parts: np.ndarray) -> list[Endpoint]:
+    audio = np.concatenate(parts)
+    events: list[Endpoint] = []
+    for start in range(0, len(audio) - FRAME + 1, FRAME):
+        events += endpointer.feed(audio[start:start + FRAME])
+    return events
+
+
+def kinds(events: list[Endpoint]) -> list[Kind]:
+    return [e.kind for e in events]
+
+
+def test_levels() -> None:
+    assert level_db(np.zeros(160, np.int16)) == -100.0
+    assert -5 < level_db(np.full(160, 20000, np.int16)) < -4
+
+
+def test_an_utterance_ends_after_the_trailing_silence() -> None:
+    endpointer = Endpointer()
+    endpointer.listen()
+    events = run(endpointer, silence(500), speechlike(1200), silence(1000))
+    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    started, done = events
+    assert 500 < started.at_ms <= 700
+    assert 1700 + 600 <= done.at_ms <= 1700 + 700  # speech end + end_silence_ms
+    seconds = len(done.audio) / PHONE_RATE
+    assert 1.2 + 0.6 <= seconds <= 1.2 + 0.6 + 0.45  # speech, trailing silence, pre-roll
+
+
+def test_the_trailing_silence_is_configurable() -> None:
+    endpointer = Endpointer(EndpointSettings(end_silence_ms=1000))
+    endpointer.listen()
+    events = run(endpointer, speechlike(800), silence(1500))
+    assert events[-1].kind is Kind.UTTERANCE
+    assert 1800 <= events[-1].at_ms <= 1900
+
+
+def test_a_pause_shorter_than_the_end_silence_keeps_one_utterance() -> None:
+    endpointer = Endpointer()
+    endpointer.listen()
+    events = run(endpointer, speechlike(600), silence(400), speechlike(600), silence(900))
+    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+
+
+def test_silence_gives_no_input_after_the_prompt_has_played() -> None:
+    endpointer = Endpointer(EndpointSettings(no_input_ms=5000))
+    endpointer.listen(prompt_ms=2000)
+    events = run(endpointer, silence(8000))
+    assert kinds(events) == [Kind.NO_INPUT]
+    assert events[0].at_ms == 7000
+
+
+def test_ten_minutes_of_silence_is_one_no_input_and_no_growth() -> None:
+    endpointer = Endpointer()
+    endpointer.listen()
+    events = run(endpointer, np.zeros(PHONE_RATE * 600, np.int16))
+    assert kinds(events) == [Kind.NO_INPUT]
+    assert endpointer._speech == []
+
+
+def test_a_cough_does_not_start_an_utterance() -> None:
+    endpointer = Endpointer(EndpointSettings(no_input_ms=3000))
+    endpointer.listen()
+    events = run(endpointer, silence(300), noise(100, 8000), silence(3500))
+    assert kinds(events) == [Kind.NO_INPUT]
+
+
+def test_a_short_burst_over_the_speech_start_is_dropped_as_noise() -> None:
+    endpointer = Endpointer(EndpointSettings(no_input_ms=3000))
+    endpointer.listen()
+    events = run(endpointer, silence(300), noise(180, 8000), silence(3500))
+    assert Kind.UTTERANCE not in kinds(events)
+    assert kinds(events)[-1] is Kind.NO_INPUT
+
+
+def test_steady_background_noise_raises_the_floor_instead_of_sounding_like_speech() -> None:
+    endpointer = Endpointer(EndpointSettings(no_input_ms=4000))
+    endpointer.listen()
+    hum = noise(5000, 300)
+    events = run(endpointer, hum)
+    assert kinds(events) == [Kind.NO_INPUT]
+    endpointer.listen()
+    events = run(endpointer, noise(300, 300), speechlike(1000) + noise(1000, 300),
+                 noise(1000, 300))
+    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+
+
+def test_talking_over_a_prompt_is_a_barge_in() -> None:
+    endpointer = Endpointer()
+    endpointer.listen(prompt_ms=4000)
+    events = run(endpointer, silence(1000), speechlike(1000), silence(800))
+    assert kinds(events) == [Kind.BARGE_IN, Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert 1300 <= events[0].at_ms <= 1400  # barge_in_ms of voice after it began
+    assert not endpointer.prompt_playing
+
+
+def test_a_cough_over_a_prompt_does_not_interrupt_it() -> None:
+    endpointer = Endpointer()
+    endpointer.listen(prompt_ms=3000)
+    events = run(endpointer, silence(500), noise(200, 8000), silence(500))
+    assert events == []
+    assert endpointer.prompt_playing
+
+
+def test_an_endless_talker_is_cut_off_at_the_maximum() -> None:
+    endpointer = Endpointer(EndpointSettings(max_utterance_ms=5000))
+    endpointer.listen()
+    events = run(endpointer, speechlike(8000))
+    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert len(events[1].audio) <= PHONE_RATE * 5.4
+
+
+def test_nothing_is_reported_when_not_listening() -> None:
+    endpointer = Endpointer()
+    assert run(endpointer, speechlike(1000), silence(8000)) == []
