@@ -65,6 +65,14 @@ class Settings:
     """vosk or pocketsphinx (IVR_STT); unset: vosk when a model is configured."""
     vosk_model: Path | None = None
     """Folder of a Vosk model (IVR_VOSK_MODEL)."""
+    cache_dir: Path = PROJECT_ROOT / "var" / "cache"
+    """Rendered prompt audio and compiled speech grammars (IVR_CACHE_DIR)."""
+    tts_voice: str = "en-us"
+    """espeak-ng voice the bot speaks with, e.g. en-us, en-gb+f3 (IVR_TTS_VOICE)."""
+    tts_rate: int = 160
+    """Speaking rate in words per minute (IVR_TTS_RATE)."""
+    end_silence_ms: int = 600
+    """Silence that ends a caller's turn (IVR_END_SILENCE_MS)."""
     host: str = "127.0.0.1"
     """Address `ivr serve` listens on (IVR_HOST)."""
     port: int = 8080
@@ -91,6 +99,10 @@ class Settings:
             mode=reader.get("IVR_MODE", Mode, "stream"),
             stt=reader.get("IVR_STT", _optional(SttEngine), ""),
             vosk_model=reader.get("IVR_VOSK_MODEL", _optional(_existing_dir), ""),
+            cache_dir=reader.get("IVR_CACHE_DIR", Path, str(PROJECT_ROOT / "var" / "cache")),
+            tts_voice=reader.get("IVR_TTS_VOICE", _non_empty, "en-us"),
+            tts_rate=reader.get("IVR_TTS_RATE", _int_between(80, 400), "160"),
+            end_silence_ms=reader.get("IVR_END_SILENCE_MS", _int_between(200, 3000), "600"),
             host=reader.get("IVR_HOST", _non_empty, "127.0.0.1"),
             port=reader.get("IVR_PORT", _int_between(1, 65535), "8080"),
         )

@@ -102,6 +102,12 @@ class PromptCatalog:
             raise PromptError("prompt file problems:\n  " + "\n  ".join(problems))
         return cls(texts)
 
+    def fixed_texts(self, **constants: object) -> dict[str, str]:
+        """Every prompt whose words never change within a deployment (only `constants`, such as
+        the shop name, filled in): these are synthesised once and cached as audio."""
+        return {prompt_id: text.format(**constants) for prompt_id, text in self._texts.items()
+                if PROMPT_VARIABLES[prompt_id] <= constants.keys()}
+
     def render(self, prompt_id: str, **variables: object) -> str:
         """The sentence for an id with its variables filled in."""
         declared = PROMPT_VARIABLES.get(prompt_id)

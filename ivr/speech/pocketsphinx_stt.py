@@ -1,0 +1,182 @@
+"""PocketSphinx, the zero-download default: the English model inside the `pocketsphinx` wheel,
+constrained per context by a finite-state grammar generated from grammars/.
+
+Telephone audio is 8 kHz; the bundled model is 16 kHz, so audio is resampled on the way in
+(soxr's streaming resampler, one per recogniser). Decoders are not thread-safe and loading one
+takes about half a second, so the engine keeps a pool: a call borrows a decoder for its lifetime
+and gives it back at the end. Each decoder loads a context's grammar the first time a call on it
+needs that context.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import soxr
+from pocketsphinx import Decoder
+
+from ivr.errors import SpeechModelError
+from ivr.nlu.grammar import Grammar
+from ivr.speech.fsg import GARBAGE_WORDS, WordGraph, accepts, context_graph, fsg_text
+from ivr.speech.stt import Transcript, WordTiming
+
+log = logging.getLogger(__name__)
+
+MODEL_RATE = 16000
+GARBAGE_PREFIX = "garbage_"
+"""Dictionary entries for the garbage loop: same sounds as the everyday word, a name that says
+the result came from outside the grammar."""
+ACCEPTED_CONFIDENCE = 0.9
+"""PocketSphinx gives no useful posterior for grammar searches; an in-grammar result gets this."""
+EDGE_NOISE_MS = 200
+"""Comfort noise around each utterance: the model mistakes digital silence and clipped starts
+for speech, and an endpointed utterance may begin right on its first phone."""
+FRAME_MS = 10
+
+
+class PocketSphinxEngine:
+    """The model and the context grammars, shared by every call in the process."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, grammar: Grammar, cache_dir: Path) -> None:
+        self.grammar = grammar
+        self.cache_dir = cache_dir / "pocketsphinx"
+        self._lock = threading.Lock()
+        self._idle: list[_PooledDecoder] = []
+        self._graphs: dict[str, tuple[WordGraph, Path]] = {}
+        probe = self._new_decoder()
+        self._idle.append(probe)
+
+    def recognizer(self) -> PocketSphinxRecognizer:
+        with self._lock:
+            decoder = self._idle.pop() if self._idle else None
+        return PocketSphinxRecognizer(self, decoder or self._new_decoder())
+
+    def give_back(self, decoder: _PooledDecoder) -> None:
+        with self._lock:
+            self._idle.append(decoder)
+
+    def graph(self, contexts: Sequence[str], decoder: Decoder) -> tuple[str, WordGraph, Path]:
+        """The grammar of a context set, built once and kept on disk between runs."""
+        name = "+".join(contexts)
+        with self._lock:
+            if name not in self._graphs:
+                self._graphs[name] = self._build(contexts, decoder)
+            graph, path = self._graphs[name]
+        return name, graph, path
+
+    def _build(self, contexts: Sequence[str], decoder: Decoder) -> tuple[WordGraph, Path]:
+        def known(word: str) -> bool:
+            return decoder.lookup_word(word) is not None
+
+        graph = context_graph(self.grammar, contexts, known)
+        text = fsg_text("+".join(contexts), graph, known, GARBAGE_PREFIX)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        path = self.cache_dir / f"{'+'.join(contexts)}-{digest}.fsg"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        return graph, path
+
+    def _new_decoder(self) -> _PooledDecoder:
+        try:
+            decoder = Decoder(samprate=MODEL_RATE, dither=True, loglevel="FATAL")
+        except RuntimeError as exc:
+            raise SpeechModelError(
+                f"PocketSphinx could not load its bundled English model ({exc}); reinstall "
+                "the pocketsphinx package (scripts/dev sets it up)") from exc
+        for word in GARBAGE_WORDS:
+            phones = decoder.lookup_word(word)
+            if phones:
+                decoder.add_word(GARBAGE_PREFIX + word, phones, False)
+        return _PooledDecoder(decoder)
+
+
+class _PooledDecoder:
+    """A decoder and the context grammars already loaded into it."""
+
+    def __init__(self, decoder: Decoder) -> None:
+        self.decoder = decoder
+        self.searches: set[str] = set()
+
+
+class PocketSphinxRecognizer:
+    """One call's recogniser on a borrowed decoder."""
+
+    def __init__(self, engine: PocketSphinxEngine, pooled: _PooledDecoder) -> None:
+        self.engine = engine
+        self.pooled = pooled
+        self._graph: WordGraph | None = None
+        self._resampler: soxr.ResampleStream | None = None
+        self._in_utterance = False
+        self._noise = np.random.default_rng(0)
+        self._buffer: list[np.ndarray] = []
+
+    def start(self, contexts: Sequence[str]) -> None:
+        decoder = self.pooled.decoder
+        if self._in_utterance:
+            decoder.end_utt()
+        name, self._graph, path = self.engine.graph(contexts, decoder)
+        if name not in self.pooled.searches:
+            decoder.add_fsg(name, decoder.read_fsg(str(path)))
+            self.pooled.searches.add(name)
+        decoder.activate_search(name)
+        self._resampler = soxr.ResampleStream(8000, MODEL_RATE, 1, dtype="int16")
+        decoder.start_utt()
+        self._in_utterance = True
+        self._decode(self._comfort_noise(), last=False)
+
+    def feed(self, pcm: np.ndarray) -> str:
+        if not self._in_utterance:
+            return ""
+        self._decode(pcm, last=False)
+        hypothesis = self.pooled.decoder.hyp()
+        return _clean(hypothesis.hypstr) if hypothesis else ""
+
+    def finish(self) -> Transcript:
+        if not self._in_utterance:
+            return Transcript("", 0.0)
+        decoder = self.pooled.decoder
+        self._decode(self._comfort_noise(), last=True)
+        decoder.end_utt()
+        self._in_utterance = False
+        hypothesis = decoder.hyp()
+        words = [s for s in decoder.seg() if s.word[:1] not in "<[" ] if hypothesis else []
+        said = [s.word for s in words]
+        if not said:
+            return Transcript("", 0.0)
+        timings = tuple(WordTiming(_clean(s.word), s.start_frame * FRAME_MS - EDGE_NOISE_MS,
+                                   s.end_frame * FRAME_MS - EDGE_NOISE_MS) for s in words)
+        garbage = any(w.startswith(GARBAGE_PREFIX) for w in said)
+        if garbage or self._graph is None or not accepts(self._graph, said):
+            return Transcript("", 0.0, timings, rejected=True)
+        return Transcript(" ".join(said), ACCEPTED_CONFIDENCE, timings)
+
+    def close(self) -> None:
+        if self._in_utterance:
+            self.pooled.decoder.end_utt()
+            self._in_utterance = False
+        self.engine.give_back(self.pooled)
+
+    def _decode(self, pcm: np.ndarray, last: bool) -> None:
+        assert self._resampler is not None
+        upsampled = self._resampler.resample_chunk(pcm.astype(np.int16), last=last)
+        if len(upsampled):
+            self._buffer.append(upsampled)
+        if last:
+            self.pooled.decoder.process_raw(np.concatenate(self._buffer).tobytes(), False, True)
+            self._buffer = []
+
+    def _comfort_noise(self) -> np.ndarray:
+        return self._noise.normal(0, 12, 8 * EDGE_NOISE_MS).astype(np.int16)
+
+
+def _clean(text: str) -> str:
+    """Dictionary spellings back to plain words ("read(2)" → "read")."""
+    return " ".join(w.split("(")[0] for w in text.split())

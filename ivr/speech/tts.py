@@ -1,0 +1,157 @@
+"""Speech synthesis: pyttsx3 (espeak-ng) in a worker process, to 8 kHz μ-law for the phone.
+
+pyttsx3's espeak driver is known to hang on repeated `runAndWait`, and a hung synthesiser in the
+server process would leave every caller in silence. So synthesis runs in a child process that
+is given a deadline per sentence: if it misses it or dies, it is killed and replaced, and the
+caller hears the next prompt instead of nothing. Workers are also recycled after a number of
+sentences, before any slow leak can matter. Each worker serves one request at a time; a small
+pool lets calls synthesise side by side without blocking each other.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import tempfile
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import numpy as np
+
+from ivr.errors import AudioError, SynthesisError
+from ivr.speech.codec import PHONE_RATE, decode_wav
+
+log = logging.getLogger(__name__)
+
+DEADLINE_S = 20.0
+"""A sentence that takes longer than this to synthesise means the engine has hung."""
+RECYCLE_AFTER = 500
+"""Sentences a worker speaks before it is replaced by a fresh process."""
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Which espeak-ng voice speaks, and how fast."""
+
+    name: str = "en-us"
+    """An espeak-ng voice name, optionally with a variant: "en-us", "en-gb+f3"."""
+    rate: int = 160
+    """Words per minute."""
+
+    @property
+    def key(self) -> str:
+        """Identifies the voice in prompt-cache keys: a new voice re-renders every prompt."""
+        return f"espeak-ng:{self.name}:{self.rate}"
+
+
+def _worker(connection: Connection) -> None:  # pragma: no cover - runs in the child process
+    """Serve (text, voice, rate, path) requests until the pipe closes."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # pyttsx3 prints "Audio saved to …" for every file
+    import pyttsx3
+
+    engine = pyttsx3.init("espeak")
+    while True:
+        try:
+            text, voice, rate, path = connection.recv()
+        except EOFError:
+            return
+        try:
+            engine.setProperty("voice", voice)
+            engine.setProperty("rate", rate)
+            engine.save_to_file(text, path)
+            engine.runAndWait()
+            connection.send(None)
+        except Exception as exc:  # reported to the parent, which decides what the caller hears
+            connection.send(f"{type(exc).__name__}: {exc}")
+
+
+class _Worker:
+    """One synthesis process and its pipe."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker, args=(child,), daemon=True,
+                                       name="ivr-tts")
+        self.process.start()
+        child.close()
+        self.served = 0
+
+    def speak(self, text: str, voice: Voice, path: str, deadline: float) -> None:
+        self.connection.send((text, voice.name, voice.rate, path))
+        if not self.connection.poll(deadline):
+            raise TimeoutError(f"no answer within {deadline:.0f} s")
+        error = self.connection.recv()
+        self.served += 1
+        if error:
+            raise SynthesisError(f"espeak-ng failed: {error}")
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.process.kill()
+        self.process.join(timeout=5)
+
+
+class Synthesizer:
+    """Text → 8 kHz int16 PCM through a pool of isolated pyttsx3 workers."""
+
+    def __init__(self, voice: Voice | None = None, workers: int = 2,
+                 deadline: float = DEADLINE_S) -> None:
+        self.voice = voice or Voice()
+        self.deadline = deadline
+        self._pool: queue.LifoQueue[_Worker | None] = queue.LifoQueue()
+        for _ in range(workers):
+            self._pool.put(None)  # started on first use, so importing costs nothing
+        self._closed = threading.Event()
+
+    def synthesize(self, text: str, voice: Voice | None = None) -> np.ndarray:
+        """Speak `text`; one retry on a fresh worker if the first one hangs or dies."""
+        voice = voice or self.voice
+        if not text.strip():
+            return np.zeros(0, np.int16)
+        try:
+            return self._attempt(text, voice)
+        except (TimeoutError, EOFError, OSError, AudioError) as first:
+            log.warning("synthesis failed (%s); retrying on a fresh worker", first)
+            try:
+                return self._attempt(text, voice)
+            except (TimeoutError, EOFError, OSError, AudioError) as second:
+                raise SynthesisError(f"speech synthesis failed twice: {second}") from second
+
+    def close(self) -> None:
+        """Stop every worker process."""
+        self._closed.set()
+        while True:
+            try:
+                worker = self._pool.get_nowait()
+            except queue.Empty:
+                return
+            if worker:
+                worker.stop()
+
+    def _attempt(self, text: str, voice: Voice) -> np.ndarray:
+        worker = self._pool.get()
+        try:
+            if worker is None or worker.served >= RECYCLE_AFTER or not worker.process.is_alive():
+                if worker:
+                    worker.stop()
+                worker = _Worker()
+            with tempfile.TemporaryDirectory(prefix="ivr-tts-") as folder:
+                path = str(Path(folder) / "speech.wav")
+                try:
+                    worker.speak(text, voice, path, self.deadline)
+                except (TimeoutError, EOFError, OSError):
+                    worker.stop()
+                    worker = None
+                    raise
+                raw = Path(path).read_bytes() if Path(path).exists() else b""
+            if not raw:
+                raise AudioError("the synthesiser wrote no audio")
+            return decode_wav(raw, PHONE_RATE)
+        finally:
+            self._pool.put(worker)

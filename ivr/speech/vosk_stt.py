@@ -1,0 +1,129 @@
+"""Vosk (Kaldi), the engine for production accuracy, with a per-context phrase-list grammar.
+
+The model folder comes from IVR_VOSK_MODEL (or `ivr models download en-us`). It is loaded once
+per process; each utterance gets its own KaldiRecognizer restricted to the words of the current
+contexts plus "[unk]", so anything else comes back as unknown instead of a forced guess. The
+intent matcher then checks the words against the grammar's sentences. Small Vosk models want
+16 kHz audio, so phone audio is resampled on the way in.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soxr
+import vosk
+
+from ivr.errors import SpeechModelError
+from ivr.speech.codec import PHONE_RATE
+from ivr.speech.stt import Transcript, WordTiming
+
+UNKNOWN = "[unk]"
+DOWNLOAD_HINT = ("get one with `ivr models download en-us` (needs internet) or download "
+                 "vosk-model-small-en-us from https://alphacephei.com/vosk/models, unzip it and "
+                 "set IVR_VOSK_MODEL to its folder")
+
+
+class VoskEngine:
+    """A loaded Vosk model and the phrase lists of each context set."""
+
+    name = "vosk"
+
+    def __init__(self, model_dir: Path, phrases: Callable[[Sequence[str]], Sequence[str]]) -> None:
+        if not (model_dir / "am" / "final.mdl").is_file():
+            raise SpeechModelError(f"{model_dir} is not a Vosk model folder (no am/final.mdl); "
+                                   f"{DOWNLOAD_HINT}")
+        vosk.SetLogLevel(-1)
+        try:
+            self.model = vosk.Model(str(model_dir))
+        except Exception as exc:  # vosk raises a bare Exception for any broken model
+            raise SpeechModelError(f"the Vosk model in {model_dir} is broken ({exc}); "
+                                   f"{DOWNLOAD_HINT}") from exc
+        self.rate = _model_rate(model_dir)
+        self._phrases = phrases
+        self._grammars: dict[tuple[str, ...], str] = {}
+        self._lock = threading.Lock()
+
+    def recognizer(self) -> VoskRecognizer:
+        return VoskRecognizer(self)
+
+    def grammar(self, contexts: Sequence[str]) -> str:
+        """The JSON phrase list for a context set: the words the model knows, plus [unk]."""
+        key = tuple(contexts)
+        with self._lock:
+            if key not in self._grammars:
+                phrases = [p for p in self._phrases(key) if self._knows(p)]
+                if self.model.vosk_model_find_word(UNKNOWN) >= 0:
+                    phrases.append(UNKNOWN)
+                self._grammars[key] = json.dumps(sorted(set(phrases)), ensure_ascii=False)
+            return self._grammars[key]
+
+    def _knows(self, phrase: str) -> bool:
+        return all(self.model.vosk_model_find_word(w) >= 0 for w in phrase.split())
+
+
+def _model_rate(model_dir: Path) -> int:
+    """The sample rate the model was trained on (from conf/mfcc.conf; 16 kHz if unstated)."""
+    conf = model_dir / "conf" / "mfcc.conf"
+    if conf.is_file():
+        for line in conf.read_text().splitlines():
+            if line.startswith("--sample-frequency="):
+                return int(float(line.split("=", 1)[1]))
+    return 16000
+
+
+class VoskRecognizer:
+    """One call's recogniser; a fresh KaldiRecognizer per utterance carries its grammar."""
+
+    def __init__(self, engine: VoskEngine) -> None:
+        self.engine = engine
+        self._kaldi: Any = None
+        self._resampler: soxr.ResampleStream | None = None
+        self._words: list[dict[str, Any]] = []
+
+    def start(self, contexts: Sequence[str]) -> None:
+        self._kaldi = vosk.KaldiRecognizer(self.engine.model, self.engine.rate,
+                                           self.engine.grammar(contexts))
+        self._kaldi.SetWords(True)
+        self._resampler = soxr.ResampleStream(PHONE_RATE, self.engine.rate, 1, dtype="int16")
+        self._words = []
+
+    def feed(self, pcm: np.ndarray) -> str:
+        if self._kaldi is None:
+            return ""
+        self._accept(pcm, last=False)
+        partial = json.loads(self._kaldi.PartialResult()).get("partial", "")
+        return " ".join([*(w["word"] for w in self._words), partial]).strip()
+
+    def finish(self) -> Transcript:
+        if self._kaldi is None:
+            return Transcript("", 0.0)
+        self._accept(np.zeros(0, np.int16), last=True)
+        self._collect(self._kaldi.FinalResult())
+        self._kaldi = None
+        timings = tuple(WordTiming(w["word"], int(w["start"] * 1000), int(w["end"] * 1000),
+                                   float(w.get("conf", 1.0))) for w in self._words)
+        known = [t for t in timings if t.word != UNKNOWN]
+        if not timings:
+            return Transcript("", 0.0)
+        if len(known) * 2 < len(timings):  # mostly unknown words: not something we listen for
+            return Transcript("", 0.0, timings, rejected=True)
+        confidence = sum(t.confidence for t in known) / len(known)
+        return Transcript(" ".join(t.word for t in known), confidence, timings)
+
+    def close(self) -> None:
+        self._kaldi = None
+
+    def _accept(self, pcm: np.ndarray, last: bool) -> None:
+        assert self._resampler is not None
+        audio = self._resampler.resample_chunk(pcm.astype(np.int16), last=last)
+        if len(audio) and self._kaldi.AcceptWaveform(audio.tobytes()):
+            self._collect(self._kaldi.Result())  # Vosk ended a segment of its own: keep it
+
+    def _collect(self, result: str) -> None:
+        self._words.extend(json.loads(result).get("result", []))
