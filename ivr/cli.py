@@ -7,8 +7,9 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from ivr.config import Settings
+from ivr.config import PROJECT_ROOT, Settings
 from ivr.errors import IvrError
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,36 @@ def _parser() -> argparse.ArgumentParser:
     grammar_commands = grammar.add_subparsers(required=True, metavar="ACTION")
     check = grammar_commands.add_parser("check", help="lint the grammar; exit 1 on problems")
     check.set_defaults(run=_grammar_check)
+
+    prompts = commands.add_parser("prompts", help="prompt audio")
+    prompts_commands = prompts.add_subparsers(required=True, metavar="ACTION")
+    render = prompts_commands.add_parser(
+        "render", help="synthesise every fixed prompt into the audio cache (changed ones only)")
+    render.set_defaults(run=_prompts_render)
+
+    fixtures = commands.add_parser("fixtures", help="audio fixtures")
+    fixtures_commands = fixtures.add_subparsers(required=True, metavar="ACTION")
+    build = fixtures_commands.add_parser(
+        "build", help="synthesise audio_fixtures/manifest.yaml into telephone-band WAVs")
+    build.add_argument("--folder", type=Path, default=PROJECT_ROOT / "audio_fixtures")
+    build.set_defaults(run=_fixtures_build)
+
+    replay = commands.add_parser(
+        "replay", help="recognise WAV files, or run scripted calls (calls/*.yaml)")
+    replay.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    replay.add_argument("--context", default="main", help="grammar context for WAV files")
+    replay.add_argument("--json", action="store_true", help="JSON lines for WAV files")
+    replay.add_argument("--report", action="store_true",
+                        help="accuracy report over the fixture manifest")
+    replay.add_argument("--fixtures", type=Path, default=PROJECT_ROOT / "audio_fixtures",
+                        help="fixture folder for --report (default audio_fixtures)")
+    replay.set_defaults(run=_replay)
+
+    models = commands.add_parser("models", help="speech models")
+    models_commands = models.add_subparsers(required=True, metavar="ACTION")
+    download = models_commands.add_parser("download", help="download a Vosk model")
+    download.add_argument("language", choices=["en-us"])
+    download.set_defaults(run=_models_download)
 
     demo = commands.add_parser("demo", help="demo shop data")
     demo_commands = demo.add_subparsers(required=True, metavar="ACTION")
@@ -118,6 +149,56 @@ def _demo_reset(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     reset_demo(SqliteOrderService(connect(settings.database_path)))
     print(f"demo shop written to {settings.database_path}")
+    return 0
+
+
+def _prompts_render(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ivr.dialog.prompts import PromptCatalog
+    from ivr.speech.prompt_audio import PromptAudio
+    from ivr.speech.tts import Synthesizer, Voice
+
+    settings = Settings.from_env()
+    texts = PromptCatalog.load(settings.prompts_file).fixed_texts(shop=settings.shop_name)
+    synthesizer = Synthesizer(Voice(settings.tts_voice, settings.tts_rate))
+    try:
+        audio = PromptAudio(synthesizer, settings.cache_dir)
+        rendered, cached = audio.render(texts.values(), lambda items: tqdm(
+            items, desc="prompts", unit="prompt", file=sys.stderr))
+    finally:
+        synthesizer.close()
+    print(f"{rendered} prompt(s) rendered, {cached} already cached, in {audio.folder}")
+    return 0
+
+
+def _fixtures_build(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ivr.speech.fixtures import build
+    from ivr.speech.tts import Synthesizer
+
+    synthesizer = Synthesizer()
+    try:
+        written = build(args.folder, synthesizer, lambda items: tqdm(
+            items, desc="fixtures", unit="utterance", file=sys.stderr))
+    finally:
+        synthesizer.close()
+    print(f"{written} fixture file(s) written in {args.folder / 'wav'}")
+    return 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from ivr.replay_command import run_replay
+
+    return run_replay(Settings.from_env(), args, sys.stdout)
+
+
+def _models_download(args: argparse.Namespace) -> int:
+    from ivr.speech.download import download_vosk_model
+
+    folder = download_vosk_model(Settings.from_env().cache_dir / "models")
+    print(f"Vosk model ready: set IVR_VOSK_MODEL={folder}")
     return 0
 
 

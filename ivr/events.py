@@ -30,6 +30,9 @@ class Heard:
     """The recognised words."""
     confidence: float = 1.0
     """The recogniser's confidence, 0..1 (1.0 for typed text)."""
+    rejected: bool = False
+    """Speech was heard but the recogniser found it outside the grammar: not understood,
+    rather than not heard."""
 
 
 @dataclass(frozen=True, slots=True)

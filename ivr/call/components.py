@@ -15,6 +15,11 @@ from ivr.nlu.frustration import FrustrationDetector
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.loader import load_grammar
 from ivr.nlu.matcher import Matcher
+from ivr.speech.endpoint import EndpointSettings
+from ivr.speech.engines import speech_engine
+from ivr.speech.prompt_audio import PromptAudio
+from ivr.speech.stt import SpeechEngine
+from ivr.speech.tts import Synthesizer, Voice
 
 
 @lru_cache(maxsize=4)
@@ -44,3 +49,20 @@ def build_components(settings: Settings) -> Components:
                             settings.agent_queue)
     policy = Policy(matcher, frustration, orders, prompts, settings=dialog)
     return Components(grammar, matcher, orders, policy)
+
+
+@dataclass(frozen=True)
+class VoiceParts:
+    """What audio calls share on top of Components: the recogniser and the prompt audio."""
+
+    engine: SpeechEngine
+    prompt_audio: PromptAudio
+    endpoint: EndpointSettings
+
+
+def build_voice(settings: Settings, components: Components) -> VoiceParts:
+    """Load the speech engine (once per process) and the synthesiser with its prompt cache."""
+    synthesizer = Synthesizer(Voice(settings.tts_voice, settings.tts_rate))
+    return VoiceParts(speech_engine(settings, components.grammar),
+                      PromptAudio(synthesizer, Path(settings.cache_dir)),
+                      EndpointSettings(end_silence_ms=settings.end_silence_ms))

@@ -62,6 +62,11 @@ class SqliteOrderService:
             raise DatabaseError(f"the database is not usable as an order system: {exc}. "
                                 "Point IVR_DATABASE_URL at a new file.") from exc
 
+    def close(self) -> None:
+        """Close the database connection (a replayed call's throwaway shop, a test's)."""
+        with self._lock:
+            self._db.close()
+
     def is_empty(self) -> bool:
         return self._query_one("SELECT COUNT(*) AS n FROM customers")["n"] == 0
 

@@ -85,6 +85,8 @@ class Policy:
             match event:
                 case CallStarted():
                     self._greet(reply)
+                case Heard(rejected=True):
+                    self._failure(reply, "no_match")
                 case Heard(text, confidence) if text.strip():
                     self._heard(reply, text.strip(), confidence)
                 case Dtmf(digits):

@@ -68,7 +68,8 @@ class Endpoint:
     kind: Kind
     at_ms: int
     audio: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
-    """The utterance (8 kHz int16, with pre-roll), for UTTERANCE."""
+    """8 kHz int16: the whole utterance (with pre-roll) for UTTERANCE; the pre-roll and the
+    speech so far for SPEECH_STARTED, so a streaming recogniser can start from there."""
 
 
 def level_db(frame: np.ndarray) -> float:
@@ -115,6 +116,11 @@ class Endpointer:
         self._reset_utterance()
 
     @property
+    def in_speech(self) -> bool:
+        """An utterance has started and not yet ended: its frames belong to the recogniser."""
+        return self._in_speech
+
+    @property
     def prompt_playing(self) -> bool:
         return self.now_ms < self._prompt_until_ms
 
@@ -150,12 +156,12 @@ class Endpointer:
         self._recent = [*self._recent, frame][-(s.pre_roll_ms // FRAME_MS):]
         needed = s.barge_in_ms if self.prompt_playing else s.speech_start_ms
         if self._voiced_run_ms >= needed:
-            events = [Endpoint(Kind.SPEECH_STARTED, self.now_ms)]
+            self._in_speech = True
+            self._speech = list(self._recent)
+            events = [Endpoint(Kind.SPEECH_STARTED, self.now_ms, np.concatenate(self._speech))]
             if self.prompt_playing:
                 events.insert(0, Endpoint(Kind.BARGE_IN, self.now_ms))
                 self._prompt_until_ms = self.now_ms
-            self._in_speech = True
-            self._speech = list(self._recent)
             self._voiced_ms = self._voiced_run_ms
             self._silence_ms = 0
             return events

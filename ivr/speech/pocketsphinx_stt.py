@@ -116,7 +116,6 @@ class PocketSphinxRecognizer:
         self._resampler: soxr.ResampleStream | None = None
         self._in_utterance = False
         self._noise = np.random.default_rng(0)
-        self._buffer: list[np.ndarray] = []
 
     def start(self, contexts: Sequence[str]) -> None:
         decoder = self.pooled.decoder
@@ -148,9 +147,9 @@ class PocketSphinxRecognizer:
         self._in_utterance = False
         hypothesis = decoder.hyp()
         words = [s for s in decoder.seg() if s.word[:1] not in "<[" ] if hypothesis else []
-        said = [s.word for s in words]
-        if not said:
-            return Transcript("", 0.0)
+        said = [_clean(s.word) for s in words]
+        if not said:  # speech was heard (the endpointer said so) but no grammar path fits it
+            return Transcript("", 0.0, rejected=True)
         timings = tuple(WordTiming(_clean(s.word), s.start_frame * FRAME_MS - EDGE_NOISE_MS,
                                    s.end_frame * FRAME_MS - EDGE_NOISE_MS) for s in words)
         garbage = any(w.startswith(GARBAGE_PREFIX) for w in said)
@@ -168,10 +167,7 @@ class PocketSphinxRecognizer:
         assert self._resampler is not None
         upsampled = self._resampler.resample_chunk(pcm.astype(np.int16), last=last)
         if len(upsampled):
-            self._buffer.append(upsampled)
-        if last:
-            self.pooled.decoder.process_raw(np.concatenate(self._buffer).tobytes(), False, True)
-            self._buffer = []
+            self.pooled.decoder.process_raw(upsampled.tobytes(), False, False)
 
     def _comfort_noise(self) -> np.ndarray:
         return self._noise.normal(0, 12, 8 * EDGE_NOISE_MS).astype(np.int16)

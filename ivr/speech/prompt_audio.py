@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ivr.errors import AudioError
 from ivr.speech.codec import decode_wav, pcm_to_ulaw, ulaw_wav_bytes
-from ivr.speech.tts import Synthesizer
+from ivr.speech.tts import Synthesizer, Voice
 
 MEMORY_ITEMS = 512
 """Prompts kept in memory as well as on disk."""
@@ -27,15 +27,17 @@ MEMORY_ITEMS = 512
 class PromptAudio:
     """Text → μ-law audio, through memory, then disk, then the synthesiser."""
 
-    def __init__(self, synthesizer: Synthesizer, cache_dir: Path) -> None:
+    def __init__(self, synthesizer: Synthesizer, cache_dir: Path,
+                 voice: Voice | None = None) -> None:
         self.synthesizer = synthesizer
+        self.voice = voice or synthesizer.voice
         self.folder = cache_dir / "prompts"
         self._memory: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
     def path_for(self, text: str) -> Path:
         """Where the audio of `text` in the current voice is cached."""
-        key = hashlib.sha256(f"{self.synthesizer.voice.key}\n{text}".encode()).hexdigest()
+        key = hashlib.sha256(f"{self.voice.key}\n{text}".encode()).hexdigest()
         return self.folder / f"{key[:32]}.wav"
 
     def is_cached(self, text: str) -> bool:
@@ -50,7 +52,7 @@ class PromptAudio:
                 return self._memory[path.name]
         audio = self._from_disk(path)
         if audio is None:
-            audio = pcm_to_ulaw(self.synthesizer.synthesize(text))
+            audio = self._synthesize(text)
             self._store(path, audio)
         with self._lock:
             self._memory[path.name] = audio
@@ -66,9 +68,12 @@ class PromptAudio:
             if self.is_cached(text):
                 cached += 1
             else:
-                self._store(self.path_for(text), pcm_to_ulaw(self.synthesizer.synthesize(text)))
+                self._store(self.path_for(text), self._synthesize(text))
                 rendered += 1
         return rendered, cached
+
+    def _synthesize(self, text: str) -> bytes:
+        return pcm_to_ulaw(self.synthesizer.synthesize(text, self.voice))
 
     def _from_disk(self, path: Path) -> bytes | None:
         try:

@@ -16,6 +16,7 @@ import os
 import queue
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -65,9 +66,23 @@ def _worker(connection: Connection) -> None:  # pragma: no cover - runs in the c
             engine.setProperty("rate", rate)
             engine.save_to_file(text, path)
             engine.runAndWait()
+            _wait_for_file(path)
             connection.send(None)
         except Exception as exc:  # reported to the parent, which decides what the caller hears
             connection.send(f"{type(exc).__name__}: {exc}")
+
+
+def _wait_for_file(path: str) -> None:  # pragma: no cover - runs in the child process
+    """pyttsx3 sometimes returns from runAndWait while espeak is still writing the file (seen
+    on a fresh worker's first sentence): wait until it exists and stops growing."""
+    last_size, steady = -1, 0
+    for _ in range(250):
+        size = os.path.getsize(path) if os.path.exists(path) else -1
+        steady = steady + 1 if size == last_size and size > 44 else 0
+        if steady >= 5:
+            return
+        last_size = size
+        time.sleep(0.02)
 
 
 class _Worker:
@@ -150,8 +165,9 @@ class Synthesizer:
                     worker = None
                     raise
                 raw = Path(path).read_bytes() if Path(path).exists() else b""
-            if not raw:
+            audio = decode_wav(raw, PHONE_RATE) if raw else np.zeros(0, np.int16)
+            if not audio.size:
                 raise AudioError("the synthesiser wrote no audio")
-            return decode_wav(raw, PHONE_RATE)
+            return audio
         finally:
             self._pool.put(worker)

@@ -1,0 +1,184 @@
+"""VoiceCall: one call as audio — μ-law frames in, μ-law prompts out — around a CallSession.
+
+This is the path every audio transport shares (Twilio media streams, in-process replay): frames
+go through the endpointer; an utterance streams into the call's own recogniser from the moment
+speech starts, so when the caller stops only the last bit is left to decode; the transcript goes
+to the dialog; the dialog's prompts come back as cached or freshly synthesised audio. The clock
+is the inbound audio itself (20 ms a frame), so replay runs faster than real time and still
+behaves exactly like a live call.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from ivr.call.session import CallSession
+from ivr.errors import SynthesisError
+from ivr.events import (
+    Action,
+    Ask,
+    CallerHungUp,
+    Dtmf,
+    EndCall,
+    Event,
+    Heard,
+    NoInput,
+    Say,
+    Transfer,
+)
+from ivr.speech.codec import ulaw_to_pcm
+from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind
+from ivr.speech.prompt_audio import PromptAudio, duration_ms
+from ivr.speech.stt import SpeechEngine, Transcript
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Play:
+    """Send this prompt audio to the caller."""
+
+    prompt_id: str
+    text: str
+    ulaw: bytes
+
+
+@dataclass(frozen=True)
+class StopPlaying:
+    """The caller barged in: drop whatever prompt audio has not been played yet."""
+
+
+@dataclass(frozen=True)
+class CallerTurn:
+    """What the bot heard in one caller turn, for transcripts, reports and the call record."""
+
+    at_ms: int
+    """When the utterance ended, on the call's clock."""
+    transcript: Transcript
+    intent: str | None
+    slots: dict[str, str] = field(default_factory=dict)
+    latency_ms: float = 0.0
+    """Wall-clock time from the endpoint to the bot's answer being ready (audio included)."""
+
+
+Output = Play | StopPlaying | Action
+
+
+class VoiceCall:
+    """Drives one CallSession from audio and turns its actions into audio."""
+
+    def __init__(self, session: CallSession, engine: SpeechEngine, prompts: PromptAudio,
+                 endpoint: EndpointSettings | None = None) -> None:
+        self.session = session
+        self.prompts = prompts
+        self.endpointer = Endpointer(endpoint)
+        self.recognizer = engine.recognizer()
+        self.turns: list[CallerTurn] = []
+        self.closed = False
+
+    @property
+    def now_ms(self) -> int:
+        return self.endpointer.now_ms
+
+    def start(self) -> list[Output]:
+        return self._perform(self.session.start())
+
+    def audio(self, ulaw: bytes) -> list[Output]:
+        """One inbound frame of caller audio."""
+        if self.closed:
+            return []
+        pcm = ulaw_to_pcm(ulaw)
+        was_in_speech = self.endpointer.in_speech
+        outputs: list[Output] = []
+        events = self.endpointer.feed(pcm)
+        if was_in_speech and self.endpointer.in_speech:
+            self.recognizer.feed(pcm)
+        for event in events:
+            outputs += self._on_endpoint(event)
+        return outputs
+
+    def keys(self, digits: str) -> list[Output]:
+        """Keys the caller pressed (DTMF); they also stop a playing prompt."""
+        if self.closed:
+            return []
+        self.endpointer.stop()
+        return self._perform(self.session.handle(Dtmf(digits)))
+
+    def prompt_finished(self) -> None:
+        """The transport knows the last prompt has finished playing (a Twilio mark)."""
+        self.endpointer.prompt_finished()
+
+    def hangup(self) -> list[Output]:
+        """The caller hung up: the dialog records it; the recogniser goes back to the pool."""
+        if self.closed:
+            return []
+        outputs = self._perform(self.session.handle(CallerHungUp()))
+        self.close()
+        return outputs
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.endpointer.stop()
+            self.recognizer.close()
+
+    def _on_endpoint(self, event: Endpoint) -> list[Output]:
+        match event.kind:
+            case Kind.BARGE_IN:
+                return [StopPlaying()]
+            case Kind.SPEECH_STARTED:
+                self.recognizer.start(self.session.contexts or ("main",))
+                self.recognizer.feed(event.audio)
+                return []
+            case Kind.NO_INPUT:
+                return self._perform(self.session.handle(NoInput()))
+            case Kind.UTTERANCE:
+                return self._on_utterance(event)
+        return []
+
+    def _on_utterance(self, event: Endpoint) -> list[Output]:
+        started = time.perf_counter()
+        contexts = self.session.contexts or ("main",)
+        transcript = self.recognizer.finish()
+        match = self.session.policy.matcher.match(transcript.text, contexts[0])
+        heard: Event = Heard(transcript.text, transcript.confidence, transcript.rejected)
+        outputs = self._perform(self.session.handle(heard))
+        latency = (time.perf_counter() - started) * 1000
+        self.turns.append(CallerTurn(event.at_ms, transcript, match.intent, dict(match.slots),
+                                     latency))
+        log.info("call %s: heard %r (%s, %.2f) in %.0f ms", self.session.state.call_sid,
+                 "[redacted]" if match.slots else transcript.text, match.intent,
+                 transcript.confidence, latency)
+        return outputs
+
+    def _perform(self, actions: list[Action]) -> list[Output]:
+        outputs: list[Output] = []
+        playing_ms = 0
+        listen = False
+        for action in actions:
+            if isinstance(action, Say | Ask):
+                audio = self._speak(action.prompt_id, action.text)
+                playing_ms += duration_ms(audio)
+                outputs.append(Play(action.prompt_id, action.text, audio))
+                listen = listen or isinstance(action, Ask)
+            outputs.append(action)
+            if isinstance(action, Transfer | EndCall):
+                self.close()
+        if listen and not self.closed:
+            self.endpointer.listen(prompt_ms=playing_ms)
+        return outputs
+
+    def _speak(self, prompt_id: str, text: str) -> bytes:
+        """The prompt's audio; if synthesis fails, the pre-rendered apology instead of silence."""
+        try:
+            return self.prompts.ulaw(text)
+        except SynthesisError:
+            log.exception("call %s: cannot synthesise prompt %s", self.session.state.call_sid,
+                          prompt_id)
+            fallback = self.session.policy.prompts.render("system_error")
+            try:
+                return self.prompts.ulaw(fallback)
+            except SynthesisError:
+                return b""

@@ -1,0 +1,108 @@
+"""The tester's harness (`ivr replay`): recorded utterances and scripted calls, run through the
+same code a phone call takes.
+
+- WAV files: each is endpointed and recognised in a context, one JSON line per file.
+- `--report`: every manifest utterance, with accuracy per intent, a confusion table,
+  out-of-domain false accepts and the slowest utterances.
+- A calls/*.yaml script: a whole call in-process — the caller's audio in 20 ms μ-law frames
+  through VoiceCall (endpointer → recogniser → dialog → synthesis), keys as DTMF, silences as
+  line noise — printed as a transcript with timings and checked against its expectations.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from ivr.errors import AudioError
+from ivr.nlu.matcher import Matcher
+from ivr.speech.codec import read_wav
+from ivr.speech.fixtures import Utterance, load_manifest
+from ivr.speech.stt import SpeechEngine
+from ivr.speech.utterance import recognise_recording
+
+
+def replay_wavs(files: Sequence[Path], context: str, engine: SpeechEngine, matcher: Matcher,
+                out: TextIO) -> int:
+    """One JSON line per WAV; an unreadable file gets an `error` field. Returns 1 if any failed."""
+    status = 0
+    for path in files:
+        line: dict[str, object] = {"file": str(path)}
+        try:
+            transcript = recognise_recording(engine, read_wav(path), [context])
+        except AudioError as exc:
+            line |= {"error": str(exc), "transcript": None, "intent": None, "confidence": 0.0,
+                     "slots": {}}
+            status = 1
+        else:
+            match = matcher.match(transcript.text, context)
+            line |= {"transcript": transcript.text, "intent": match.intent,
+                     "confidence": round(min(match.confidence, transcript.confidence or 1.0), 3),
+                     "slots": match.slots}
+        print(json.dumps(line), file=out, flush=True)
+    return status
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One manifest utterance's result."""
+
+    utterance: Utterance
+    transcript: str
+    intent: str | None
+    correct: bool
+    seconds: float
+
+
+def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outcome]:
+    """Every manifest utterance through the recogniser and the matcher."""
+    outcomes = []
+    for utterance in load_manifest(folder / "manifest.yaml"):
+        pcm = read_wav(utterance.wav(folder))
+        started = time.perf_counter()
+        transcript = recognise_recording(engine, pcm, [utterance.context])
+        match = matcher.match(transcript.text, utterance.context)
+        seconds = time.perf_counter() - started
+        correct = match.intent == utterance.intent and all(
+            match.slots.get(k) == v for k, v in utterance.slots.items())
+        outcomes.append(Outcome(utterance, transcript.text, match.intent, correct, seconds))
+    return outcomes
+
+
+def print_report(outcomes: Sequence[Outcome], out: TextIO) -> None:
+    """Accuracy per intent, confusions, out-of-domain false accepts and the slowest utterances."""
+    in_domain = [o for o in outcomes if o.utterance.intent is not None]
+    ood = [o for o in outcomes if o.utterance.intent is None]
+    by_intent: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in in_domain:
+        by_intent[str(outcome.utterance.intent)].append(outcome)
+    correct = sum(o.correct for o in in_domain)
+    print(f"intent accuracy: {correct}/{len(in_domain)} = {_percent(correct, len(in_domain))}",
+          file=out)
+    for intent in sorted(by_intent):
+        group = by_intent[intent]
+        right = sum(o.correct for o in group)
+        print(f"  {intent:16} {right:3}/{len(group):<3} {_percent(right, len(group))}", file=out)
+    confusions = Counter((str(o.utterance.intent), str(o.intent)) for o in in_domain
+                         if not o.correct)
+    print("confusions (expected → got: count):", file=out)
+    for (expected, got), count in confusions.most_common():
+        print(f"  {expected} → {got}: {count}", file=out)
+    false_accepts = [o for o in ood if o.intent is not None]
+    print(f"out-of-domain false accepts: {len(false_accepts)}/{len(ood)} = "
+          f"{_percent(len(false_accepts), len(ood))}", file=out)
+    for outcome in false_accepts:
+        print(f"  {outcome.utterance.id}: heard {outcome.transcript!r} → {outcome.intent}",
+              file=out)
+    print("slowest utterances:", file=out)
+    for outcome in sorted(outcomes, key=lambda o: -o.seconds)[:5]:
+        print(f"  {outcome.seconds * 1000:7.0f} ms  {outcome.utterance.id}", file=out)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "n/a"

@@ -1,0 +1,113 @@
+"""Audio fixtures: the manifest of single utterances and `ivr fixtures build`, which synthesises
+them as telephone audio (several voices and speeds, 8 kHz μ-law, some with background noise).
+
+Noise is seeded from the utterance id, so a rebuild gives the same files byte for byte and a
+changed manifest entry changes only its own file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from ivr.errors import AudioError
+from ivr.speech.codec import PHONE_RATE, pcm_to_ulaw, to_int16, ulaw_wav_bytes
+from ivr.speech.tts import Synthesizer, Voice
+
+LINE_NOISE = 12.0
+"""Standard deviation of the faint hiss on every fixture: real lines are never digitally silent."""
+EDGE_MS = 300
+"""Line noise before and after each utterance, as a caller's audio would have around speech."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One manifest entry."""
+
+    id: str
+    context: str
+    intent: str | None
+    """The expected intent; None for out-of-domain speech and silence."""
+    text: str = ""
+    voice: str = "en-us"
+    rate: int = 160
+    slots: dict[str, str] = field(default_factory=dict)
+    noise_snr_db: float | None = None
+    """Background noise at this signal-to-noise ratio; None for a clean line."""
+    silence_s: float = 0.0
+    """For silence entries: how long the caller says nothing."""
+
+    def wav(self, folder: Path) -> Path:
+        return folder / "wav" / f"{self.id}.wav"
+
+
+def load_manifest(path: Path) -> list[Utterance]:
+    """Read manifest.yaml; raise AudioError naming the entry that is wrong."""
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise AudioError(f"{path}: cannot read the fixture manifest ({exc})") from exc
+    entries = data.get("utterances") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise AudioError(f"{path}: expected a list under 'utterances'")
+    utterances = []
+    for number, entry in enumerate(entries, 1):
+        try:
+            utterances.append(Utterance(**entry))
+        except TypeError as exc:
+            raise AudioError(f"{path}: utterance {number}: {exc}") from exc
+    ids = [u.id for u in utterances]
+    if len(set(ids)) != len(ids):
+        raise AudioError(f"{path}: utterance ids must be unique")
+    return utterances
+
+
+def render(utterance: Utterance, synthesizer: Synthesizer) -> bytes:
+    """One utterance as a μ-law WAV file's bytes."""
+    rng = np.random.default_rng(int(hashlib.sha256(utterance.id.encode()).hexdigest()[:8], 16))
+    if utterance.text:
+        speech = synthesizer.synthesize(utterance.text, Voice(utterance.voice, utterance.rate))
+    else:
+        speech = np.zeros(int(utterance.silence_s * PHONE_RATE), np.int16)
+    edge = np.zeros(PHONE_RATE * EDGE_MS // 1000, np.int16)
+    signal = np.concatenate([edge, speech, edge]).astype(np.float64)
+    signal += rng.normal(0, LINE_NOISE, len(signal))
+    if utterance.noise_snr_db is not None:
+        signal += _background(rng, len(signal), _noise_level(speech, utterance.noise_snr_db))
+    return ulaw_wav_bytes(pcm_to_ulaw(to_int16(signal / 32768.0)))
+
+
+def _noise_level(speech: np.ndarray, snr_db: float) -> float:
+    """Noise RMS for the SNR against the speech's RMS (a fixed floor for silence entries)."""
+    voiced = speech[np.abs(speech) > 300].astype(np.float64)
+    speech_rms = float(np.sqrt(np.mean(voiced**2))) if voiced.size else 3000.0
+    return speech_rms / (10 ** (snr_db / 20))
+
+
+def _background(rng: np.random.Generator, length: int, rms: float) -> np.ndarray:
+    """Babble-like noise: pink-ish (low-passed white noise) with a slow loudness swell."""
+    white = rng.normal(0, 1, length + 8)
+    pink = np.convolve(white, np.ones(8) / 8, mode="valid")[:length]
+    swell = 1 + 0.3 * np.sin(np.linspace(0, 2 * np.pi * length / PHONE_RATE / 3, length))
+    noise = pink * swell
+    return noise * (rms / max(1e-9, float(np.sqrt(np.mean(noise**2)))))
+
+
+def build(folder: Path, synthesizer: Synthesizer,
+          progress: Callable[[Iterable[Utterance]], Iterable[Utterance]] = iter) -> int:
+    """Write wav/<id>.wav for every manifest entry whose file is missing or different."""
+    written = 0
+    for utterance in progress(load_manifest(folder / "manifest.yaml")):
+        path = utterance.wav(folder)
+        audio = render(utterance, synthesizer)
+        if not path.exists() or path.read_bytes() != audio:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(audio)
+            written += 1
+    return written
