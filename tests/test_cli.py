@@ -27,7 +27,8 @@ def db_env(tmp_path: Path) -> dict[str, str]:
 def test_help_lists_every_command() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("serve", "nlu", "simulate", "grammar", "demo"):
+    for command in ("serve", "nlu", "simulate", "grammar", "demo", "replay", "prompts",
+                    "fixtures", "models"):
         assert command in result.stdout
 
 

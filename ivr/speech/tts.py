@@ -62,6 +62,9 @@ def _worker(connection: Connection) -> None:  # pragma: no cover - runs in the c
         except EOFError:
             return
         try:
+            # espeak-ng's SetVoiceByName can undo an earlier rate, and pyttsx3 then ignores a
+            # rate it believes is already set (measured: 250 wpm came out at 100): set it twice.
+            engine.setProperty("rate", rate)
             engine.setProperty("voice", voice)
             engine.setProperty("rate", rate)
             engine.save_to_file(text, path)
@@ -76,13 +79,13 @@ def _wait_for_file(path: str) -> None:  # pragma: no cover - runs in the child p
     """pyttsx3 sometimes returns from runAndWait while espeak is still writing the file (seen
     on a fresh worker's first sentence): wait until it exists and stops growing."""
     last_size, steady = -1, 0
-    for _ in range(250):
+    for _ in range(200):
         size = os.path.getsize(path) if os.path.exists(path) else -1
         steady = steady + 1 if size == last_size and size > 44 else 0
-        if steady >= 5:
+        if steady >= 3:
             return
         last_size = size
-        time.sleep(0.02)
+        time.sleep(0.01)
 
 
 class _Worker:

@@ -1,0 +1,118 @@
+"""VoiceCall, the audio path every transport shares: prompts become audio and start the
+listening clock, talking over a prompt stops it, keys and silence reach the dialog, and a
+broken synthesiser does not break the call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ivr.call.session import CallSession
+from ivr.call.voice import Play, StopPlaying, VoiceCall
+from ivr.dialog.policy import Policy
+from ivr.events import Ask, Transfer
+from ivr.replay import Outcome, print_report
+from ivr.speech.codec import frames, pcm_to_ulaw, read_wav
+from ivr.speech.fixtures import Utterance
+from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
+from ivr.speech.prompt_audio import PromptAudio
+from ivr.speech.tts import Synthesizer
+
+SPEECH = Path(__file__).parents[2] / "audio_fixtures" / "wav" / "080-what-does-delivery-cost.wav"
+
+
+def voice_call(policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
+               cache: Path) -> VoiceCall:
+    session = CallSession(policy, "CAtest", "")
+    return VoiceCall(session, sphinx, PromptAudio(synthesizer, cache))
+
+
+def feed(call: VoiceCall, ulaw: bytes) -> list[object]:
+    outputs: list[object] = []
+    for frame in frames(ulaw):
+        outputs += call.audio(frame)
+    return outputs
+
+
+def hiss(ms: int) -> bytes:
+    return pcm_to_ulaw(np.random.default_rng(ms).normal(0, 12, ms * 8).astype(np.int16))
+
+
+def test_the_greeting_is_audio_and_listening_waits_for_it_to_finish(
+        policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
+        tmp_path: Path) -> None:
+    call = voice_call(policy, sphinx, synthesizer, tmp_path)
+    outputs = call.start()
+    plays = [o for o in outputs if isinstance(o, Play)]
+    assert plays[0].prompt_id == "greeting" and len(plays[0].ulaw) > 8000 * 3
+    assert any(isinstance(o, Ask) for o in outputs)
+    assert call.endpointer.prompt_playing
+    feed(call, hiss(len(plays[0].ulaw) // 8 + 200))
+    assert not call.endpointer.prompt_playing
+
+
+def test_speech_after_the_prompt_is_heard_and_answered(
+        policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
+        tmp_path: Path) -> None:
+    call = voice_call(policy, sphinx, synthesizer, tmp_path)
+    greeting = call.start()[0]
+    assert isinstance(greeting, Play)
+    feed(call, hiss(len(greeting.ulaw) // 8 + 300))
+    outputs = feed(call, pcm_to_ulaw(read_wav(SPEECH)) + hiss(1000))
+    assert [o.prompt_id for o in outputs if isinstance(o, Play)] == ["shipping_info",
+                                                                      "anything_else"]
+    assert call.turns[-1].intent == "shipping_info"
+    assert call.turns[-1].transcript.text == "what does delivery cost"
+
+
+def test_talking_over_the_greeting_stops_it(
+        policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
+        tmp_path: Path) -> None:
+    call = voice_call(policy, sphinx, synthesizer, tmp_path)
+    call.start()
+    outputs = feed(call, hiss(500) + pcm_to_ulaw(read_wav(SPEECH)) + hiss(1000))
+    kinds = [type(o) for o in outputs]
+    assert StopPlaying in kinds
+    assert kinds.index(StopPlaying) < kinds.index(Play)  # stopped, then answered
+    assert call.turns[-1].intent == "shipping_info"
+
+
+def test_keys_reach_the_dialog_and_a_transfer_closes_the_call(
+        policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
+        tmp_path: Path) -> None:
+    call = voice_call(policy, sphinx, synthesizer, tmp_path)
+    call.start()
+    outputs = call.keys("0")
+    assert any(isinstance(o, Transfer) for o in outputs)
+    assert call.closed
+    assert call.audio(hiss(20)) == [] and call.keys("1") == []
+
+
+def test_a_broken_synthesiser_does_not_break_the_call(
+        policy: Policy, sphinx: PocketSphinxEngine, tmp_path: Path) -> None:
+    broken = Synthesizer(workers=1, deadline=0.001)
+    try:
+        call = voice_call(policy, sphinx, broken, tmp_path)
+        outputs = call.start()
+        assert any(isinstance(o, Ask) for o in outputs)  # the dialog still listens
+        assert any(isinstance(o, Play) for o in outputs)
+        assert call.keys("1")  # and goes on
+    finally:
+        broken.close()
+
+
+def test_the_report_lists_accuracy_confusions_false_accepts_and_slowest(tmp_path: Path) -> None:
+    def outcome(intent: str | None, got: str | None, seconds: float) -> Outcome:
+        utterance = Utterance(id=f"{intent}-{got}", context="main", intent=intent, text="x")
+        return Outcome(utterance, "words", got, intent == got, seconds)
+
+    report = tmp_path / "report.txt"
+    with report.open("w") as out:
+        print_report([outcome("goodbye", "goodbye", 0.1), outcome("goodbye", None, 0.3),
+                      outcome(None, "repeat", 0.2), outcome(None, None, 0.1)], out)
+    text = report.read_text()
+    assert "intent accuracy: 1/2 = 50.0%" in text
+    assert "goodbye → None: 1" in text
+    assert "out-of-domain false accepts: 1/2 = 50.0%" in text
+    assert text.index("goodbye-None") > text.index("slowest")
