@@ -17,6 +17,11 @@ import numpy as np
 
 from ivr.speech.codec import FRAME_MS, PHONE_RATE
 
+START_SLACK_MS = 100
+"""Speech has short dips between syllables: the voiced time that starts an utterance may be
+spread over this much longer a window."""
+START_WINDOW_MS = 1000
+"""The longest window looked at for the start of speech."""
 INITIAL_FLOOR_DB = -50.0
 """The noise floor assumed before any quieter frame is heard (a quiet phone line)."""
 STEADY_FRAMES = 25
@@ -41,8 +46,9 @@ class EndpointSettings:
     """Silence after the prompt ends before the caller is treated as silent."""
     max_utterance_ms: int = 15000
     """An utterance is cut off here (nobody answers a menu for longer)."""
-    pre_roll_ms: int = 300
-    """Audio kept from before speech started, so the first word is not clipped."""
+    pre_roll_ms: int = 600
+    """Audio kept from before speech was confirmed, so the first word is not clipped (it must
+    cover barge_in_ms, which passes between the first voiced frame and the decision)."""
     margin_db: float = 12.0
     """How far above the noise floor a frame must be to count as voiced."""
     min_level_db: float = -45.0
@@ -91,7 +97,7 @@ class Endpointer:
         self._listening = False
         self._prompt_until_ms = 0
         self._listen_from_ms = 0
-        self._voiced_run_ms = 0
+        self._voiced_recent: deque[bool] = deque(maxlen=START_WINDOW_MS // FRAME_MS)
         self._in_speech = False
         self._speech: list[np.ndarray] = []
         self._voiced_ms = 0
@@ -130,7 +136,7 @@ class Endpointer:
         level = level_db(frame)
         floor = self._track_floor(level)
         voiced = level > max(floor + self.settings.margin_db, self.settings.min_level_db)
-        self._voiced_run_ms = self._voiced_run_ms + FRAME_MS if voiced else 0
+        self._voiced_recent.append(voiced)
         if not self._listening:
             return []
         if self._in_speech:
@@ -155,14 +161,16 @@ class Endpointer:
         s = self.settings
         self._recent = [*self._recent, frame][-(s.pre_roll_ms // FRAME_MS):]
         needed = s.barge_in_ms if self.prompt_playing else s.speech_start_ms
-        if self._voiced_run_ms >= needed:
+        window = (needed + START_SLACK_MS) // FRAME_MS
+        voiced_ms = sum(list(self._voiced_recent)[-window:]) * FRAME_MS
+        if voiced_ms >= needed and self._voiced_recent[-1]:
             self._in_speech = True
             self._speech = list(self._recent)
             events = [Endpoint(Kind.SPEECH_STARTED, self.now_ms, np.concatenate(self._speech))]
             if self.prompt_playing:
                 events.insert(0, Endpoint(Kind.BARGE_IN, self.now_ms))
                 self._prompt_until_ms = self.now_ms
-            self._voiced_ms = self._voiced_run_ms
+            self._voiced_ms = voiced_ms
             self._silence_ms = 0
             return events
         if not self.prompt_playing and self.now_ms - self._listen_from_ms >= s.no_input_ms:

@@ -54,7 +54,8 @@ def test_an_utterance_ends_after_the_trailing_silence() -> None:
     assert 500 < started.at_ms <= 700
     assert 1700 + 600 <= done.at_ms <= 1700 + 700  # speech end + end_silence_ms
     seconds = len(done.audio) / PHONE_RATE
-    assert 1.2 + 0.6 <= seconds <= 1.2 + 0.6 + 0.45  # speech, trailing silence, pre-roll
+    pre_roll = EndpointSettings().pre_roll_ms / 1000
+    assert 1.2 + 0.6 <= seconds <= 1.2 + 0.6 + pre_roll + 0.05  # speech, silence, pre-roll
 
 
 def test_the_trailing_silence_is_configurable() -> None:

@@ -4,8 +4,6 @@ what it hears, what it rejects, silence, odd WAV shapes, context switches and th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
