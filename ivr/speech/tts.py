@@ -4,7 +4,9 @@ pyttsx3's espeak driver is known to hang on repeated `runAndWait`, and a hung sy
 server process would leave every caller in silence. So synthesis runs in a child process that
 is given a deadline per sentence: if it misses it or dies, it is killed and replaced, and the
 caller hears the next prompt instead of nothing. Workers are also recycled after a number of
-sentences, before any slow leak can matter. Each worker serves one request at a time; a small
+sentences, before any slow leak can matter, and whenever the voice changes: espeak-ng keeps some
+state of the previous voice (measured: a sentence after a Korean or a variant voice came out up
+to 8 % longer), and the same text in the same voice must always sound the same. Each worker serves one request at a time; a small
 pool lets calls synthesise side by side without blocking each other.
 """
 
@@ -99,8 +101,10 @@ class _Worker:
         self.process.start()
         child.close()
         self.served = 0
+        self.voice: Voice | None = None
 
     def speak(self, text: str, voice: Voice, path: str, deadline: float) -> None:
+        self.voice = voice
         self.connection.send((text, voice.name, voice.rate, path))
         if not self.connection.poll(deadline):
             raise TimeoutError(f"no answer within {deadline:.0f} s")
@@ -155,7 +159,8 @@ class Synthesizer:
     def _attempt(self, text: str, voice: Voice) -> np.ndarray:
         worker = self._pool.get()
         try:
-            if worker is None or worker.served >= RECYCLE_AFTER or not worker.process.is_alive():
+            if (worker is None or worker.served >= RECYCLE_AFTER or not worker.process.is_alive()
+                    or worker.voice not in (None, voice)):
                 if worker:
                     worker.stop()
                 worker = _Worker()
