@@ -6,8 +6,9 @@ is given a deadline per sentence: if it misses it or dies, it is killed and repl
 caller hears the next prompt instead of nothing. Workers are also recycled after a number of
 sentences, before any slow leak can matter, and whenever the voice changes: espeak-ng keeps some
 state of the previous voice (measured: a sentence after a Korean or a variant voice came out up
-to 8 % longer), and the same text in the same voice must always sound the same. Each worker serves one request at a time; a small
-pool lets calls synthesise side by side without blocking each other.
+to 8 % longer), and the same text in the same voice must always sound the same. Each worker
+serves one request at a time; a small pool lets calls synthesise side by side without blocking
+each other.
 """
 
 from __future__ import annotations
