@@ -92,7 +92,9 @@ class PocketSphinxEngine:
 
     def _new_decoder(self) -> _PooledDecoder:
         try:
-            decoder = Decoder(samprate=MODEL_RATE, dither=True, loglevel="FATAL")
+            # No dither: PocketSphinx draws it from one generator for the whole process, which
+            # made a call's results depend on every other call decoded before it.
+            decoder = Decoder(samprate=MODEL_RATE, dither=False, loglevel="FATAL")
         except RuntimeError as exc:
             raise SpeechModelError(
                 f"PocketSphinx could not load its bundled English model ({exc}); reinstall "

@@ -21,8 +21,15 @@ def synthesizer() -> Iterator[Synthesizer]:
 
 
 @pytest.fixture(scope="session")
-def sphinx(grammar: Grammar, tmp_path_factory: pytest.TempPathFactory) -> PocketSphinxEngine:
-    return PocketSphinxEngine(grammar, tmp_path_factory.mktemp("speech-cache"))
+def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("speech-cache")
+
+
+@pytest.fixture(scope="module")
+def sphinx(grammar: Grammar, speech_cache: Path) -> PocketSphinxEngine:
+    """One engine per test module, so a module's results never depend on which decoder of the
+    pool another module left behind."""
+    return PocketSphinxEngine(grammar, speech_cache)
 
 
 @pytest.fixture(scope="session")
