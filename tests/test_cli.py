@@ -130,3 +130,38 @@ def test_broken_prompt_file_stops_startup_with_file_line_and_fix(tmp_path: Path,
     assert result.returncode == 2
     assert "en.yaml:" in result.stderr and "unknown variables ['nme']" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_prompts_render_synthesises_fixed_prompts_once(tmp_path: Path) -> None:
+    env = {"IVR_CACHE_DIR": str(tmp_path / "cache")}
+    first = run("prompts", "render", env=env, timeout=600)
+    assert first.returncode == 0, first.stderr
+    rendered = int(first.stdout.split()[0])
+    assert rendered > 20 and "prompts" in first.stderr  # the progress bar
+    second = run("prompts", "render", env=env, timeout=600)
+    assert second.stdout.startswith(f"0 prompt(s) rendered, {rendered} already cached")
+    changed = run("prompts", "render", env={**env, "IVR_SHOP_NAME": "Other Shop"}, timeout=600)
+    assert changed.stdout.startswith("2 prompt(s) rendered")  # the greeting and the goodbye
+
+
+def test_fixtures_build_writes_telephone_wavs(tmp_path: Path) -> None:
+    (tmp_path / "manifest.yaml").write_text(
+        "utterances:\n"
+        "  - {id: hello, text: where is my order, voice: en-gb, rate: 150, context: main,"
+        " intent: order_status, noise_snr_db: 15}\n"
+        "  - {id: quiet, silence_s: 2, context: main, intent: null}\n")
+    result = run("fixtures", "build", "--folder", str(tmp_path), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2 fixture file(s) written")
+    assert sorted(p.name for p in (tmp_path / "wav").iterdir()) == ["hello.wav", "quiet.wav"]
+    again = run("fixtures", "build", "--folder", str(tmp_path), timeout=300)
+    assert again.stdout.startswith("0 fixture file(s) written")
+
+
+def test_model_download_failure_says_what_to_do(tmp_path: Path) -> None:
+    from ivr.errors import SpeechModelError  # noqa: PLC0415
+    from ivr.speech.download import download_vosk_model  # noqa: PLC0415
+
+    with pytest.raises(SpeechModelError, match="set IVR_VOSK_MODEL"):
+        download_vosk_model(tmp_path, url="http://127.0.0.1:9/vosk-model.zip")
+    assert list(tmp_path.iterdir()) == []  # no half-downloaded archive left behind
