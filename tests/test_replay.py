@@ -31,7 +31,7 @@ def replay(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_every_dialog_path_script_exists() -> None:
-    assert len(CALLS) >= 8
+    assert len(CALLS) >= 12
 
 
 def test_every_scripted_call_passes(env: dict[str, str]) -> None:
