@@ -6,13 +6,15 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from ivr.config import PROJECT_ROOT, Settings
 from ivr.errors import IvrError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -152,9 +154,14 @@ def _demo_reset(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prompts_render(args: argparse.Namespace) -> int:
+def _progress_bar(description: str, unit: str) -> Callable[[Iterable[T]], Iterable[T]]:
+    """A tqdm bar on standard error, so standard output stays the command's result."""
     from tqdm import tqdm
 
+    return lambda items: tqdm(items, desc=description, unit=unit, file=sys.stderr)
+
+
+def _prompts_render(args: argparse.Namespace) -> int:
     from ivr.dialog.prompts import PromptCatalog
     from ivr.speech.prompt_audio import PromptAudio
     from ivr.speech.tts import Synthesizer, Voice
@@ -164,8 +171,7 @@ def _prompts_render(args: argparse.Namespace) -> int:
     synthesizer = Synthesizer(Voice(settings.tts_voice, settings.tts_rate))
     try:
         audio = PromptAudio(synthesizer, settings.cache_dir)
-        rendered, cached = audio.render(texts.values(), lambda items: tqdm(
-            items, desc="prompts", unit="prompt", file=sys.stderr))
+        rendered, cached = audio.render(texts.values(), _progress_bar("prompts", "prompt"))
     finally:
         synthesizer.close()
     print(f"{rendered} prompt(s) rendered, {cached} already cached, in {audio.folder}")
@@ -173,15 +179,12 @@ def _prompts_render(args: argparse.Namespace) -> int:
 
 
 def _fixtures_build(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from ivr.speech.fixtures import build
     from ivr.speech.tts import Synthesizer
 
     synthesizer = Synthesizer()
     try:
-        written = build(args.folder, synthesizer, lambda items: tqdm(
-            items, desc="fixtures", unit="utterance", file=sys.stderr))
+        written = build(args.folder, synthesizer, _progress_bar("fixtures", "utterance"))
     finally:
         synthesizer.close()
     print(f"{written} fixture file(s) written in {args.folder / 'wav'}")

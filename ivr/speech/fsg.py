@@ -152,27 +152,22 @@ def fsg_text(name: str, graph: WordGraph, known: Callable[[str], bool],
 
 def accepts(graph: WordGraph, words: Sequence[str]) -> bool:
     """Whether a recognised word sequence is a sentence of the graph (digit runs fill slots)."""
-    states: set[tuple[int, int]] = {(0, -1)}  # (state, target of the digit slot being read)
+    states: set[tuple[int, bool]] = {(0, False)}  # (state, inside a digit slot that leads there)
     for word in words:
-        following: set[tuple[int, int]] = set()
-        for state, slot_target in states:
-            if slot_target >= 0 and word in SPOKEN_DIGITS:
-                following.add((state, slot_target))
-            here = slot_target if slot_target >= 0 else state
-            if slot_target >= 0 and word not in SPOKEN_DIGITS:
-                following.update(_step(graph, here, word))
-            elif slot_target < 0:
-                following.update(_step(graph, state, word))
+        following: set[tuple[int, bool]] = set()
+        for state, in_slot in states:
+            if in_slot and word in SPOKEN_DIGITS:
+                following.add((state, True))
+            following |= _step(graph, state, word)
         states = following
-    return any((slot_target if slot_target >= 0 else state) in graph.final
-               for state, slot_target in states)
+    return any(state in graph.final for state, _ in states)
 
 
-def _step(graph: WordGraph, state: int, word: str) -> set[tuple[int, int]]:
-    out: set[tuple[int, int]] = set()
+def _step(graph: WordGraph, state: int, word: str) -> set[tuple[int, bool]]:
+    out: set[tuple[int, bool]] = set()
     for edge, target in graph.edges[state].items():
         if edge == word:
-            out.add((target, -1))
+            out.add((target, False))
         elif edge.startswith("{") and word in SPOKEN_DIGITS:
-            out.add((target, target))
+            out.add((target, True))
     return out
