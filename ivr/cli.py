@@ -146,7 +146,8 @@ def _grammar_check(args: argparse.Namespace) -> int:
 
 def _demo_reset(args: argparse.Namespace) -> int:
     from ivr.commerce.demo import reset_demo
-    from ivr.commerce.sqlite import SqliteOrderService, connect
+    from ivr.commerce.sqlite import SqliteOrderService
+    from ivr.database import connect
 
     settings = Settings.from_env()
     reset_demo(SqliteOrderService(connect(settings.database_path)))

@@ -8,14 +8,17 @@ fail here instead, naming each variable and what it accepts.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ivr.errors import ConfigError
+from ivr.hours import BusinessHours
 
 T = TypeVar("T")
 
@@ -73,6 +76,19 @@ class Settings:
     """Speaking rate in words per minute (IVR_TTS_RATE)."""
     end_silence_ms: int = 600
     """Silence that ends a caller's turn (IVR_END_SILENCE_MS)."""
+    dev_unsigned_webhooks: bool = False
+    """Accept unsigned Twilio webhooks (IVR_DEV_UNSIGNED_WEBHOOKS=1): development only, and
+    announced loudly at startup and on /healthz."""
+    business_hours: BusinessHours = field(default_factory=BusinessHours.always)
+    """When agents answer (IVR_BUSINESS_HOURS, e.g. `Mon-Fri 09:00-17:00`, in IVR_TIMEZONE);
+    empty: always."""
+    callback_after_s: int = 120
+    """Seconds in the queue before the caller is offered a callback (IVR_CALLBACK_AFTER_S)."""
+    agent_number: str = ""
+    """An agent's phone (E.164) to dial directly instead of a queue (IVR_AGENT_NUMBER)."""
+    webhook_speech: str = "play"
+    """How webhook TwiML speaks: `play` our rendered audio or `say` with Twilio's voice
+    (IVR_WEBHOOK_SPEECH)."""
     host: str = "127.0.0.1"
     """Address `ivr serve` listens on (IVR_HOST)."""
     port: int = 8080
@@ -83,6 +99,7 @@ class Settings:
         """Read and validate every variable; raise one ConfigError listing all problems."""
         env = os.environ if env is None else env
         reader = _Reader(env)
+        zone = reader.get("IVR_TIMEZONE", _zone, "UTC")
         settings = cls(
             database_path=reader.get("IVR_DATABASE_URL", _database_path,
                                      str(PROJECT_ROOT / "var" / "ivr.db")),
@@ -103,6 +120,12 @@ class Settings:
             tts_voice=reader.get("IVR_TTS_VOICE", _non_empty, "en-us"),
             tts_rate=reader.get("IVR_TTS_RATE", _int_between(80, 400), "160"),
             end_silence_ms=reader.get("IVR_END_SILENCE_MS", _int_between(200, 3000), "600"),
+            dev_unsigned_webhooks=reader.get("IVR_DEV_UNSIGNED_WEBHOOKS", _flag, "0"),
+            business_hours=reader.get("IVR_BUSINESS_HOURS",
+                                      lambda raw: BusinessHours.parse(raw, zone), ""),
+            callback_after_s=reader.get("IVR_CALLBACK_AFTER_S", _int_between(10, 3600), "120"),
+            agent_number=reader.get("IVR_AGENT_NUMBER", _e164, ""),
+            webhook_speech=reader.get("IVR_WEBHOOK_SPEECH", _one_of("play", "say"), "play"),
             host=reader.get("IVR_HOST", _non_empty, "127.0.0.1"),
             port=reader.get("IVR_PORT", _int_between(1, 65535), "8080"),
         )
@@ -149,6 +172,36 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _flag(raw: str) -> bool:
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be 1 or 0")
+
+
+def _one_of(*choices: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw not in choices:
+            raise ValueError(f"must be one of: {', '.join(choices)}")
+        return raw
+
+    return parse
+
+
+def _zone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError("must be a time zone name such as Europe/London") from exc
+
+
+def _e164(raw: str) -> str:
+    if raw and not re.fullmatch(r"\+[1-9]\d{6,14}", raw):
+        raise ValueError("must be a phone number in E.164 form, like +15550100200")
+    return raw
 
 
 def _fraction(raw: str) -> float:

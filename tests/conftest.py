@@ -11,8 +11,9 @@ import pytest
 from ivr.call.components import grammar_and_matcher
 from ivr.call.session import CallSession
 from ivr.commerce.demo import reset_demo
-from ivr.commerce.sqlite import SqliteOrderService, connect
+from ivr.commerce.sqlite import SqliteOrderService
 from ivr.config import PROJECT_ROOT, Settings
+from ivr.database import connect
 from ivr.dialog.policy import DialogSettings, Policy
 from ivr.dialog.prompts import PromptCatalog
 from ivr.events import Action, Ask, Dtmf, Heard, NoInput, Say, Transfer

@@ -7,8 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ivr.commerce.demo import ensure_demo
-from ivr.commerce.sqlite import SqliteOrderService, connect
+from ivr.commerce.sqlite import SqliteOrderService
 from ivr.config import Settings
+from ivr.database import connect
 from ivr.dialog.policy import DialogSettings, Policy
 from ivr.dialog.prompts import PromptCatalog
 from ivr.nlu.frustration import FrustrationDetector

@@ -43,11 +43,14 @@ class CallSession:
             return self._apologise_and_transfer()
         return actions
 
-    def _apologise_and_transfer(self) -> list[Action]:
-        reason = TransferReason.BOT_ERROR
-        prompts = self.policy.prompts
-        text = prompts.render("bot_error") + " " + prompts.render("transfer")
+    def hand_over(self, reason: TransferReason) -> Transfer:
+        """End the dialog and send the caller to people with everything learnt so far; for
+        failures outside the dialog (a bug, a dropped line)."""
         packet = self.state.context_packet(reason)
         self.state = replace(self.state, phase=Phase.ENDED, outcome="transferred")
-        return [Say("bot_error", text), Transfer(self.policy.settings.agent_queue, str(reason),
-                                                 packet)]
+        return Transfer(self.policy.settings.agent_queue, str(reason), packet)
+
+    def _apologise_and_transfer(self) -> list[Action]:
+        prompts = self.policy.prompts
+        text = prompts.render("bot_error") + " " + prompts.render("transfer")
+        return [Say("bot_error", text), self.hand_over(TransferReason.BOT_ERROR)]

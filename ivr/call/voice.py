@@ -14,7 +14,10 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from ivr.call.keys import KeyCollector
+from ivr.call.record import CallRecorder
 from ivr.call.session import CallSession
+from ivr.dialog.state import TransferReason
 from ivr.errors import SynthesisError
 from ivr.events import (
     Action,
@@ -32,6 +35,7 @@ from ivr.speech.codec import ulaw_to_pcm
 from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind
 from ivr.speech.prompt_audio import PromptAudio, duration_ms
 from ivr.speech.stt import SpeechEngine, Transcript
+from ivr.store.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +74,15 @@ class VoiceCall:
     """Drives one CallSession from audio and turns its actions into audio."""
 
     def __init__(self, session: CallSession, engine: SpeechEngine, prompts: PromptAudio,
-                 endpoint: EndpointSettings | None = None) -> None:
+                 endpoint: EndpointSettings | None = None,
+                 recorder: CallRecorder | None = None) -> None:
         self.session = session
+        self.recorder = recorder
         self.prompts = prompts
         self.endpointer = Endpointer(endpoint)
         self.recognizer = engine.recognizer()
         self.turns: list[CallerTurn] = []
+        self.key_entry = KeyCollector()
         self.closed = False
 
     @property
@@ -97,14 +104,29 @@ class VoiceCall:
             self.recognizer.feed(pcm)
         for event in events:
             outputs += self._on_endpoint(event)
+        entry = self.key_entry.tick(self.now_ms)
+        if entry:
+            outputs += self.keys(entry)
         return outputs
+
+    def key(self, key: str) -> list[Output]:
+        """One key press (media streams send them singly); acts once the entry is complete."""
+        if self.closed:
+            return []
+        interrupted: list[Output] = [StopPlaying()] if self.endpointer.prompt_playing else []
+        self.endpointer.stop()
+        entry = self.key_entry.press(key, self.now_ms)
+        return interrupted + (self.keys(entry) if entry else [])
 
     def keys(self, digits: str) -> list[Output]:
         """Keys the caller pressed (DTMF); they also stop a playing prompt."""
         if self.closed:
             return []
+        interrupted: list[Output] = [StopPlaying()] if self.endpointer.prompt_playing else []
         self.endpointer.stop()
-        return self._perform(self.session.handle(Dtmf(digits)))
+        if self.recorder:
+            self.recorder.caller_pressed(digits)
+        return interrupted + self._perform(self.session.handle(Dtmf(digits)))
 
     def prompt_finished(self) -> None:
         """The transport knows the last prompt has finished playing (a Twilio mark)."""
@@ -117,6 +139,16 @@ class VoiceCall:
         outputs = self._perform(self.session.handle(CallerHungUp()))
         self.close()
         return outputs
+
+    def line_dropped(self) -> None:
+        """The transport lost the caller's audio mid-dialog: record a hand-over to people with
+        the full context, since the caller may still be on the line."""
+        if self.closed or self.session.ended:
+            return
+        transfer = self.session.hand_over(TransferReason.LINE_PROBLEM)
+        if self.recorder:
+            self.recorder.bot_did([transfer])
+        self.close()
 
     def close(self) -> None:
         if not self.closed:
@@ -143,17 +175,22 @@ class VoiceCall:
         contexts = self.session.contexts or ("main",)
         transcript = self.recognizer.finish()
         match = self.session.policy.matcher.match(transcript.text, contexts[0])
+        if self.recorder:
+            self.recorder.caller_said(transcript.text, match.intent, transcript.confidence,
+                                      (time.perf_counter() - started) * 1000)
         heard: Event = Heard(transcript.text, transcript.confidence, transcript.rejected)
         outputs = self._perform(self.session.handle(heard))
         latency = (time.perf_counter() - started) * 1000
         self.turns.append(CallerTurn(event.at_ms, transcript, match.intent, dict(match.slots),
                                      latency))
         log.info("call %s: heard %r (%s, %.2f) in %.0f ms", self.session.state.call_sid,
-                 "[redacted]" if match.slots else transcript.text, match.intent,
+                 redact(transcript.text), match.intent,
                  transcript.confidence, latency)
         return outputs
 
     def _perform(self, actions: list[Action]) -> list[Output]:
+        if self.recorder:
+            self.recorder.bot_did(actions)
         outputs: list[Output] = []
         playing_ms = 0
         listen = False
@@ -163,6 +200,8 @@ class VoiceCall:
                 playing_ms += duration_ms(audio)
                 outputs.append(Play(action.prompt_id, action.text, audio))
                 listen = listen or isinstance(action, Ask)
+            if isinstance(action, Ask):
+                self.key_entry.expect(action.keys)
             outputs.append(action)
             if isinstance(action, Transfer | EndCall):
                 self.close()

@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from importlib import resources
-from pathlib import Path
 
 from ivr.commerce.models import (
     Customer,
@@ -27,23 +26,6 @@ from ivr.commerce.models import (
 )
 from ivr.commerce.rules import ReturnVerdict, can_cancel, return_eligibility
 from ivr.errors import DatabaseError, OrderServiceError
-
-
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) a SQLite file in WAL mode, or explain why it cannot be."""
-    try:
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA foreign_keys=ON")
-        connection.row_factory = sqlite3.Row
-    except (sqlite3.Error, OSError) as exc:
-        raise DatabaseError(
-            f"cannot open the database {path}: {exc}. Check IVR_DATABASE_URL and that the "
-            "folder exists and is writable."
-        ) from exc
-    return connection
 
 
 class SqliteOrderService:

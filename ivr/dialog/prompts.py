@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from ivr.dialog.state import TransferReason
 from ivr.errors import PromptError
 
 _ORDER = frozenset({"order_number"})
@@ -62,6 +63,17 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "survey_thanks": frozenset(), "goodbye": frozenset({"shop"}),
     "transfer": frozenset(), "transfer_identity": frozenset(),
     "system_error": frozenset(), "bot_error": frozenset(),
+    "queue_position": frozenset({"position"}), "queue_wait": frozenset({"minutes", "minute_word"}),
+    "queue_hold": frozenset(), "callback_offer": frozenset(),
+    "callback_closed": frozenset({"hours"}), "closed_no_callback": frozenset({"hours"}),
+    "callback_booked": frozenset({"last_four"}), "callback_not_booked": frozenset(),
+    "line_problem": frozenset(), "unknown_call": frozenset(),
+    "whisper": frozenset({"who", "why", "done"}),
+    "whisper_customer": frozenset({"name", "order_number", "verified"}),
+    "whisper_unknown_customer": frozenset(), "whisper_reason": frozenset({"reason", "intent"}),
+    "whisper_done": frozenset({"done"}), "whisper_nothing_done": frozenset(),
+    "whisper_missing": frozenset(), "connecting_agent": frozenset(),
+    **{f"reason_{reason}": frozenset() for reason in TransferReason},
 }
 """Every prompt id the dialog renders, with the variables it passes to it."""
 

@@ -55,6 +55,8 @@ class TransferReason(StrEnum):
     IDENTITY_NOT_VERIFIED = "identity_not_verified"
     SYSTEM_ERROR = "system_error"
     BOT_ERROR = "bot_error"
+    LINE_PROBLEM = "line_problem"
+    """The media stream failed before the dialog finished (set by the telephony side)."""
 
 
 @dataclass(frozen=True, slots=True)

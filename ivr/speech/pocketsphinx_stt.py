@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +64,19 @@ class PocketSphinxEngine:
             decoder = self._idle.pop() if self._idle else None
         return PocketSphinxRecognizer(self, decoder or self._new_decoder())
 
+    def prepare(self, context_sets: Iterable[Sequence[str]]) -> None:
+        """Build every context grammar now (seconds for `main`) rather than in a caller's
+        first turn, and load them into a pooled decoder."""
+        with self._lock:
+            pooled = self._idle.pop() if self._idle else None
+        pooled = pooled or self._new_decoder()
+        try:
+            for contexts in context_sets:
+                name, _, path = self.graph(contexts, pooled.decoder)
+                pooled.load(name, path)
+        finally:
+            self.give_back(pooled)
+
     def give_back(self, decoder: _PooledDecoder) -> None:
         with self._lock:
             self._idle.append(decoder)
@@ -113,6 +126,12 @@ class _PooledDecoder:
         self.decoder = decoder
         self.searches: set[str] = set()
 
+    def load(self, name: str, path: Path) -> None:
+        """Make a context grammar available to this decoder (once)."""
+        if name not in self.searches:
+            self.decoder.add_fsg(name, self.decoder.read_fsg(str(path)))
+            self.searches.add(name)
+
 
 class PocketSphinxRecognizer:
     """One call's recogniser on a borrowed decoder."""
@@ -130,9 +149,7 @@ class PocketSphinxRecognizer:
         if self._in_utterance:
             decoder.end_utt()
         name, self._graph, path = self.engine.graph(contexts, decoder)
-        if name not in self.pooled.searches:
-            decoder.add_fsg(name, decoder.read_fsg(str(path)))
-            self.pooled.searches.add(name)
+        self.pooled.load(name, path)
         decoder.activate_search(name)
         decoder.set_cmn(TELEPHONE_CMN)
         self._resampler = soxr.ResampleStream(8000, MODEL_RATE, 1, dtype="int16")

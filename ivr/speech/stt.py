@@ -8,7 +8,7 @@ change between utterances, never within one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -62,6 +62,9 @@ class SpeechEngine(Protocol):
 
     def recognizer(self) -> Recognizer:
         """A new recogniser for one call."""
+
+    def prepare(self, context_sets: Iterable[Sequence[str]]) -> None:
+        """Do the per-context work (grammars) up front, so no caller waits for it."""
 
 
 def transcribe(engine: SpeechEngine, pcm: np.ndarray, contexts: Sequence[str],

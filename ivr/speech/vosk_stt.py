@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,11 @@ class VoskEngine:
 
     def recognizer(self) -> VoskRecognizer:
         return VoskRecognizer(self)
+
+    def prepare(self, context_sets: Iterable[Sequence[str]]) -> None:
+        """Build the phrase list of every context set before the first call needs one."""
+        for contexts in context_sets:
+            self.grammar(contexts)
 
     def grammar(self, contexts: Sequence[str]) -> str:
         """The JSON phrase list for a context set: the words the model knows, plus [unk]."""

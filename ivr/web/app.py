@@ -6,11 +6,19 @@ import logging
 
 from flask import Flask
 
-from ivr.call.components import build_components
 from ivr.config import Settings
+from ivr.web.audio import audio
+from ivr.web.calls import calls
+from ivr.web.gather import gather
 from ivr.web.health import health, readiness_problems
+from ivr.web.media import sock
+from ivr.web.people import people
+from ivr.web.services import build_services
 
 log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 1024 * 1024
+"""Twilio's webhooks are a few KB; anything bigger is refused (413) before it is parsed."""
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -18,8 +26,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask("ivr")
     app.config["IVR_SETTINGS"] = settings
-    app.extensions["ivr"] = build_components(settings)
-    app.register_blueprint(health)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.extensions["ivr"] = build_services(settings)
+    for blueprint in (health, calls, gather, people, audio):
+        app.register_blueprint(blueprint)
+    sock.init_app(app)
+    if settings.dev_unsigned_webhooks:
+        log.warning("IVR_DEV_UNSIGNED_WEBHOOKS=1: Twilio signatures are NOT checked. Anyone "
+                    "who can reach this server can drive calls. Never use this in production.")
     for problem in readiness_problems(settings):
         log.warning("not ready for calls: %s", problem)
     return app

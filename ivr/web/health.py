@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from ivr.config import Settings
+from ivr.web.services import current_services
 
 health = Blueprint("health", __name__)
 
@@ -13,6 +14,9 @@ health = Blueprint("health", __name__)
 def readiness_problems(settings: Settings) -> list[str]:
     """What stops this server from taking Twilio calls, in words an operator can act on."""
     problems = []
+    if settings.dev_unsigned_webhooks:
+        problems.append("IVR_DEV_UNSIGNED_WEBHOOKS=1: webhook signatures are NOT checked. "
+                        "Unset it outside development.")
     if not settings.twilio_auth_token:
         problems.append("TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused. "
                         "Set it to your Twilio account's auth token.")
@@ -26,4 +30,7 @@ def readiness_problems(settings: Settings) -> list[str]:
 def healthz() -> ResponseReturnValue:
     settings: Settings = current_app.config["IVR_SETTINGS"]
     problems = readiness_problems(settings)
-    return jsonify(status="ok", ready_for_calls=not problems, problems=problems), 200
+    services = current_services()
+    return jsonify(status="ok", ready_for_calls=not problems, problems=problems,
+                   speech_ready=services.speech_ready.is_set(),
+                   signatures_checked=not settings.dev_unsigned_webhooks), 200

@@ -9,7 +9,8 @@ import pytest
 
 from ivr.commerce.models import OrderStatus
 from ivr.commerce.rules import ReturnVerdict, return_eligibility
-from ivr.commerce.sqlite import SqliteOrderService, connect
+from ivr.commerce.sqlite import SqliteOrderService
+from ivr.database import connect
 from ivr.errors import DatabaseError, OrderServiceError
 
 

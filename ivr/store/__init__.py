@@ -1,0 +1,1 @@
+"""Persistence of calls, turns, transfers, callbacks and surveys, with PII redacted first."""

@@ -1,0 +1,67 @@
+-- The call record. Times are ISO-8601 UTC strings. Text columns holding what people said are
+-- redacted before they are written (ivr.store.redact); `calls.caller` keeps the full number
+-- because agents return callbacks to it, and is never logged.
+CREATE TABLE IF NOT EXISTS calls (
+    sid TEXT PRIMARY KEY,
+    caller TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    status TEXT,
+    status_sequence INTEGER NOT NULL DEFAULT -1,
+    duration_s INTEGER,
+    bot_outcome TEXT,
+    outcome TEXT CHECK (outcome IN ('contained', 'transferred', 'abandoned')),
+    next_step TEXT CHECK (next_step IN ('enqueue', 'hangup')),
+    stream_token_hash TEXT,
+    stream_sid TEXT
+);
+CREATE TABLE IF NOT EXISTS turns (
+    id INTEGER PRIMARY KEY,
+    call_sid TEXT NOT NULL REFERENCES calls(sid),
+    at TEXT NOT NULL,
+    speaker TEXT NOT NULL CHECK (speaker IN ('caller', 'bot')),
+    text TEXT NOT NULL,
+    prompt_id TEXT,
+    intent TEXT,
+    confidence REAL,
+    latency_ms REAL
+);
+CREATE INDEX IF NOT EXISTS turns_by_call ON turns(call_sid, id);
+CREATE TABLE IF NOT EXISTS transfers (
+    call_sid TEXT PRIMARY KEY REFERENCES calls(sid),
+    queue TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    context TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    queue_result TEXT,
+    queue_time_s INTEGER,
+    bridged_at TEXT,
+    agent_call_sid TEXT
+);
+CREATE TABLE IF NOT EXISTS returns (
+    rma TEXT PRIMARY KEY,
+    call_sid TEXT NOT NULL REFERENCES calls(sid),
+    order_number TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    items TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cancellations (
+    call_sid TEXT NOT NULL REFERENCES calls(sid),
+    order_number TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (call_sid, order_number)
+);
+CREATE TABLE IF NOT EXISTS callbacks (
+    call_sid TEXT PRIMARY KEY REFERENCES calls(sid),
+    number TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    called_back_at TEXT
+);
+CREATE TABLE IF NOT EXISTS surveys (
+    call_sid TEXT PRIMARY KEY REFERENCES calls(sid),
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    at TEXT NOT NULL
+);

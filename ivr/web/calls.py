@@ -1,0 +1,94 @@
+"""The call's own webhooks: /twilio/voice (a call starts), /twilio/connect (the media stream
+ended) and /twilio/status (Twilio's status callbacks close the record).
+
+Every handler is idempotent per CallSid (Twilio retries), answers TwiML even for calls it does
+not know, and leaves nothing half-written: each store write is one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Blueprint, Response
+from flask.typing import ResponseReturnValue
+
+from ivr.config import Mode
+from ivr.dialog.state import TransferReason
+from ivr.store.calls import NextStep
+from ivr.store.redact import mask_phone
+from ivr.telephony import twiml
+from ivr.web import forms
+from ivr.web.audio import spoken
+from ivr.web.gather import start_gather_call
+from ivr.web.people import to_people, transfer_after_line_problem, xml
+from ivr.web.services import current_services
+from ivr.web.signature import twilio_webhook
+from ivr.web.urls import absolute, websocket
+
+log = logging.getLogger(__name__)
+calls = Blueprint("calls", __name__, url_prefix="/twilio")
+
+STREAM_TOKEN = "token"
+"""The <Parameter> carrying the per-call media token."""
+
+
+@calls.post("/voice")
+@twilio_webhook
+def voice() -> ResponseReturnValue:
+    """A call was answered: open its record and hand it to the dialog."""
+    services = current_services()
+    sid = forms.text("CallSid", 64)
+    if not sid:
+        return _unknown_call()
+    caller = forms.caller()
+    mode = services.settings.mode
+    if services.store.open_call(sid, caller, str(mode)):
+        log.info("call %s: from %s (%s mode)", sid, mask_phone(caller) or "withheld", mode)
+    if mode is Mode.GATHER:
+        return xml(start_gather_call(services, sid, caller))
+    token = secrets.token_urlsafe(24)
+    services.store.issue_stream_token(sid, token)
+    return xml(twiml.connect_stream(absolute("/twilio/connect"), websocket("/twilio/media"),
+                                    {STREAM_TOKEN: token}))
+
+
+@calls.post("/connect")
+@twilio_webhook
+def connect() -> ResponseReturnValue:
+    """The media stream is over: do what the dialog decided (queue or hang up)."""
+    services = current_services()
+    sid = forms.text("CallSid", 64)
+    record = services.store.call(sid)
+    if record is None:
+        return _unknown_call()
+    if record.next_step is NextStep.HANGUP:
+        return xml(twiml.say_then_hangup([]))
+    if record.next_step is None:  # the stream never started, or died unrecorded
+        log.warning("call %s: no media stream finished this call; transferring", sid)
+        transfer_after_line_problem(services, sid)
+    transfer = services.store.transfer(sid)
+    line_failed = transfer is not None and transfer.reason == TransferReason.LINE_PROBLEM
+    lead_in = [services.components.policy.prompts.render("line_problem")] if line_failed else []
+    return xml(to_people(services, sid, lead_in))
+
+
+@calls.post("/status")
+@twilio_webhook
+def status() -> ResponseReturnValue:
+    """Status callbacks (possibly out of order): the final one closes the call record."""
+    services = current_services()
+    sid = forms.text("CallSid", 64)
+    call_status = forms.text("CallStatus", 32)
+    if sid and call_status:
+        services.store.open_call(sid, forms.caller(), str(services.settings.mode))
+        sequence = forms.number("SequenceNumber", 0, 10**6)
+        services.store.update_status(sid, call_status, sequence if sequence is not None else 0,
+                                     forms.number("CallDuration", 0, 10**6))
+    return Response(status=204)
+
+
+def _unknown_call() -> Response:
+    services = current_services()
+    sorry = services.components.policy.prompts.render("unknown_call")
+    return xml(twiml.say_then_hangup(spoken(services, [sorry])))

@@ -1,0 +1,111 @@
+"""Gather mode (IVR_MODE=gather): the same dialog over <Gather> webhooks, with Twilio's speech
+recogniser (hinted from our grammar) instead of ours.
+
+/twilio/voice starts the dialog; each <Gather> posts /twilio/gather with SpeechResult, Digits
+or nothing (actionOnEmptyResult), which become Heard, Dtmf or NoInput, so silence and
+misunderstanding follow the same escalation as in stream mode.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from flask import Blueprint, request
+from flask.typing import ResponseReturnValue
+
+from ivr.call.live import LiveSession
+from ivr.call.record import CallRecorder
+from ivr.call.session import CallSession
+from ivr.events import Action, Ask, Dtmf, EndCall, Event, Heard, NoInput, Say, Transfer
+from ivr.telephony import twiml
+from ivr.web import forms
+from ivr.web.audio import spoken
+from ivr.web.people import to_people, transfer_after_line_problem, xml
+from ivr.web.services import Services, current_services
+from ivr.web.signature import twilio_webhook
+from ivr.web.urls import absolute
+
+log = logging.getLogger(__name__)
+gather = Blueprint("gather", __name__, url_prefix="/twilio")
+
+NO_INPUT_TIMEOUT_S = 6
+UNKNOWN_CONFIDENCE = 0.5
+"""Twilio sometimes omits Confidence: assume it is low enough to read order numbers back."""
+START = "start"
+
+
+def start_gather_call(services: Services, sid: str, caller: str) -> str:
+    """The first TwiML of a Gather-mode call (the same answer again for a retried webhook)."""
+    session = CallSession(services.components.policy, sid, caller)
+    live = services.live.add(sid, LiveSession(session, CallRecorder(services.store, sid)))
+    with live.lock:
+        if START not in live.answers:
+            actions = live.session.start()
+            live.answers[START] = _answer(services, live, actions)
+        return live.answers[START]
+
+
+@gather.post("/gather")
+@twilio_webhook
+def gather_result() -> ResponseReturnValue:
+    """One <Gather> result: the caller's words, keys, or silence."""
+    services = current_services()
+    sid = forms.text("CallSid", 64)
+    live = services.live.get(sid)
+    if live is None:
+        return xml(_lost_call(services, sid))
+    retry_key = request.headers.get("I-Twilio-Idempotency-Token", "")
+    with live.lock:
+        if retry_key and retry_key in live.answers:
+            return xml(live.answers[retry_key])
+        actions = live.session.handle(_event(services, live))
+        answer = _answer(services, live, actions)
+        if retry_key:
+            live.answers[retry_key] = answer
+    return xml(answer)
+
+
+def _event(services: Services, live: LiveSession) -> Event:
+    digits = forms.text("Digits", 32)
+    speech = forms.text("SpeechResult")
+    if digits:
+        live.recorder.caller_pressed(digits)
+        return Dtmf(digits)
+    if speech:
+        confidence = forms.fraction("Confidence")
+        confidence = UNKNOWN_CONFIDENCE if confidence is None else confidence
+        contexts = live.session.contexts or ("main",)
+        match = services.components.matcher.match(speech, contexts[0])
+        live.recorder.caller_said(speech, match.intent, confidence)
+        return Heard(speech, confidence)
+    return NoInput()
+
+
+def _answer(services: Services, live: LiveSession, actions: list[Action]) -> str:
+    """The dialog's actions as TwiML: prompts, then listen, queue or hang up."""
+    live.recorder.bot_did(actions)
+    sid = live.recorder.call_sid
+    texts = [action.text for action in actions if isinstance(action, Say | Ask)]
+    if any(isinstance(action, Transfer) for action in actions):
+        services.live.discard(sid)
+        return to_people(services, sid, texts)
+    ask = next((action for action in reversed(actions) if isinstance(action, Ask)), None)
+    if ask is None or any(isinstance(action, EndCall) for action in actions):
+        services.live.discard(sid)
+        return twiml.say_then_hangup(spoken(services, texts))
+    silence_s = max(1, math.ceil(services.settings.end_silence_ms / 1000))
+    return twiml.gather(spoken(services, texts), absolute("/twilio/gather"),
+                        hints=services.hints(ask.contexts), num_digits=ask.keys,
+                        timeout_s=NO_INPUT_TIMEOUT_S, speech_timeout_s=silence_s)
+
+
+def _lost_call(services: Services, sid: str) -> str:
+    """A result for a call we hold no dialog for (a restart, or a stranger): to people if the
+    call is ours, else a polite goodbye."""
+    if services.store.call(sid) is None:
+        sorry = services.components.policy.prompts.render("unknown_call")
+        return twiml.say_then_hangup(spoken(services, [sorry]))
+    log.warning("call %s: gather result for a dialog this server no longer holds", sid)
+    transfer_after_line_problem(services, sid)
+    return to_people(services, sid, [services.components.policy.prompts.render("line_problem")])

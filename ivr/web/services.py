@@ -1,0 +1,72 @@
+"""Services: everything the request handlers share, built once by create_app.
+
+The speech engine's context grammars take seconds to build, so they are prepared on a
+background thread at startup (`speech_ready`); a call arriving meanwhile simply waits for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from ivr.call.components import Components, VoiceParts, build_components, build_voice
+from ivr.call.live import LiveSessions
+from ivr.config import Mode, Settings
+from ivr.database import connect
+from ivr.dialog.state import PHASE_CONTEXTS
+from ivr.nlu.hints import hint_phrases
+from ivr.store.calls import CallStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """The shared, long-lived parts of a running server."""
+
+    settings: Settings
+    components: Components
+    store: CallStore
+    voice: VoiceParts
+    live: LiveSessions = field(default_factory=LiveSessions)
+    """Gather-mode dialogs between webhooks."""
+    speech_ready: threading.Event = field(default_factory=threading.Event)
+    _hints: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
+    _hints_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def hints(self, contexts: tuple[str, ...]) -> list[str]:
+        """<Gather hints> for a context set (seconds to compute, so kept)."""
+        with self._hints_lock:
+            if contexts not in self._hints:
+                self._hints[contexts] = hint_phrases(self.components.grammar, contexts)
+            return self._hints[contexts]
+
+
+def build_services(settings: Settings) -> Services:
+    components = build_components(settings)
+    services = Services(settings, components, CallStore(connect(settings.database_path)),
+                        build_voice(settings, components))
+    threading.Thread(target=_prepare_speech, args=(services,), name="prepare-speech",
+                     daemon=True).start()
+    return services
+
+
+def _prepare_speech(services: Services) -> None:
+    context_sets = sorted({contexts for contexts in PHASE_CONTEXTS.values() if contexts})
+    try:
+        if services.settings.mode is Mode.GATHER:
+            for contexts in context_sets:
+                services.hints(contexts)
+        else:
+            services.voice.engine.prepare(context_sets)
+    except Exception:  # a startup helper: calls build what they need on demand anyway
+        log.exception("could not prepare the speech grammars in advance")
+    services.speech_ready.set()
+
+
+def current_services() -> Services:
+    services: Services = current_app.extensions["ivr"]
+    return services
