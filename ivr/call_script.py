@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 import numpy as np
 import yaml
 
-from ivr.call.voice import CallerTurn, Output, Play, StopPlaying, VoiceCall
+from ivr.call.voice import CallerTurn, Output, Play, StopPlaying
 from ivr.errors import AudioError
 from ivr.events import Ask, EndCall, OrderCancelled, ReturnCreated, SurveyAnswered, Transfer
 from ivr.speech.codec import PHONE_FRAME_BYTES, frames, pcm_to_ulaw, read_wav
@@ -62,6 +62,27 @@ def load_script(path: Path) -> CallScript:
                       data["steps"], data.get("outcome"), voice, path.parent)
 
 
+class Line(Protocol):
+    """A call the script plays the caller on: in-process (VoiceCall) or against a running
+    server (ivr.telephony.player.RemoteCall)."""
+
+    turns: list[CallerTurn]
+
+    @property
+    def now_ms(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def prompt_playing(self) -> bool: ...
+    @property
+    def outcome(self) -> str | None: ...
+    def start(self) -> list[Output]: ...
+    def audio(self, ulaw: bytes) -> list[Output]: ...
+    def keys(self, digits: str) -> list[Output]: ...
+    def hangup(self) -> list[Output]: ...
+    def close(self) -> None: ...
+
+
 @dataclass
 class StepLog:
     """What happened during one step."""
@@ -73,7 +94,7 @@ class StepLog:
 class ScriptRunner:
     """Plays one script against a VoiceCall, printing the transcript as it goes."""
 
-    def __init__(self, call: VoiceCall, caller_audio: Callable[[str, Voice], bytes],
+    def __init__(self, call: Line, caller_audio: Callable[[str, Voice], bytes],
                  out: TextIO) -> None:
         self.call = call
         self.caller_audio = caller_audio
@@ -92,7 +113,7 @@ class ScriptRunner:
             for problem in check_step(step.get("expect", {}), log):
                 problems.append(f"step {number}: {problem}")
                 print(f"  !! step {number}: {problem}", file=self.out)
-        outcome = self.call.session.state.outcome
+        outcome = self.call.outcome
         if script.outcome is not None and outcome != script.outcome:
             problems.append(f"outcome: expected {script.outcome}, got {outcome}")
         self.call.close()
@@ -124,7 +145,7 @@ class ScriptRunner:
         return log
 
     def _wait_for_prompt(self, log: StepLog) -> None:
-        while self.call.endpointer.prompt_playing and not self.call.closed:
+        while self.call.prompt_playing and not self.call.closed:
             self._feed(self._line_noise(20), log)
         self._feed(self._line_noise(300), log)
 

@@ -81,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="accuracy report over the fixture manifest")
     replay.add_argument("--fixtures", type=Path, default=PROJECT_ROOT / "audio_fixtures",
                         help="fixture folder for --report (default audio_fixtures)")
+    replay.add_argument("--server", metavar="URL",
+                        help="play Twilio against a running server (signed with "
+                             "TWILIO_AUTH_TOKEN) instead of running calls in-process")
+    replay.add_argument("--fast", action="store_true",
+                        help="with --server: send the caller's speech faster than real time")
+    replay.add_argument("--save", type=Path, metavar="DIR",
+                        help="with --server: save each call's bot audio as DIR/<script>.wav")
     replay.set_defaults(run=_replay)
 
     models = commands.add_parser("models", help="speech models")

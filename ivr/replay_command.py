@@ -16,14 +16,18 @@ from ivr.call_script import ScriptRunner, load_script
 from ivr.config import Settings
 from ivr.errors import IvrError
 from ivr.replay import evaluate, print_report, replay_wavs
+from ivr.speech.codec import ulaw_wav_bytes
 from ivr.speech.prompt_audio import PromptAudio
 from ivr.speech.tts import Synthesizer, Voice
+from ivr.telephony.player import RemoteCall, Webhooks
 
 
 def run_replay(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     """Exit status 0 when everything passed, 1 when a call failed or a file was unreadable."""
     if not args.files and not args.report:
         raise IvrError("give WAV files, calls/*.yaml scripts, or --report")
+    if args.server:
+        return run_remote(settings, args, out)
     components = build_components(settings)
     voice = build_voice(settings, components)
     try:
@@ -56,6 +60,46 @@ def run_script(path: Path, settings: Settings, voice: VoiceParts, out: TextIO) -
         finally:
             callers.close()
             components.orders.close()
+    return _verdict(path, problems, out)
+
+
+def run_remote(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    """Scripted calls played as Twilio against the server at args.server."""
+    scripts = [f for f in args.files if f.suffix.lower() == ".yaml"]
+    if len(scripts) != len(args.files) or args.report:
+        raise IvrError("--server plays calls/*.yaml scripts only (no WAV files or --report)")
+    if not settings.twilio_auth_token:
+        raise IvrError("--server signs its requests like Twilio: set TWILIO_AUTH_TOKEN to the "
+                       "server's token")
+    webhooks = Webhooks(args.server, settings.twilio_auth_token)
+    callers = _CallerVoices(settings.cache_dir / "caller")
+    try:
+        status = 0
+        for path in scripts:
+            status |= _run_remote_script(path, webhooks, callers, args, out)
+        return status
+    finally:
+        callers.close()
+
+
+def _run_remote_script(path: Path, webhooks: Webhooks, callers: _CallerVoices,
+                       args: argparse.Namespace, out: TextIO) -> int:
+    script = load_script(path)
+    print(f"== {path.name}: {script.name} (against {webhooks.base_url})", file=out)
+    call = RemoteCall(webhooks, script.caller, fast=args.fast)
+    problems = ScriptRunner(call, callers.ulaw, out).run(script)
+    if call.after_stream:
+        print(f"   after the stream: {call.after_stream}", file=out)
+    if call.latencies_ms:
+        print(f"   turn latency (last speech frame → first bot audio): "
+              f"max {max(call.latencies_ms):.0f} ms over {len(call.latencies_ms)} turns", file=out)
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+        (args.save / f"{path.stem}.wav").write_bytes(ulaw_wav_bytes(bytes(call.bot_audio)))
+    return _verdict(path, problems, out)
+
+
+def _verdict(path: Path, problems: list[str], out: TextIO) -> int:
     verdict = "PASS" if not problems else f"FAIL ({len(problems)} problem(s))"
     print(f"== {path.name}: {verdict}", file=out)
     for problem in problems:

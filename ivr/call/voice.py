@@ -89,6 +89,15 @@ class VoiceCall:
     def now_ms(self) -> int:
         return self.endpointer.now_ms
 
+    @property
+    def prompt_playing(self) -> bool:
+        return self.endpointer.prompt_playing
+
+    @property
+    def outcome(self) -> str | None:
+        """How the dialog ended (None while it goes on)."""
+        return self.session.state.outcome
+
     def start(self) -> list[Output]:
         return self._perform(self.session.start())
 

@@ -201,12 +201,12 @@ class CallStore:
 
     def add_return(self, sid: str, order_number: str, rma: str, reason: str,
                    items: tuple[str, ...]) -> None:
-        self._execute("INSERT OR IGNORE INTO returns (rma, call_sid, order_number, reason, items, "
-                      "at) VALUES (?, ?, ?, ?, ?, ?)", rma, sid, order_number, redact(reason),
-                      json.dumps(list(items)), self._now())
+        self._execute("INSERT OR IGNORE INTO call_returns (rma, call_sid, order_number, reason, "
+                      "items, at) VALUES (?, ?, ?, ?, ?, ?)", rma, sid, order_number,
+                      redact(reason), json.dumps(list(items)), self._now())
 
     def add_cancellation(self, sid: str, order_number: str) -> None:
-        self._execute("INSERT OR IGNORE INTO cancellations (call_sid, order_number, at) "
+        self._execute("INSERT OR IGNORE INTO call_cancellations (call_sid, order_number, at) "
                       "VALUES (?, ?, ?)", sid, order_number, self._now())
 
     def add_callback(self, sid: str, number: str, reason: str) -> None:
@@ -218,8 +218,8 @@ class CallStore:
                       sid, score, self._now())
 
     def rows(self, table: str, sid: str) -> list[sqlite3.Row]:
-        """Every row of a per-call table for one call (returns, cancellations, callbacks…)."""
-        if table not in {"returns", "cancellations", "callbacks", "surveys"}:
+        """Every row of a per-call table for one call (call_returns, callbacks…)."""
+        if table not in {"call_returns", "call_cancellations", "callbacks", "surveys"}:
             raise ValueError(f"not a per-call table: {table}")
         return self._all(f"SELECT * FROM {table} WHERE call_sid = ?", sid)
 

@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS transfers (
     bridged_at TEXT,
     agent_call_sid TEXT
 );
-CREATE TABLE IF NOT EXISTS returns (
+CREATE TABLE IF NOT EXISTS call_returns (
     rma TEXT PRIMARY KEY,
     call_sid TEXT NOT NULL REFERENCES calls(sid),
     order_number TEXT NOT NULL,
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS returns (
     items TEXT NOT NULL,
     at TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS cancellations (
+CREATE TABLE IF NOT EXISTS call_cancellations (
     call_sid TEXT NOT NULL REFERENCES calls(sid),
     order_number TEXT NOT NULL,
     at TEXT NOT NULL,

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from ivr.call.voice import Output, Play, StopPlaying, VoiceCall
 from ivr.events import EndCall, Transfer
+from ivr.telephony.annotations import ANNOTATE, annotation_mark
 from ivr.telephony.media_stream import (
     Connected,
     DtmfDigit,
@@ -73,6 +74,10 @@ class StreamHandler:
         self._end_deadline = 0.0
         self._prompts = 0
         self._bad = 0
+        self.annotate = False
+        """Replay mode (asked for by a signed /twilio/voice): marks also carry what the bot
+        heard and did, so `ivr replay --server` can check the same expectations as in-process."""
+        self._turns_annotated = 0
 
     @property
     def closed(self) -> bool:
@@ -142,6 +147,7 @@ class StreamHandler:
             self.close()
             return
         self.call, self.call_sid, self.phase = call, start.call_sid, Phase.LIVE
+        self.annotate = start.custom_parameters.get(ANNOTATE) == "1"
         self.outbound = OutboundAudio(self._send, start.stream_sid)
         self._deliver(call.start())
 
@@ -166,6 +172,8 @@ class StreamHandler:
     # ------------------------------------------------------------ outbound
     def _deliver(self, outputs: list[Output]) -> None:
         assert self.outbound is not None
+        if self.annotate:
+            self._annotate(outputs)
         for output in outputs:
             match output:
                 case Play():
@@ -175,6 +183,17 @@ class StreamHandler:
                     self.outbound.clear()
                 case Transfer() | EndCall():
                     self._finish()
+
+    def _annotate(self, outputs: list[Output]) -> None:
+        """Replay mode: what the bot heard and decided goes out ahead of the prompt audio, as
+        the dialog knows it the moment it acts (a caller can barge in on that prompt)."""
+        assert self.outbound is not None and self.call is not None
+        for turn in self.call.turns[self._turns_annotated:]:
+            self.outbound.mark(annotation_mark(turn))
+        self._turns_annotated = len(self.call.turns)
+        for output in outputs:
+            if not isinstance(output, Play | StopPlaying):
+                self.outbound.mark(annotation_mark(output))
 
     def _finish(self) -> None:
         """The dialog is over: close once the caller has heard the last prompt."""

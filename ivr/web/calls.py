@@ -18,6 +18,7 @@ from ivr.dialog.state import TransferReason
 from ivr.store.calls import NextStep
 from ivr.store.redact import mask_phone
 from ivr.telephony import twiml
+from ivr.telephony.annotations import ANNOTATE
 from ivr.web import forms
 from ivr.web.audio import spoken
 from ivr.web.gather import start_gather_call
@@ -49,8 +50,11 @@ def voice() -> ResponseReturnValue:
         return xml(start_gather_call(services, sid, caller))
     token = secrets.token_urlsafe(24)
     services.store.issue_stream_token(sid, token)
+    parameters = {STREAM_TOKEN: token}
+    if forms.text("IvrReplay", 4) == "1":  # signed, so only a holder of the auth token asks
+        parameters[ANNOTATE] = "1"
     return xml(twiml.connect_stream(absolute("/twilio/connect"), websocket("/twilio/media"),
-                                    {STREAM_TOKEN: token}))
+                                    parameters))
 
 
 @calls.post("/connect")
