@@ -1,0 +1,103 @@
+"""Web fixtures: an app configured like production (signatures on), a client that signs like
+Twilio, and a live server on 127.0.0.1 for WebSocket and whole-call tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
+from werkzeug.test import TestResponse
+
+from ivr.commerce.demo import reset_demo
+from ivr.commerce.sqlite import SqliteOrderService
+from ivr.config import Settings
+from ivr.database import connect
+from ivr.web.app import create_app
+from ivr.web.services import Services
+
+TOKEN = "test-auth-token"
+PUBLIC = "https://ivr.example.com"
+ANA = "+15550100001"
+
+
+def web_settings(db_path: Path, cache_dir: Path, **env: str) -> Settings:
+    """Production-like settings (signatures checked) on a fresh demo shop."""
+    reset_demo(SqliteOrderService(connect(db_path)))
+    return Settings.from_env({
+        "IVR_DATABASE_URL": str(db_path), "TWILIO_AUTH_TOKEN": TOKEN, "IVR_PUBLIC_URL": PUBLIC,
+        "IVR_CACHE_DIR": str(cache_dir), "IVR_WEBHOOK_SPEECH": "say", **env})
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the session: speech grammars and prompt audio are built once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def make_app(db_path: Path, shared_cache: Path) -> Iterator[Callable[..., Flask]]:
+    apps: list[Flask] = []
+
+    def make(**env: str) -> Flask:
+        app = create_app(web_settings(db_path, shared_cache, **env))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        services(app).voice.prompt_audio.synthesizer.close()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+def services(app: Flask) -> Services:
+    found: Services = app.extensions["ivr"]
+    return found
+
+
+class TwilioClient:
+    """Posts form webhooks signed the way Twilio signs them (for the public URL)."""
+
+    def __init__(self, client: FlaskClient, token: str = TOKEN, base: str = PUBLIC) -> None:
+        self.client = client
+        self.token = token
+        self.base = base
+
+    def post(self, path: str, data: dict[str, str], **headers: str) -> TestResponse:
+        signature = RequestValidator(self.token).compute_signature(self.base + path, data)
+        return self.client.post(path, data=data,
+                                headers={"X-Twilio-Signature": signature, **headers})
+
+    def call(self, sid: str = "CA1", caller: str = ANA, **extra: str) -> dict[str, str]:
+        """The standard parameters of a voice webhook for a call."""
+        return {"CallSid": sid, "AccountSid": "AC" + "0" * 32, "From": caller,
+                "To": "+15550109999", "CallStatus": "in-progress", "Direction": "inbound",
+                "ApiVersion": "2010-04-01", **extra}
+
+
+@pytest.fixture
+def twilio(app: Flask) -> TwilioClient:
+    return TwilioClient(app.test_client())
+
+
+@contextmanager
+def live_server(app: Flask) -> Iterator[str]:
+    """The app on a real threaded HTTP/WebSocket server on 127.0.0.1; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
