@@ -43,6 +43,10 @@ class CallRecorder:
         self._guard(lambda: self.store.add_turn(self.call_sid, "caller", f"[keys] {digits}",
                                                 intent=None, confidence=1.0))
 
+    def caller_hung_up(self) -> None:
+        self._guard(lambda: self.store.finish_dialog(self.call_sid, "caller_hung_up",
+                                                     NextStep.HANGUP))
+
     def bot_did(self, actions: list[Action]) -> None:
         for action in actions:
             self._guard(partial(self._record, action))

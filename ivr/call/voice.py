@@ -146,6 +146,8 @@ class VoiceCall:
         if self.closed:
             return []
         outputs = self._perform(self.session.handle(CallerHungUp()))
+        if self.recorder:
+            self.recorder.caller_hung_up()
         self.close()
         return outputs
 

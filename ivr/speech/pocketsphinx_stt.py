@@ -56,6 +56,7 @@ class PocketSphinxEngine:
         self._lock = threading.Lock()
         self._idle: list[_PooledDecoder] = []
         self._graphs: dict[str, tuple[WordGraph, Path]] = {}
+        self._building: dict[str, threading.Lock] = {}
         probe = self._new_decoder()
         self._idle.append(probe)
 
@@ -82,9 +83,15 @@ class PocketSphinxEngine:
             self._idle.append(decoder)
 
     def graph(self, contexts: Sequence[str], decoder: Decoder) -> tuple[str, WordGraph, Path]:
-        """The grammar of a context set, built once and kept on disk between runs."""
+        """The grammar of a context set, built once and kept on disk between runs.
+
+        Building `main` takes seconds: it happens under a lock of its own, so calls that need
+        other grammars (or only a decoder) never wait for it.
+        """
         name = "+".join(contexts)
         with self._lock:
+            building = self._building.setdefault(name, threading.Lock())
+        with building:
             if name not in self._graphs:
                 self._graphs[name] = self._build(contexts, decoder)
             graph, path = self._graphs[name]

@@ -9,6 +9,7 @@ never starves the caller's audio, and the sender's own lateness is measured (`un
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from ivr.speech.codec import PHONE_FRAME_BYTES
 from ivr.telephony.media_stream import clear_message, mark_message, media_message
 
+log = logging.getLogger(__name__)
 FRAME_MS = 20
 FRAME_S = FRAME_MS / 1000
 
@@ -96,6 +98,15 @@ class OutboundAudio:
         self._thread.join(timeout=2)
 
     def _run(self) -> None:
+        try:
+            self._send_loop()
+        except Exception as exc:  # the socket went away: the receiving side ends the call
+            log.info("stream %s: outbound audio stopped: %s", self._sid, exc)
+            with self._wake:
+                self._closed = True
+                self._queue.clear()
+
+    def _send_loop(self) -> None:
         with self._wake:
             while not self._closed:
                 if not self._queue:

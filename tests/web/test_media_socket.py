@@ -1,0 +1,244 @@
+"""The media WebSocket on a real server on 127.0.0.1: Twilio's protocol, its bad input, and
+every scripted call played over the wire by `ivr replay --server`'s player."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from simple_websocket import Client, ConnectionClosed
+
+from ivr.call_script import ScriptRunner, load_script
+from ivr.config import PROJECT_ROOT
+from ivr.speech.prompt_audio import PromptAudio
+from ivr.speech.tts import Synthesizer, Voice
+from ivr.telephony.player import RemoteCall, Webhooks
+from tests.twiml_tree import twiml_tree
+from tests.web.conftest import ANA, TOKEN, live_server, services
+
+CALLS = sorted((PROJECT_ROOT / "audio_fixtures" / "calls").glob("*.yaml"))
+SILENCE = base64.b64encode(b"\xff" * 160).decode()
+
+
+@pytest.fixture
+def live(make_app: Callable[..., Flask]) -> Iterator[tuple[Flask, str]]:
+    """An app (no public URL: it answers with the address it is reached on) on a live server."""
+    app = make_app(IVR_PUBLIC_URL="")
+    with live_server(app) as base:
+        yield app, base
+
+
+def start_call(base: str, sid: str = "CA1", caller: str = ANA) -> tuple[str, str]:
+    """POST /twilio/voice like Twilio; the stream URL and token it answered."""
+    webhooks = Webhooks(base, TOKEN)
+    status, body = webhooks.post("/twilio/voice", {"CallSid": sid, "From": caller,
+                                                    "To": "+15550109999"})
+    assert status == 200
+    [(_, _, _, [(_, stream, _, [(_, parameter, _, _)])])] = twiml_tree(body)
+    return stream["url"], parameter["value"]
+
+
+def open_stream(url: str, sid: str, token: str, stream_sid: str = "MZ1") -> Client:
+    ws = Client.connect(url)
+    ws.send(json.dumps({"event": "connected", "protocol": "Call", "version": "1.0.0"}))
+    ws.send(json.dumps({"event": "start", "sequenceNumber": "1", "streamSid": stream_sid,
+                        "start": {"streamSid": stream_sid, "callSid": sid,
+                                  "accountSid": "AC1", "tracks": ["inbound"],
+                                  "customParameters": {"token": token},
+                                  "mediaFormat": {"encoding": "audio/x-mulaw",
+                                                  "sampleRate": 8000, "channels": 1}}}))
+    return ws
+
+
+def events_until(ws: Client, wanted: str, timeout: float = 30.0) -> list[dict[str, Any]]:
+    """Messages from the server until one with event `wanted` (or the socket closes)."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            text = ws.receive(timeout=0.5)
+        except ConnectionClosed:
+            break
+        if text is None:
+            continue
+        message = json.loads(text)
+        seen.append(message)
+        if message["event"] == wanted:
+            break
+    return seen
+
+
+def closed_by_server(ws: Client, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ws.receive(timeout=0.5)
+    except ConnectionClosed:
+        return True
+    return False
+
+
+def test_the_greeting_streams_as_paced_media_with_a_mark(live: tuple[Flask, str]) -> None:
+    _, base = live
+    url, token = start_call(base)
+    assert url.startswith("ws://127.0.0.1:")
+    ws = open_stream(url, "CA1", token)
+    started = time.monotonic()
+    seen = events_until(ws, "mark")
+    ws.close()
+    media = [m for m in seen if m["event"] == "media"]
+    assert media and all(m["streamSid"] == "MZ1" for m in media)
+    audio_s = sum(len(base64.b64decode(m["media"]["payload"])) for m in media) / 8000
+    assert audio_s > 3  # the greeting
+    assert time.monotonic() - started > audio_s - 0.5  # sent in real time, not in one burst
+    assert seen[-1]["mark"]["name"] == "prompt-1"
+
+
+def test_a_bad_or_reused_token_is_refused(live: tuple[Flask, str]) -> None:
+    app, base = live
+    url, token = start_call(base)
+    intruder = open_stream(url, "CA1", "guessed-token")
+    assert closed_by_server(intruder)
+    first = open_stream(url, "CA1", token)
+    assert events_until(first, "media")[-1]["event"] == "media"
+    second = open_stream(url, "CA1", token, stream_sid="MZ2")  # Twilio's duplicate stream
+    assert closed_by_server(second)
+    first.close()
+    record = services(app).store.call("CA1")
+    assert record is not None and record.stream_sid == "MZ1"
+
+
+@pytest.mark.parametrize("junk", [
+    "not json", '{"event":"media","media":{"payload":"%%%"}}', '{"event":"surprise"}',
+    json.dumps({"event": "media", "media": {"payload": base64.b64encode(bytes(40_000)).decode()}}),
+    '{"event":"dtmf","dtmf":{"digit":"Z"}}', "[]"])
+def test_bad_messages_are_skipped_and_the_call_goes_on(live: tuple[Flask, str], junk: str) -> None:
+    _, base = live
+    url, token = start_call(base)
+    ws = open_stream(url, "CA1", token)
+    ws.send(junk)
+    assert events_until(ws, "mark")[-1]["event"] == "mark"  # the greeting still played out
+    ws.close()
+
+
+def test_media_before_start_and_no_start_at_all(live: tuple[Flask, str]) -> None:
+    _, base = live
+    url, _ = start_call(base)
+    ws = Client.connect(url)
+    for _ in range(25):  # more bad messages than a stream is allowed
+        ws.send(json.dumps({"event": "media", "media": {"payload": SILENCE}}))
+    assert closed_by_server(ws)
+
+
+def test_a_dropped_socket_mid_call_hands_the_caller_to_people(live: tuple[Flask, str]) -> None:
+    app, base = live
+    url, token = start_call(base)
+    ws = open_stream(url, "CA1", token)
+    events_until(ws, "media")
+    ws.close()  # no `stop`: the network dropped
+    store = services(app).store
+    deadline = time.monotonic() + 10
+    while store.transfer("CA1") is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    transfer = store.transfer("CA1")
+    assert transfer is not None and transfer.reason == "line_problem"
+    assert transfer.context["customer"] == "Ana Lopez"  # the dialog's own context packet
+    connect = Webhooks(base, TOKEN).post("/twilio/connect", {"CallSid": "CA1", "From": ANA})
+    tree = twiml_tree(connect[1])
+    assert [node[0] for node in tree] == ["Say", "Enqueue"]
+
+
+def test_stop_records_the_hang_up(live: tuple[Flask, str]) -> None:
+    app, base = live
+    url, token = start_call(base)
+    ws = open_stream(url, "CA1", token)
+    events_until(ws, "media")
+    ws.send(json.dumps({"event": "stop", "streamSid": "MZ1", "stop": {"callSid": "CA1"}}))
+    assert closed_by_server(ws)
+    record = services(app).store.call("CA1")
+    assert record is not None and record.bot_outcome == "caller_hung_up"
+
+
+def test_a_wrongly_signed_upgrade_is_refused(live: tuple[Flask, str]) -> None:
+    _, base = live
+    url, _ = start_call(base)
+    ws = Client.connect(url, headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
+    assert closed_by_server(ws)
+
+
+class CallerVoices:
+    """Caller speech for `say:` steps."""
+
+    def __init__(self, cache: Path) -> None:
+        self.synthesizer = Synthesizer(workers=1)
+        self.cache = cache
+
+    def ulaw(self, text: str, voice: Voice) -> bytes:
+        return PromptAudio(self.synthesizer, self.cache, voice).ulaw(text)
+
+
+def play(base: str, script_path: Path, voices: CallerVoices) -> tuple[list[str], str, RemoteCall]:
+    script = load_script(script_path)
+    call = RemoteCall(Webhooks(base, TOKEN), script.caller, fast=True)
+    out = io.StringIO()
+    problems = ScriptRunner(call, voices.ulaw, out).run(script)
+    return problems, out.getvalue(), call
+
+
+def test_every_scripted_call_over_the_wire(make_app: Callable[..., Flask],
+                                           shared_cache: Path, tmp_path: Path) -> None:
+    """Each calls/*.yaml on its own fresh server, all at once: also twelve concurrent calls."""
+    voices = CallerVoices(shared_cache / "caller")
+    apps = []
+    for number, _ in enumerate(CALLS):
+        apps.append(make_app(IVR_PUBLIC_URL="",
+                             IVR_DATABASE_URL=str(tmp_path / f"shop{number}.db")))
+    servers = [live_server(app) for app in apps]
+    bases = [server.__enter__() for server in servers]
+    try:
+        with ThreadPoolExecutor(max_workers=len(CALLS)) as pool:
+            results = list(pool.map(lambda pair: play(pair[0], pair[1], voices),
+                                    zip(bases, CALLS, strict=True)))
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+        voices.synthesizer.close()
+    failures = {path.name: (problems, transcript)
+                for path, (problems, transcript, _) in zip(CALLS, results, strict=True)
+                if problems}
+    assert not failures, failures
+    for path, (_, _, call) in zip(CALLS, results, strict=True):
+        assert call.after_stream or call.outcome == "caller_hung_up", path.name
+        assert call.bot_audio, path.name
+
+
+def test_two_calls_on_one_server_do_not_mix(live: tuple[Flask, str], shared_cache: Path) -> None:
+    app, base = live
+    voices = CallerVoices(shared_cache / "caller")
+    pair = [PROJECT_ROOT / "audio_fixtures" / "calls" / name
+            for name in ("known_caller_tracks_parcel.yaml", "return_damaged_item.yaml")]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(lambda path: play(base, path, voices), pair))
+    finally:
+        voices.synthesizer.close()
+    assert [problems for problems, _, _ in results] == [[], []]
+    store = services(app).store
+    ana, ben = (call.call_sid for _, _, call in results)
+    assert [r["order_number"] for r in store.rows("call_returns", ben)] == ["12345"]
+    assert store.rows("call_returns", ana) == []
+    ana_said = " ".join(r["text"] for r in store.turns(ana) if r["speaker"] == "bot")
+    ben_said = " ".join(r["text"] for r in store.turns(ben) if r["speaker"] == "bot")
+    assert "Hi Ana" in ana_said and "Ben" not in ana_said
+    assert "Hi Ben" in ben_said and "Ana" not in ben_said
+    for sid in (ana, ben):
+        record = store.call(sid)
+        assert record is not None and record.outcome is not None  # status callback closed it
