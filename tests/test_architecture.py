@@ -4,8 +4,11 @@ speech engine code, so they stay testable and fast to import."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+
+from ivr.config import PROJECT_ROOT
 
 
 def test_nlu_and_dialog_do_not_load_web_telephony_or_engines() -> None:
@@ -23,3 +26,22 @@ def test_events_module_uses_the_standard_library_only() -> None:
     loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
                                        text=True, check=True).stdout)
     assert not [m for m in loaded if m.split(".")[0] in {"yaml", "numpy", "rapidfuzz", "flask"}]
+
+
+def test_only_telephony_and_web_speak_twilio_and_only_web_flask() -> None:
+    allowed = {"twilio": {"telephony", "web"}, "simple_websocket": {"telephony", "web"},
+               "flask": {"web"}, "flask_sock": {"web"}}
+    offenders = []
+    for path in (PROJECT_ROOT / "ivr").rglob("*.py"):
+        for module in re.findall(r"^\s*(?:from|import) ([a-z_]+)", path.read_text(), re.M):
+            if module in allowed and path.parent.name not in allowed[module]:
+                offenders.append(f"{path.relative_to(PROJECT_ROOT)} imports {module}")
+    assert offenders == []
+
+
+def test_the_call_store_loads_no_web_or_telephony_code() -> None:
+    code = ("import sys, json, ivr.store.calls, ivr.call.record, ivr.call.voice; "
+            "print(json.dumps(sorted(sys.modules)))")
+    loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                           text=True, check=True).stdout))
+    assert not loaded & {"flask", "twilio", "ivr.web", "ivr.telephony"}

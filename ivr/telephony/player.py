@@ -80,16 +80,22 @@ class _Playout:
 class RemoteCall:
     """One call played against a server, driven like a VoiceCall."""
 
-    def __init__(self, webhooks: Webhooks, caller: str, fast: bool = False) -> None:
+    def __init__(self, webhooks: Webhooks, caller: str, fast: bool = False,
+                 final_status: bool = True) -> None:
         self.webhooks = webhooks
         self.caller = caller
         self.fast = fast
+        self.final_status = final_status
+        """Post the `completed` status callback at the end (off: the caller stays queued)."""
         self.call_sid = "CA" + uuid.uuid4().hex
         self.stream_sid = "MZ" + uuid.uuid4().hex
         self.turns: list[CallerTurn] = []
         self.bot_audio = bytearray()
         self.latencies_ms: list[float] = []
         """Caller's last speech frame → first bot audio frame after it, per turn."""
+        self.gaps_ms: list[float] = []
+        """Silences inside a prompt: the server's audio fell behind real time."""
+        self._prompt_begun = False
         self.after_stream = ""
         """The TwiML /twilio/connect answered when the stream ended."""
         self._outcome: str | None = None
@@ -181,6 +187,11 @@ class RemoteCall:
                 "/twilio/connect", self._form(CallStatus="in-progress"))
             if status != 200:
                 raise PlayerError(f"/twilio/connect answered {status}")
+        if self.final_status:
+            self.end()
+
+    def end(self) -> None:
+        """Twilio's final status callback: the call is over."""
         self.webhooks.post("/twilio/status", self._form(
             CallStatus="completed", CallDuration=str(max(1, self.now_ms // 1000)),
             SequenceNumber="9"))
@@ -256,6 +267,10 @@ class RemoteCall:
         if self._last_speech_at is not None:
             self.latencies_ms.append((now - self._last_speech_at) * 1000)
             self._last_speech_at = None
+        mid_prompt = self._prompts_announced > self._prompts_received and self._prompt_begun
+        if mid_prompt and now > self._playout.until + FRAME_S:
+            self.gaps_ms.append((now - self._playout.until) * 1000)
+        self._prompt_begun = True
         self._playout.until = max(self._playout.until, now) + len(payload) / 8000
         self.bot_audio += payload
 
@@ -263,6 +278,7 @@ class RemoteCall:
         self._playout.pending_marks.append((self._playout.until, name))
         if name.startswith("prompt-"):
             self._prompts_received += 1
+            self._prompt_begun = False
         item = read_annotation(name)
         match item:
             case CallerTurn():

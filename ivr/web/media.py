@@ -52,6 +52,9 @@ def media(ws: Any) -> None:
                 handler.receive(message)
     except ConnectionClosed:
         handler.disconnected()
+    except Exception:  # the call boundary: a bug here must not cost the caller their place
+        log.exception("call %s: media stream failed", handler.call_sid or "?")
+        handler.disconnected()
     finally:
         handler.close()
 

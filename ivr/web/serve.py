@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from ivr.call.components import build_components
 from ivr.config import Settings
 from ivr.web.app import create_app
 
+THREADS = 64
+"""Each media stream holds a thread for the whole call (plus webhooks meanwhile)."""
+
 
 class _Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
-        self._settings = settings
+    def __init__(self, load_app: Callable[[], Flask], options: dict[str, Any]) -> None:
+        self._load_app = load_app
         self._options = options
         super().__init__()
 
@@ -21,11 +27,19 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return create_app(self._settings)
+        return self._load_app()
+
+
+def run_gunicorn(load_app: Callable[[], Flask], host: str, port: int,
+                 access_log: bool = True) -> None:
+    """One worker process (calls share the loaded models), many threads; until interrupted."""
+    options: dict[str, Any] = {"bind": f"{host}:{port}", "workers": 1, "threads": THREADS,
+                               "worker_class": "gthread", "timeout": 60}
+    if access_log:
+        options["accesslog"] = "-"
+    _Server(load_app, options).run()
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Run until interrupted. One worker process (calls share the loaded models), many threads."""
-    create_app(settings)  # fail fast, before gunicorn forks, on grammar/prompt/database errors
-    _Server(settings, {"bind": f"{host}:{port}", "workers": 1, "threads": 32,
-                       "worker_class": "gthread", "accesslog": "-", "timeout": 60}).run()
+    build_components(settings)  # fail here, before gunicorn forks: grammar, prompts, database
+    run_gunicorn(lambda: create_app(settings), host, port)

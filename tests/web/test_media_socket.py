@@ -242,3 +242,36 @@ def test_two_calls_on_one_server_do_not_mix(live: tuple[Flask, str], shared_cach
     for sid in (ana, ben):
         record = store.call(sid)
         assert record is not None and record.outcome is not None  # status callback closed it
+
+
+def test_a_transfer_reaches_the_record_the_briefing_and_the_bridge(
+        live: tuple[Flask, str], shared_cache: Path) -> None:
+    app, base = live
+    voices = CallerVoices(shared_cache / "caller")
+    script = load_script(PROJECT_ROOT / "audio_fixtures" / "calls" / "asks_for_agent.yaml")
+    call = RemoteCall(Webhooks(base, TOKEN), script.caller, final_status=False)
+    try:
+        assert ScriptRunner(call, voices.ulaw, io.StringIO()).run(script) == []
+    finally:
+        voices.synthesizer.close()
+    assert [node[0] for node in twiml_tree(call.after_stream)] == ["Enqueue"]
+    store = services(app).store
+    transfer = store.transfer(call.call_sid)
+    assert transfer is not None and transfer.reason == "caller_request"
+    assert transfer.context["caller"] == "***0001"  # redacted in the record
+    assert transfer.context["transcript"][0]["speaker"] == "bot"
+    webhooks = Webhooks(base, TOKEN)
+    _, briefing = webhooks.post("/twilio/agent", {"CallSid": "CAagent", "From": "+15550100200"})
+    [say, dial] = twiml_tree(briefing)
+    assert "Ana Lopez" in say[2] and "the caller asked for a person" in say[2]
+    assert dial[3][0][:3] == ("Queue", {"url": f"{base}/twilio/whisper", "method": "POST"},
+                              "support")
+    webhooks.post("/twilio/whisper", {"CallSid": call.call_sid, "DequeingCallSid": "CAagent",
+                                      "QueueSid": "QU1", "QueueTime": "12"})
+    webhooks.post("/twilio/queue-result", {"CallSid": call.call_sid, "QueueResult": "bridged",
+                                           "QueueTime": "12"})
+    call.end()
+    record = store.call(call.call_sid)
+    assert record is not None and record.outcome == "transferred"
+    bridged = store.transfer(call.call_sid)
+    assert bridged is not None and bridged.bridged_at and bridged.queue_time_s == 12

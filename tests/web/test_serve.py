@@ -1,4 +1,5 @@
-"""`ivr serve` for real: gunicorn on 127.0.0.1, answering /healthz over HTTP."""
+"""`ivr serve` for real: gunicorn on 127.0.0.1, answering /healthz, and a whole call played
+against it by `ivr replay --server` (webhooks and the media WebSocket under gunicorn)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,33 @@ def test_healthz_ready_when_configured(settings: Settings) -> None:
     health = client.get("/healthz").get_json()
     assert health["ready_for_calls"] is True and health["problems"] == []
     assert health["signatures_checked"] is True
+
+
+def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "IVR_DATABASE_URL": str(tmp_path / "serve.db"),
+           "TWILIO_AUTH_TOKEN": "serve-token", "IVR_PUBLIC_URL": base,
+           "IVR_CACHE_DIR": str(tmp_path / "cache")}
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen([str(bin_dir / "ivr"), "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        script = Path(__file__).parents[2] / "audio_fixtures" / "calls" / "asks_for_agent.yaml"
+        played = subprocess.run([str(bin_dir / "ivr"), "replay", str(script), "--server", base,
+                                 "--save", str(tmp_path / "audio")], check=False, env=env,
+                                capture_output=True, text=True, timeout=240)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert played.returncode == 0, played.stdout + played.stderr
+    assert "== asks_for_agent.yaml: PASS" in played.stdout
+    assert "<Enqueue" in played.stdout
+    saved = tmp_path / "audio" / "asks_for_agent.wav"
+    assert saved.read_bytes()[:4] == b"RIFF" and saved.stat().st_size > 8000 * 5
