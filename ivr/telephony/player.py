@@ -13,6 +13,7 @@ server annotates marks with what it heard and did because our /twilio/voice asks
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import queue
 import threading
@@ -306,7 +307,8 @@ class RemoteCall:
 
     def _close_socket(self) -> None:
         if self._ws is not None:
-            self._ws.close()
+            with contextlib.suppress(ConnectionClosed):  # the server may have closed it first
+                self._ws.close()
             self._ws = None
         self._closed = True
 
