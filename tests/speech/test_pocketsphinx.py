@@ -97,14 +97,38 @@ def test_one_recogniser_follows_the_dialog_from_context_to_context(
         recognizer.close()
 
 
-def test_calls_borrow_separate_decoders_and_give_them_back(sphinx: PocketSphinxEngine) -> None:
+def test_utterances_at_once_borrow_separate_decoder_processes(
+        sphinx: PocketSphinxEngine) -> None:
     first, second = sphinx.recognizer(), sphinx.recognizer()
-    assert first.pooled is not second.pooled
-    first.close()
+    first.start(["main"])
+    second.start(["main"])
+    assert first._worker is not None and second._worker is not None
+    assert first._worker.process.pid != second._worker.process.pid
+    size = sphinx.decoders.size
+    first.feed(fixture(RECOGNISED_NAME))
+    second.feed(fixture(RECOGNISED_NAME))
+    assert first.finish() == second.finish()  # the same audio, the same words, in parallel
     third = sphinx.recognizer()
-    assert third.pooled is first.pooled
-    second.close()
+    third.start(["confirm"])
+    assert sphinx.decoders.size == size  # a returned process was reused, none started
     third.close()
+    first.close()
+    second.close()
+
+
+def test_a_dead_decoder_process_rejects_the_utterance_and_is_replaced(
+        sphinx: PocketSphinxEngine) -> None:
+    recognizer = sphinx.recognizer()
+    recognizer.start(["main"])
+    assert recognizer._worker is not None
+    recognizer._worker.process.kill()
+    recognizer._worker.process.join()
+    recognizer.feed(fixture(RECOGNISED_NAME))
+    assert recognizer.finish().rejected
+    recognizer.start(["main"])
+    recognizer.feed(fixture(RECOGNISED_NAME))
+    assert recognizer.finish().text  # a fresh process hears it again
+    recognizer.close()
 
 
 def test_context_grammars_are_cached_on_disk(sphinx: PocketSphinxEngine) -> None:

@@ -1,0 +1,255 @@
+"""PocketSphinx decoding in worker processes, so one call's recognition never holds the
+server's GIL (PocketSphinx does not release it: two threads decode no faster than one).
+
+A worker process owns one decoder and decodes one utterance at a time: a call borrows a worker
+when speech starts and gives it back when the utterance ends, so a handful of workers serve
+many calls (callers mostly listen). Audio goes down the pipe as 8 kHz int16 without waiting for
+an answer; only the end of an utterance waits, for the words and their frames. The parent keeps
+the grammar side (building context grammars, checking results against them).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+import numpy as np
+
+from ivr.errors import SpeechModelError
+from ivr.speech.fsg import GARBAGE_WORDS
+
+log = logging.getLogger(__name__)
+
+MODEL_RATE = 16000
+GARBAGE_PREFIX = "garbage_"
+"""Dictionary entries for the garbage loop: same sounds as the everyday word, a name that says
+the result came from outside the grammar."""
+EDGE_NOISE_MS = 200
+"""Comfort noise around each utterance: the model mistakes digital silence and clipped starts
+for speech, and an endpointed utterance may begin right on its first phone."""
+TELEPHONE_CMN = ("41.84,21.92,-34.87,37.57,-28.27,-0.01,6.57,-32.44,16.50,-12.52,6.86,3.24,"
+                 "-19.00")
+"""Cepstral means of telephone-band speech (measured over the fixture manifest after live
+adaptation). Each utterance starts from these instead of the wideband model's defaults or the
+previous caller's voice: results no longer depend on which call used the decoder before, and
+the first words of a call are heard as well as the last."""
+RESULT_TIMEOUT_S = 10.0
+MAX_WORKERS = 16
+
+Segment = tuple[str, int, int]
+"""A recognised word with its first and last 10 ms frame."""
+
+
+def new_decoder() -> Any:
+    """A decoder on the bundled model, with the garbage words added to its dictionary."""
+    from pocketsphinx import Decoder  # noqa: PLC0415 - loaded where decoding happens only
+
+    try:
+        # No dither: PocketSphinx draws it from one generator for the whole process, which
+        # made a call's results depend on every other call decoded before it.
+        decoder = Decoder(samprate=MODEL_RATE, dither=False, loglevel="FATAL")
+    except RuntimeError as exc:
+        raise SpeechModelError(
+            f"PocketSphinx could not load its bundled English model ({exc}); reinstall "
+            "the pocketsphinx package (scripts/dev sets it up)") from exc
+    for word in GARBAGE_WORDS:
+        phones = decoder.lookup_word(word)
+        if phones:
+            decoder.add_word(GARBAGE_PREFIX + word, phones, False)
+    return decoder
+
+
+class _Utterance:
+    """The worker side of one utterance: resampling, comfort noise, the decoder."""
+
+    def __init__(self, decoder: Any) -> None:
+        import soxr  # noqa: PLC0415 - the worker process's own imports
+
+        self.decoder = decoder
+        self.loaded: set[str] = set()
+        self.resampler = soxr.ResampleStream(8000, MODEL_RATE, 1, dtype="int16")
+        self.noise = np.random.default_rng(0)
+        self.active = False
+
+    def start(self, name: str, fsg_path: str) -> None:
+        import soxr  # noqa: PLC0415
+
+        if self.active:
+            self.decoder.end_utt()
+        if name not in self.loaded:
+            self.decoder.add_fsg(name, self.decoder.read_fsg(fsg_path))
+            self.loaded.add(name)
+        self.decoder.activate_search(name)
+        self.decoder.set_cmn(TELEPHONE_CMN)
+        self.resampler = soxr.ResampleStream(8000, MODEL_RATE, 1, dtype="int16")
+        self.noise = np.random.default_rng(0)
+        self.decoder.start_utt()
+        self.active = True
+        self.decode(self.comfort_noise(), last=False)
+
+    def decode(self, pcm: np.ndarray, last: bool) -> None:
+        upsampled = self.resampler.resample_chunk(pcm, last=last)
+        if len(upsampled):
+            self.decoder.process_raw(upsampled.tobytes(), False, False)
+
+    def finish(self) -> list[Segment]:
+        if not self.active:
+            return []
+        self.decode(self.comfort_noise(), last=True)
+        self.decoder.end_utt()
+        self.active = False
+        if not self.decoder.hyp():
+            return []
+        return [(s.word, s.start_frame, s.end_frame) for s in self.decoder.seg()
+                if s.word[:1] not in "<["]
+
+    def abort(self) -> None:
+        if self.active:
+            self.decoder.end_utt()
+            self.active = False
+
+    def comfort_noise(self) -> np.ndarray:
+        return self.noise.normal(0, 12, 8 * EDGE_NOISE_MS).astype(np.int16)
+
+
+def _serve(connection: Connection) -> None:  # pragma: no cover - runs in the worker process
+    """Decode utterances for the parent until the pipe closes."""
+    try:
+        utterance = _Utterance(new_decoder())
+    except SpeechModelError as exc:
+        connection.send(("error", str(exc)))
+        return
+    connection.send(("ready", None))
+    handlers: dict[str, Callable[..., object]] = {
+        "start": utterance.start,
+        "feed": lambda raw: utterance.decode(np.frombuffer(raw, np.int16), last=False),
+        "finish": utterance.finish, "abort": utterance.abort}
+    while True:
+        try:
+            command, *arguments = connection.recv()
+        except EOFError:
+            return
+        try:
+            result = handlers[command](*arguments)
+        except Exception as exc:  # reported to the parent, which rejects the utterance
+            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+            continue
+        if command == "finish":
+            connection.send(("words", result))
+
+
+class DecoderProcess:
+    """The parent's handle on one worker process."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True,
+                                       name="ivr-sphinx")
+        self.process.start()
+        child.close()
+        self._ready = False
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        if self._ready:
+            return
+        kind, detail = self._reply(timeout)
+        if kind != "ready":
+            raise SpeechModelError(str(detail))
+        self._ready = True
+
+    def start(self, name: str, fsg_path: str) -> None:
+        self.wait_ready()
+        self.connection.send(("start", name, fsg_path))
+
+    def feed(self, pcm: np.ndarray) -> None:
+        self.connection.send(("feed", pcm.astype(np.int16).tobytes()))
+
+    def finish(self) -> list[Segment]:
+        """The words of the utterance; raises SpeechModelError if the worker failed."""
+        self.connection.send(("finish",))
+        while True:
+            kind, detail = self._reply(RESULT_TIMEOUT_S)
+            if kind == "words" and isinstance(detail, list):
+                return [(str(word), int(first), int(last)) for word, first, last in detail]
+            if kind == "error":  # an earlier command failed: this utterance is lost
+                raise SpeechModelError(f"speech decoder failed: {detail}")
+
+    def abort(self) -> None:
+        self.connection.send(("abort",))
+
+    @property
+    def healthy(self) -> bool:
+        return self.process.is_alive() and not self.connection.closed
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.process.kill()
+        self.process.join(timeout=5)
+
+    def _reply(self, timeout: float) -> tuple[str, object]:
+        try:
+            if not self.connection.poll(timeout):
+                raise SpeechModelError(f"speech decoder gave no answer within {timeout:.0f} s")
+            kind, detail = self.connection.recv()
+        except (EOFError, OSError) as exc:
+            raise SpeechModelError(f"speech decoder process died: {exc}") from exc
+        return str(kind), detail
+
+
+class DecoderPool:
+    """Idle worker processes; grows when every worker is busy (up to MAX_WORKERS)."""
+
+    def __init__(self) -> None:
+        self._idle: list[DecoderProcess] = []
+        self._lock = threading.Lock()
+        self._count = 0
+
+    @property
+    def size(self) -> int:
+        """Worker processes started and not discarded (idle or lent out)."""
+        with self._lock:
+            return self._count
+
+    def prestart(self, count: int) -> None:
+        """Start workers ahead of the first calls (each loads the model: about a second)."""
+        started = [DecoderProcess() for _ in range(max(0, count - self._count))]
+        for worker in started:
+            worker.wait_ready()
+        with self._lock:
+            self._count += len(started)
+            self._idle.extend(started)
+
+    def borrow(self) -> DecoderProcess:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.healthy:
+                    return worker
+                self._count -= 1
+            if self._count >= MAX_WORKERS:
+                log.warning("all %d speech decoders busy; starting one more", MAX_WORKERS)
+            self._count += 1
+        return DecoderProcess()
+
+    def give_back(self, worker: DecoderProcess) -> None:
+        with self._lock:
+            if worker.healthy:
+                self._idle.append(worker)
+            else:
+                self._count -= 1
+
+    def discard(self, worker: DecoderProcess) -> None:
+        worker.stop()
+        with self._lock:
+            self._count -= 1
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.stop()
