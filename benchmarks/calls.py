@@ -97,7 +97,7 @@ def serve_hello(port: int) -> None:
     app = Flask("hello")
     app.add_url_rule("/healthz", "health", lambda: "ok")
     app.add_url_rule("/hello", "hello", lambda: "hello", methods=["POST"])
-    run_gunicorn(lambda: app, "127.0.0.1", port, access_log=False)
+    run_gunicorn(lambda: app, "127.0.0.1", port)  # configured exactly like `ivr serve`
 
 
 # ---------------------------------------------------------------- calls

@@ -91,12 +91,18 @@ class CallStore:
             raise DatabaseError(f"cannot create the call record tables: {exc}") from exc
 
     # ------------------------------------------------------------ calls
-    def open_call(self, sid: str, caller: str, mode: str) -> bool:
-        """Record a new call; False if it was already recorded (a retried webhook)."""
+    def open_call(self, sid: str, caller: str, mode: str,
+                  stream_token: str | None = None) -> bool:
+        """Record a new call, and in the same transaction the token its next media stream must
+        present (replacing an unused one); False if the call was already recorded (a retried
+        webhook)."""
         with self._write() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO calls (sid, caller, mode, started_at) VALUES (?, ?, ?, ?)",
                 (sid, caller, mode, self._now()))
+            if stream_token is not None:
+                db.execute("UPDATE calls SET stream_token_hash = ? "
+                           "WHERE sid = ? AND stream_sid IS NULL", (token_hash(stream_token), sid))
         return cursor.rowcount == 1
 
     def call(self, sid: str) -> CallRecord | None:
@@ -107,11 +113,6 @@ class CallStore:
                           row["ended_at"], row["status"], row["duration_s"], row["bot_outcome"],
                           row["outcome"], NextStep(row["next_step"]) if row["next_step"] else None,
                           row["stream_sid"])
-
-    def issue_stream_token(self, sid: str, token: str) -> None:
-        """The token the next media stream of this call must present (replaces an unused one)."""
-        self._execute("UPDATE calls SET stream_token_hash = ? WHERE sid = ? AND stream_sid IS NULL",
-                      token_hash(token), sid)
 
     def claim_stream(self, sid: str, token: str, stream_sid: str) -> bool:
         """Accept a media stream once: the token must match and no stream may have claimed it."""

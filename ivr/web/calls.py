@@ -44,12 +44,11 @@ def voice() -> ResponseReturnValue:
         return _unknown_call()
     caller = forms.caller()
     mode = services.settings.mode
-    if services.store.open_call(sid, caller, str(mode)):
+    token = secrets.token_urlsafe(24) if mode is Mode.STREAM else None
+    if services.store.open_call(sid, caller, str(mode), token):
         log.info("call %s: from %s (%s mode)", sid, mask_phone(caller) or "withheld", mode)
-    if mode is Mode.GATHER:
+    if token is None:
         return xml(start_gather_call(services, sid, caller))
-    token = secrets.token_urlsafe(24)
-    services.store.issue_stream_token(sid, token)
     parameters = {STREAM_TOKEN: token}
     if forms.text("IvrReplay", 4) == "1":  # signed, so only a holder of the auth token asks
         parameters[ANNOTATE] = "1"

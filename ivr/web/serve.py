@@ -30,14 +30,10 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return self._load_app()
 
 
-def run_gunicorn(load_app: Callable[[], Flask], host: str, port: int,
-                 access_log: bool = True) -> None:
+def run_gunicorn(load_app: Callable[[], Flask], host: str, port: int) -> None:
     """One worker process (calls share the loaded models), many threads; until interrupted."""
-    options: dict[str, Any] = {"bind": f"{host}:{port}", "workers": 1, "threads": THREADS,
-                               "worker_class": "gthread", "timeout": 60}
-    if access_log:
-        options["accesslog"] = "-"
-    _Server(load_app, options).run()
+    _Server(load_app, {"bind": f"{host}:{port}", "workers": 1, "threads": THREADS,
+                       "worker_class": "gthread", "accesslog": "-", "timeout": 60}).run()
 
 
 def serve(settings: Settings, host: str, port: int) -> None:

@@ -50,15 +50,14 @@ def test_transfer_context_is_redacted(store: CallStore) -> None:
 
 
 def test_stream_token_is_single_use_and_stored_hashed(store: CallStore, db_path: Path) -> None:
-    store.open_call("CA1", "", "stream")
-    store.issue_stream_token("CA1", "secret-token")
+    store.open_call("CA1", "", "stream", "secret-token")
     stored = sqlite3.connect(db_path).execute(
         "SELECT stream_token_hash FROM calls").fetchone()[0]
     assert stored and "secret-token" not in stored
     assert store.claim_stream("CA1", "wrong", "MZ1") is False
     assert store.claim_stream("CA1", "secret-token", "MZ1") is True
     assert store.claim_stream("CA1", "secret-token", "MZ2") is False
-    store.issue_stream_token("CA1", "another")  # a claimed call gets no new token
+    store.open_call("CA1", "", "stream", "another")  # a claimed call gets no new token
     assert store.claim_stream("CA1", "another", "MZ3") is False
 
 
