@@ -11,7 +11,6 @@ the grammar side (building context grammars, checking results against them).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -21,6 +20,7 @@ import numpy as np
 
 from ivr.errors import SpeechModelError
 from ivr.speech.fsg import GARBAGE_WORDS
+from ivr.speech.processes import spawn_worker, stop_worker
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +146,7 @@ class DecoderProcess:
     """The parent's handle on one worker process."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True,
-                                       name="ivr-sphinx")
-        self.process.start()
-        child.close()
+        self.connection, self.process = spawn_worker(_serve, "ivr-sphinx")
         self._ready = False
 
     def wait_ready(self, timeout: float = 60.0) -> None:
@@ -187,9 +182,7 @@ class DecoderProcess:
         return self.process.is_alive() and not self.connection.closed
 
     def stop(self) -> None:
-        self.connection.close()
-        self.process.kill()
-        self.process.join(timeout=5)
+        stop_worker(self.connection, self.process)
 
     def _reply(self, timeout: float) -> tuple[str, object]:
         try:

@@ -14,7 +14,6 @@ each other.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import queue
 import tempfile
@@ -28,6 +27,7 @@ import numpy as np
 
 from ivr.errors import AudioError, SynthesisError
 from ivr.speech.codec import PHONE_RATE, decode_wav
+from ivr.speech.processes import spawn_worker, stop_worker
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +95,7 @@ class _Worker:
     """One synthesis process and its pipe."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child,), daemon=True,
-                                       name="ivr-tts")
-        self.process.start()
-        child.close()
+        self.connection, self.process = spawn_worker(_worker, "ivr-tts")
         self.served = 0
         self.voice: Voice | None = None
 
@@ -115,9 +110,7 @@ class _Worker:
             raise SynthesisError(f"espeak-ng failed: {error}")
 
     def stop(self) -> None:
-        self.connection.close()
-        self.process.kill()
-        self.process.join(timeout=5)
+        stop_worker(self.connection, self.process)
 
 
 class Synthesizer:
