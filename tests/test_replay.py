@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +41,8 @@ def test_every_scripted_call_passes(env: dict[str, str]) -> None:
     assert result.stdout.count(": PASS") == len(CALLS)
     assert "[barge-in: prompt stopped]" in result.stdout
     assert "[transfer → support: no_input]" in result.stdout
-    assert "heard: 'what does delivery cost' → shipping_info" in result.stdout
+    # The words heard vary with espeak-ng's run-to-run jitter; what they mean must not.
+    assert re.search(r"heard: '[a-z ]+' → shipping_info", result.stdout)
 
 
 def test_a_failed_expectation_is_reported_and_exits_1(env: dict[str, str],
