@@ -1,4 +1,5 @@
-"""The `ivr` command: serve, nlu, simulate, grammar check, demo reset (`ivr --help`)."""
+"""The `ivr` command: serve, nlu, simulate, grammar, prompts, fixtures, replay, models, agents,
+demo (`ivr --help`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from ivr.agents_command import add_agents_arguments
 from ivr.config import PROJECT_ROOT, Settings
 from ivr.errors import IvrError
 
@@ -96,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     download.add_argument("language", choices=["en-us"])
     download.set_defaults(run=_models_download)
 
+    agents = commands.add_parser("agents", help="console accounts")
+    add_agents_arguments(agents)
+    agents.set_defaults(run=_agents)
+
     demo = commands.add_parser("demo", help="demo shop data")
     demo_commands = demo.add_subparsers(required=True, metavar="ACTION")
     reset = demo_commands.add_parser("reset", help="rewrite the demo orders as of today")
@@ -149,6 +155,12 @@ def _grammar_check(args: argparse.Namespace) -> int:
     print(f"{len(problems)} problem(s); {len(grammar.intents)} intents, {total} sentences "
           f"in {folder}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _agents(args: argparse.Namespace) -> int:
+    from ivr.agents_command import run_agents
+
+    return run_agents(Settings.from_env(), args, sys.stdin, sys.stdout)
 
 
 def _demo_reset(args: argparse.Namespace) -> int:

@@ -89,6 +89,9 @@ class Settings:
     webhook_speech: str = "play"
     """How webhook TwiML speaks: `play` our rendered audio or `say` with Twilio's voice
     (IVR_WEBHOOK_SPEECH)."""
+    secret_key: str = ""
+    """Signs console session cookies (IVR_SECRET_KEY); empty: a random key kept in a file
+    beside the database, made on first start."""
     host: str = "127.0.0.1"
     """Address `ivr serve` listens on (IVR_HOST)."""
     port: int = 8080
@@ -126,6 +129,7 @@ class Settings:
             callback_after_s=reader.get("IVR_CALLBACK_AFTER_S", _int_between(10, 3600), "120"),
             agent_number=reader.get("IVR_AGENT_NUMBER", _e164, ""),
             webhook_speech=reader.get("IVR_WEBHOOK_SPEECH", _one_of("play", "say"), "play"),
+            secret_key=reader.get("IVR_SECRET_KEY", _secret, ""),
             host=reader.get("IVR_HOST", _non_empty, "127.0.0.1"),
             port=reader.get("IVR_PORT", _int_between(1, 65535), "8080"),
         )
@@ -201,6 +205,13 @@ def _zone(raw: str) -> ZoneInfo:
 def _e164(raw: str) -> str:
     if raw and not re.fullmatch(r"\+[1-9]\d{6,14}", raw):
         raise ValueError("must be a phone number in E.164 form, like +15550100200")
+    return raw
+
+
+def _secret(raw: str) -> str:
+    if raw and len(raw) < 32:
+        raise ValueError("must be at least 32 characters (or unset: a random key is kept "
+                         "beside the database)")
     return raw
 
 

@@ -1,7 +1,6 @@
 """CallStore: the record of every call, written as it happens so a crash loses nothing said.
 
-Each method is one short statement or transaction on a connection shared by the server's
-threads (a lock serialises them; WAL lets readers in meanwhile). Everything people said goes
+Each method is one short statement or transaction (ivr.store.base). Everything people said goes
 through `redact` on its way in. Methods keyed by CallSid are idempotent where Twilio may retry.
 """
 
@@ -10,16 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
-from importlib import resources
 from typing import Any
 
-from ivr.errors import DatabaseError
+from ivr.store.base import Store
 from ivr.store.redact import redact, redact_value
 
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
@@ -71,24 +65,10 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-class CallStore:
+class CallStore(Store):
     """Calls, turns, transfers, returns, cancellations, callbacks and surveys."""
 
-    def __init__(self, connection: sqlite3.Connection,
-                 clock: Callable[[], str] = _utc_now) -> None:
-        self._db = connection
-        self._lock = threading.Lock()
-        self._now = clock
-        schema = resources.files("ivr.store").joinpath("schema.sql").read_text()
-        try:
-            with self._lock:
-                self._db.executescript(schema)
-        except sqlite3.Error as exc:
-            raise DatabaseError(f"cannot create the call record tables: {exc}") from exc
+    schema = "schema.sql"
 
     # ------------------------------------------------------------ calls
     def open_call(self, sid: str, caller: str, mode: str,
@@ -223,34 +203,3 @@ class CallStore:
         if table not in {"call_returns", "call_cancellations", "callbacks", "surveys"}:
             raise ValueError(f"not a per-call table: {table}")
         return self._all(f"SELECT * FROM {table} WHERE call_sid = ?", sid)
-
-    # ------------------------------------------------------------ plumbing
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction under the lock; a database error becomes a DatabaseError."""
-        try:
-            with self._lock:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-                self._db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise DatabaseError(f"the call record could not be written: {exc}") from exc
-
-    def _execute(self, sql: str, *args: object) -> None:
-        with self._write() as db:
-            db.execute(sql, args)
-
-    def _one(self, sql: str, *args: object) -> sqlite3.Row | None:
-        rows = self._all(sql, *args)
-        return rows[0] if rows else None
-
-    def _all(self, sql: str, *args: object) -> list[sqlite3.Row]:
-        try:
-            with self._lock:
-                return self._db.execute(sql, args).fetchall()
-        except sqlite3.Error as exc:
-            raise DatabaseError(f"the call record could not be read: {exc}") from exc

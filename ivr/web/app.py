@@ -8,7 +8,11 @@ from flask import Flask
 
 from ivr.config import Settings
 from ivr.web.audio import audio
+from ivr.web.auth import auth, configure_sessions
 from ivr.web.calls import calls
+from ivr.web.console import console
+from ivr.web.dashboard import dashboard
+from ivr.web.formatting import register_filters
 from ivr.web.gather import gather
 from ivr.web.health import health, readiness_problems
 from ivr.web.media import sock
@@ -28,7 +32,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["IVR_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.extensions["ivr"] = build_services(settings)
-    for blueprint in (health, calls, gather, people, audio):
+    configure_sessions(app, settings)
+    register_filters(app)
+    for blueprint in (health, calls, gather, people, audio, auth, console, dashboard):
         app.register_blueprint(blueprint)
     sock.init_app(app)
     if settings.dev_unsigned_webhooks:

@@ -18,7 +18,10 @@ from ivr.config import Mode, Settings
 from ivr.database import connect
 from ivr.dialog.state import PHASE_CONTEXTS
 from ivr.nlu.hints import hint_phrases
+from ivr.store.accounts import AccountStore
 from ivr.store.calls import CallStore
+from ivr.store.console import ConsoleStore
+from ivr.store.dashboard import DashboardStore
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,9 @@ class Services:
     components: Components
     store: CallStore
     voice: VoiceParts
+    accounts: AccountStore
+    console: ConsoleStore
+    dashboard: DashboardStore
     live: LiveSessions = field(default_factory=LiveSessions)
     """Gather-mode dialogs between webhooks."""
     speech_ready: threading.Event = field(default_factory=threading.Event)
@@ -47,8 +53,11 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     components = build_components(settings)
-    services = Services(settings, components, CallStore(connect(settings.database_path)),
-                        build_voice(settings, components))
+    database = settings.database_path
+    store = CallStore(connect(database))  # creates the call record tables the others read
+    services = Services(settings, components, store, build_voice(settings, components),
+                        AccountStore(connect(database)), ConsoleStore(connect(database)),
+                        DashboardStore(connect(database)))
     threading.Thread(target=_prepare_speech, args=(services,), name="prepare-speech",
                      daemon=True).start()
     return services
