@@ -19,10 +19,15 @@ from ivr.commerce.demo import reset_demo
 from ivr.commerce.sqlite import SqliteOrderService
 from ivr.config import Settings
 from ivr.database import connect
+from ivr.speech.prompt_audio import PromptAudio
+from ivr.speech.tts import Synthesizer, Voice
+from ivr.store.accounts import Role
 from ivr.web.app import create_app
 from ivr.web.services import Services
 
 TOKEN = "test-auth-token"
+PASSWORD = "long enough password"
+"""Every test account's password."""
 PUBLIC = "https://ivr.example.com"
 ANA = "+15550100001"
 
@@ -101,3 +106,69 @@ def live_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+class CallerVoices:
+    """Caller speech for `say:` steps of scripted calls played over the wire."""
+
+    def __init__(self, cache: Path) -> None:
+        self.synthesizer = Synthesizer(workers=1)
+        self.cache = cache
+
+    def ulaw(self, text: str, voice: Voice) -> bytes:
+        return PromptAudio(self.synthesizer, self.cache, voice).ulaw(text)
+
+
+def add_staff(app: Flask) -> None:
+    """alice the supervisor and bob the agent."""
+    accounts = services(app).accounts
+    accounts.add("alice", PASSWORD, Role.SUPERVISOR)
+    accounts.add("bob", PASSWORD, Role.AGENT)
+
+
+class ConsoleClient:
+    """The console as a browser uses it: a session cookie, and the CSRF token on every POST."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def csrf(self) -> str:
+        self.client.get("/console/login")
+        with self.client.session_transaction() as session:
+            return str(session["csrf"])
+
+    def login(self, name: str, password: str = PASSWORD, **extra: str) -> TestResponse:
+        return self.client.post("/console/login", data={
+            "name": name, "password": password, "csrf_token": self.csrf(), **extra})
+
+    def get(self, path: str) -> TestResponse:
+        return self.client.get(path)
+
+    def post(self, path: str, data: dict[str, str] | None = None) -> TestResponse:
+        with self.client.session_transaction() as session:
+            token = str(session.get("csrf", ""))
+        return self.client.post(path, data={"csrf_token": token, **(data or {})})
+
+
+def gather_call(twilio: TwilioClient, sid: str, caller: str, inputs: list[str],
+                confidence: str = "0.83") -> str:
+    """A Gather-mode call as Twilio plays it: `#12` keys, "" silence, anything else speech.
+    Returns the last TwiML."""
+    answer = twilio.post("/twilio/voice", twilio.call(sid, caller, CallStatus="ringing"))
+    for said in inputs:
+        if said.startswith("#"):
+            fields = {"Digits": said[1:]}
+        elif said:
+            fields = {"SpeechResult": said, "Confidence": confidence}
+        else:
+            fields = {}
+        answer = twilio.post("/twilio/gather", twilio.call(sid, caller, **fields))
+        assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+def end_call(twilio: TwilioClient, sid: str, caller: str, duration_s: int = 60) -> None:
+    """Twilio's final status callback."""
+    response = twilio.post("/twilio/status", twilio.call(
+        sid, caller, CallStatus="completed", CallDuration=str(duration_s), SequenceNumber="9"))
+    assert response.status_code in (200, 204)

@@ -18,11 +18,9 @@ from simple_websocket import Client, ConnectionClosed
 
 from ivr.call_script import ScriptRunner, load_script
 from ivr.config import PROJECT_ROOT
-from ivr.speech.prompt_audio import PromptAudio
-from ivr.speech.tts import Synthesizer, Voice
 from ivr.telephony.player import RemoteCall, Webhooks
 from tests.twiml_tree import twiml_tree
-from tests.web.conftest import ANA, TOKEN, live_server, services
+from tests.web.conftest import ANA, TOKEN, CallerVoices, live_server, services
 
 CALLS = sorted((PROJECT_ROOT / "audio_fixtures" / "calls").glob("*.yaml"))
 SILENCE = base64.b64encode(b"\xff" * 160).decode()
@@ -172,17 +170,6 @@ def test_a_wrongly_signed_upgrade_is_refused(live: tuple[Flask, str]) -> None:
     url, _ = start_call(base)
     ws = Client.connect(url, headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
     assert closed_by_server(ws)
-
-
-class CallerVoices:
-    """Caller speech for `say:` steps."""
-
-    def __init__(self, cache: Path) -> None:
-        self.synthesizer = Synthesizer(workers=1)
-        self.cache = cache
-
-    def ulaw(self, text: str, voice: Voice) -> bytes:
-        return PromptAudio(self.synthesizer, self.cache, voice).ulaw(text)
 
 
 def play(base: str, script_path: Path, voices: CallerVoices) -> tuple[list[str], str, RemoteCall]:

@@ -1,0 +1,271 @@
+"""The agent console over HTTP: logins, roles, CSRF, the queue, a call's page, closing
+transfers, callbacks and the audit log. (tests/web/test_console_browser.py drives it in a
+real browser.)"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from ivr.store.accounts import MAX_FAILURES_PER_NAME
+from tests.web.conftest import (
+    ANA,
+    ConsoleClient,
+    TwilioClient,
+    add_staff,
+    end_call,
+    gather_call,
+    services,
+)
+
+UNKNOWN = "+15550100777"
+HOSTILE = '<script>alert("owned")</script> <img src=x onerror=alert(1)> where is my stuff'
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    app = make_app(IVR_MODE="gather")
+    add_staff(app)
+    return app
+
+
+@pytest.fixture
+def twilio(app: Flask) -> TwilioClient:
+    return TwilioClient(app.test_client())
+
+
+@pytest.fixture
+def bob(app: Flask) -> ConsoleClient:
+    console = ConsoleClient(app.test_client())
+    assert console.login("bob").status_code == 302
+    return console
+
+
+@pytest.fixture
+def alice(app: Flask) -> ConsoleClient:
+    console = ConsoleClient(app.test_client())
+    assert console.login("alice").status_code == 302
+    return console
+
+
+def transfer(twilio: TwilioClient, sid: str = "CA1", caller: str = ANA) -> None:
+    """A caller who asks for a person straight away (still waiting in the queue)."""
+    assert "<Enqueue" in gather_call(twilio, sid, caller, ["I want to talk to a person"])
+
+
+def audit_rows(app: Flask) -> list[tuple[str, str, str]]:
+    return [(e.agent, e.action, e.subject)
+            for e in reversed(services(app).accounts.audit_entries())]
+
+
+def test_every_console_route_is_refused_without_a_login(app: Flask) -> None:
+    client = app.test_client()
+    rules = [rule for rule in app.url_map.iter_rules()
+             if rule.rule.startswith("/console") and rule.endpoint not in
+             ("auth.login", "auth.static")]
+    assert len(rules) >= 9
+    for rule in rules:
+        path = re.sub(r"<[^>]+>", "CA1", rule.rule)
+        if "GET" in (rule.methods or ()):
+            response = client.get(path)
+            if path.endswith((".json", ".csv")):
+                assert response.status_code == 401, path
+            else:
+                assert response.status_code == 302, path
+                assert response.location.startswith("/console/login?next="), path
+        else:
+            assert client.post(path, data={"disposition": "resolved"}).status_code in (400, 401)
+    assert services(app).accounts.audit_entries() == []
+
+
+def test_a_post_without_a_login_changes_nothing_even_with_a_token(
+        app: Flask, twilio: TwilioClient) -> None:
+    transfer(twilio)
+    anonymous = ConsoleClient(app.test_client())
+    anonymous.csrf()  # a session with a CSRF token, but nobody logged in
+    assert anonymous.post("/console/calls/CA1/close", {"disposition": "resolved"}
+                          ).status_code == 401
+    assert services(app).console.story("CA1", datetime.now(UTC)).closure is None
+
+
+def test_an_agent_cannot_open_supervisor_pages(bob: ConsoleClient) -> None:
+    for path in ("/console/dashboard", "/console/dashboard.csv", "/console/audit"):
+        assert bob.get(path).status_code == 403, path
+    assert "Dashboard" not in bob.get("/console/").text
+
+
+def test_a_supervisor_can(alice: ConsoleClient) -> None:
+    for path in ("/console/dashboard", "/console/dashboard.csv", "/console/audit"):
+        assert alice.get(path).status_code == 200, path
+
+
+def test_wrong_password_missing_token_and_lockout(app: Flask) -> None:
+    console = ConsoleClient(app.test_client())
+    assert console.login("bob", "not the password").status_code == 401
+    assert "Wrong name or password." in console.login("nobody").text
+    response = console.client.post("/console/login", data={"name": "bob", "password": "x"})
+    assert response.status_code == 400  # no CSRF token
+    for _ in range(MAX_FAILURES_PER_NAME - 1):
+        console.login("bob", "guess again")
+    locked = console.login("bob")  # even the right password waits out the lockout
+    assert locked.status_code == 429 and "Too many failed logins" in locked.text
+    assert console.get("/console/").status_code == 302
+
+
+def test_login_goes_where_it_was_asked_but_never_off_site(app: Flask) -> None:
+    console = ConsoleClient(app.test_client())
+    assert console.login("bob", next="/console/callbacks").location == "/console/callbacks"
+    console = ConsoleClient(app.test_client())
+    assert console.login("bob", next="https://evil.example/console").location == "/console/"
+    console = ConsoleClient(app.test_client())
+    assert console.login("bob", next="//evil.example/console").location == "/console/"
+
+
+def test_session_cookie_and_security_headers(app: Flask) -> None:
+    console = ConsoleClient(app.test_client())
+    response = console.login("bob")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    page = console.get("/console/")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_logout_ends_the_session(bob: ConsoleClient) -> None:
+    assert bob.post("/console/logout").location == "/console/login"
+    assert bob.get("/console/").status_code == 302
+
+
+def test_a_disabled_account_is_cut_off_at_its_next_request(app: Flask,
+                                                           bob: ConsoleClient) -> None:
+    services(app).accounts.disable("bob")
+    assert bob.get("/console/").status_code == 302
+    assert bob.get("/console/queue.json").status_code == 401
+
+
+def test_the_queue_lists_a_waiting_caller_with_what_the_bot_learnt(
+        app: Flask, twilio: TwilioClient, bob: ConsoleClient) -> None:
+    assert bob.get("/console/queue.json").json == {"entries": [], "waiting": 0}
+    gather_call(twilio, "CA1", ANA, ["where is my order", "#70055", "this is ridiculous",
+                                     "I want to talk to a person"])
+    data = bob.get("/console/queue.json").json
+    assert data["waiting"] == 1
+    [entry] = data["entries"]
+    assert entry | {"waiting_s": 0, "requested_at": ""} == {
+        "call_sid": "CA1", "state": "waiting", "number": "***0001", "customer": "Ana Lopez",
+        "intent": "order_status", "order_number": "70055", "reason": entry["reason"],
+        "frustrated": True, "waiting_s": 0, "requested_at": ""}
+    assert entry["reason"] in ("frustration", "caller_request")
+    page = bob.get("/console/").text
+    assert "Ana Lopez" in page and "***0001" in page and ANA not in page
+
+
+def test_queue_states_follow_the_caller(app: Flask, twilio: TwilioClient,
+                                        bob: ConsoleClient) -> None:
+    transfer(twilio, "CAwait", ANA)
+    transfer(twilio, "CAleft", UNKNOWN)
+    twilio.post("/twilio/queue-result", twilio.call("CAleft", UNKNOWN, QueueResult="hangup",
+                                                    QueueTime="40"))
+    end_call(twilio, "CAleft", UNKNOWN)
+    transfer(twilio, "CAtalk", "+15550100002")
+    twilio.post("/twilio/whisper", twilio.call("CAtalk", "+15550100002", QueueSid="QU1",
+                                               DequeingCallSid="CAagent", QueueTime="5"))
+    states = {e["call_sid"]: e["state"] for e in bob.get("/console/queue.json").json["entries"]}
+    assert states == {"CAwait": "waiting", "CAleft": "abandoned", "CAtalk": "with_agent"}
+    assert bob.get("/console/queue.json").json["entries"][0]["call_sid"] == "CAwait"
+
+
+def test_the_call_page_tells_the_whole_story(app: Flask, twilio: TwilioClient,
+                                             bob: ConsoleClient) -> None:
+    gather_call(twilio, "CA1", ANA, ["I want to return something", "#70055", "it arrived damaged",
+                                     "#1", "I want to talk to a person"])
+    page = bob.get("/console/calls/CA1").text
+    rma = services(app).store.rows("call_returns", "CA1")[0]["rma"]
+    assert f"Return {rma} created for order 70055" in page
+    assert "Ana Lopez" in page and "verified" in page
+    assert "I want to return something" in page  # the transcript
+    assert "70055 · delivered" in page  # the order summary from the order system
+    assert ("bob", "view_call", "CA1") in audit_rows(app)
+
+
+def test_callers_words_are_shown_as_text_never_as_markup(app: Flask, twilio: TwilioClient,
+                                                         alice: ConsoleClient) -> None:
+    gather_call(twilio, "CA1", UNKNOWN, [HOSTILE] * 3)
+    page = alice.get("/console/calls/CA1").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in page
+    dashboard = alice.get("/console/dashboard").text
+    assert "<script>alert" not in dashboard and "&lt;img src=x onerror=alert(1)&gt;" in dashboard
+
+
+def test_unknown_calls_are_404(bob: ConsoleClient) -> None:
+    assert bob.get("/console/calls/CAnothing").status_code == 404
+
+
+def test_closing_a_transfer_records_the_disposition_once(
+        app: Flask, twilio: TwilioClient, bob: ConsoleClient, db_path: Path) -> None:
+    transfer(twilio)
+    closed = bob.post("/console/calls/CA1/close", {
+        "disposition": "resolved", "note": "Refund issued; card 4111 1111 1111 1111 on file"})
+    assert closed.status_code == 303 and closed.location == "/console/"
+    row = sqlite3.connect(db_path).execute(
+        "SELECT agent, disposition, note FROM transfer_closures").fetchone()
+    assert row == ("bob", "resolved", "Refund issued; card [card] on file")
+    assert bob.get("/console/queue.json").json["entries"][0]["state"] == "closed"
+    again = bob.post("/console/calls/CA1/close", {"disposition": "follow_up"})
+    assert again.location == "/console/calls/CA1"
+    assert "closed already" in bob.get("/console/calls/CA1").text
+    assert ("bob", "close_transfer", "CA1") in audit_rows(app)
+
+
+@pytest.mark.parametrize("form", [{"disposition": "sold_them_a_sofa"},
+                                  {"disposition": "resolved", "note": "x" * 2001}])
+def test_a_bad_closing_form_is_refused_with_the_reason(twilio: TwilioClient, bob: ConsoleClient,
+                                                       form: dict[str, str]) -> None:
+    transfer(twilio)
+    assert bob.post("/console/calls/CA1/close", form).status_code == 303
+    page = bob.get("/console/calls/CA1").text
+    assert "unknown disposition" in page or "longer than 2000" in page
+    assert "Close transfer</button>" in page  # still open
+
+
+def test_callbacks_are_listed_and_marked_called_back(app: Flask, twilio: TwilioClient,
+                                                     bob: ConsoleClient) -> None:
+    transfer(twilio)
+    response = twilio.post("/twilio/callback", twilio.call("CA1", ANA, Digits="1"))
+    assert response.status_code == 200
+    page = bob.get("/console/callbacks").text
+    assert ANA in page and "Ana Lopez" in page and "not yet" in page
+    assert bob.post("/console/callbacks/CA1/done").location == "/console/callbacks"
+    assert services(app).console.callbacks()[0].called_back_at is not None
+    assert "not yet" not in bob.get("/console/callbacks").text
+    assert [a for _, a, _ in audit_rows(app)].count("view_callbacks") == 2
+    assert ("bob", "called_back", "CA1") in audit_rows(app)
+
+
+def test_queue_polls_are_audited_when_the_list_changes(app: Flask, twilio: TwilioClient,
+                                                       bob: ConsoleClient) -> None:
+    bob.get("/console/queue.json")
+    bob.get("/console/queue.json")
+    transfer(twilio, "CA1")
+    bob.get("/console/queue.json")
+    bob.get("/console/queue.json")
+    views = [(agent, subject) for agent, action, subject in audit_rows(app)
+             if action == "view_queue"]
+    assert views == [("bob", ""), ("bob", "CA1")]
+
+
+def test_the_audit_page_shows_who_saw_what(app: Flask, twilio: TwilioClient, bob: ConsoleClient,
+                                           alice: ConsoleClient) -> None:
+    transfer(twilio)
+    bob.get("/console/calls/CA1")
+    page = alice.get("/console/audit").text
+    assert re.search(r"<td>bob</td><td>view call</td><td class=\"subject\">CA1</td>", page)
+    assert ("alice", "login", "") in audit_rows(app)
