@@ -31,9 +31,9 @@ def test_every_problem_is_reported_together() -> None:
     with pytest.raises(ConfigError) as error:
         Settings.from_env({"IVR_MAX_FAILURES": "0", "IVR_CONFIRM_BELOW": "2",
                            "IVR_STT": "whisper", "IVR_DATABASE_URL": "postgres://db/ivr",
-                           "IVR_GRAMMAR_DIR": "/nonexistent"})
+                           "IVR_GRAMMAR_DIR": "/nonexistent", "IVR_SECRET_KEY": "hunter2"})
     message = str(error.value)
     for name in ("IVR_MAX_FAILURES", "IVR_CONFIRM_BELOW", "IVR_STT", "IVR_DATABASE_URL",
-                 "IVR_GRAMMAR_DIR"):
+                 "IVR_GRAMMAR_DIR", "IVR_SECRET_KEY"):
         assert name in message
     assert "only SQLite is supported" in message

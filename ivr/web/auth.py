@@ -63,15 +63,21 @@ def configure_sessions(app: Flask, settings: Settings) -> None:
 
 def _stored_secret(folder: Path) -> str:
     """A random key kept beside the database (created once, readable by its owner only), so
-    sessions survive restarts without anyone having to configure a key."""
+    sessions survive restarts without anyone having to configure a key. The file appears with
+    its content in one step (a hard link), so two processes starting together agree on it."""
     path = folder / SECRET_FILE
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
+    if not path.exists():
+        draft = folder / f".{SECRET_FILE}.{os.getpid()}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

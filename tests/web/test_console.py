@@ -138,6 +138,17 @@ def test_session_cookie_and_security_headers(app: Flask) -> None:
     assert page.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_session_key_is_made_once_and_kept_beside_the_database(
+        make_app: Callable[..., Flask], db_path: Path) -> None:
+    first, second = make_app(IVR_MODE="gather"), make_app(IVR_MODE="gather")
+    secret = db_path.parent / "console-secret"
+    assert first.secret_key == second.secret_key == secret.read_text().strip()
+    assert len(secret.read_text().strip()) >= 32
+    assert secret.stat().st_mode & 0o777 == 0o600
+    configured = make_app(IVR_MODE="gather", IVR_SECRET_KEY="k" * 40)
+    assert configured.secret_key == "k" * 40
+
+
 def test_logout_ends_the_session(bob: ConsoleClient) -> None:
     assert bob.post("/console/logout").location == "/console/login"
     assert bob.get("/console/").status_code == 302
