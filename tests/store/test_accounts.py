@@ -44,8 +44,9 @@ def accounts(db_path: Path, clock: Clock) -> AccountStore:
     return store
 
 
-def test_passwords_are_stored_as_salted_scrypt_hashes(accounts: AccountStore,
-                                                      db_path: Path) -> None:
+def test_passwords_are_stored_as_salted_scrypt_hashes(
+    accounts: AccountStore, db_path: Path
+) -> None:
     stored = dict(sqlite3.connect(db_path).execute("SELECT name, password_hash FROM agents"))
     assert PASSWORD not in "".join(stored.values())
     assert stored["alice"].startswith("scrypt$") and stored["alice"] != stored["bob"]
@@ -62,31 +63,40 @@ def test_the_same_password_hashes_differently_each_time() -> None:
     assert hash_password(PASSWORD) != hash_password(PASSWORD)
 
 
-@pytest.mark.parametrize(("name", "password", "message"), [
-    ("x", PASSWORD, "not a usable name"),
-    ("<script>", PASSWORD, "not a usable name"),
-    ("carol", "short", "at least 10 characters"),
-    ("alice", PASSWORD, "exists already"),
-])
-def test_bad_accounts_are_refused_with_the_reason(accounts: AccountStore, name: str,
-                                                  password: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [
+        ("x", PASSWORD, "not a usable name"),
+        ("<script>", PASSWORD, "not a usable name"),
+        ("carol", "short", "at least 10 characters"),
+        ("alice", PASSWORD, "exists already"),
+    ],
+)
+def test_bad_accounts_are_refused_with_the_reason(
+    accounts: AccountStore, name: str, password: str, message: str
+) -> None:
     with pytest.raises(AccountError, match=message):
         accounts.add(name, password, Role.AGENT)
 
 
 def test_authenticate_checks_the_password_and_keeps_every_attempt(
-        accounts: AccountStore, db_path: Path) -> None:
+    accounts: AccountStore, db_path: Path
+) -> None:
     alice = accounts.authenticate("alice", PASSWORD, "10.0.0.1")
     assert alice is not None and alice.supervisor and alice.role is Role.SUPERVISOR
     assert accounts.authenticate("alice", "wrong password", "10.0.0.1") is None
     assert accounts.authenticate("nobody", PASSWORD, "10.0.0.1") is None
-    attempts = sqlite3.connect(db_path).execute(
-        "SELECT name, succeeded FROM login_attempts ORDER BY id").fetchall()
+    attempts = (
+        sqlite3.connect(db_path)
+        .execute("SELECT name, succeeded FROM login_attempts ORDER BY id")
+        .fetchall()
+    )
     assert attempts == [("alice", 1), ("alice", 0), ("nobody", 0)]
 
 
 def test_a_name_is_locked_after_repeated_failures_until_the_window_passes(
-        accounts: AccountStore, clock: Clock) -> None:
+    accounts: AccountStore, clock: Clock
+) -> None:
     for attempt in range(MAX_FAILURES_PER_NAME):
         assert not accounts.locked_out("bob", f"10.0.0.{attempt}")
         accounts.authenticate("bob", "guess", f"10.0.0.{attempt}")
@@ -131,5 +141,7 @@ def test_audit_entries_newest_first(accounts: AccountStore, clock: Clock) -> Non
     accounts.audit("bob", "view_queue", "CA1,CA2", "10.0.0.2")
     entries = accounts.audit_entries()
     assert [(e.agent, e.action, e.subject, e.address) for e in entries] == [
-        ("bob", "view_queue", "CA1,CA2", "10.0.0.2"), ("alice", "view_call", "CA1", "10.0.0.1")]
+        ("bob", "view_queue", "CA1,CA2", "10.0.0.2"),
+        ("alice", "view_call", "CA1", "10.0.0.1"),
+    ]
     assert entries[0].at == "2026-11-25T09:00:01.000+00:00"

@@ -126,6 +126,36 @@ def add_staff(app: Flask) -> None:
     accounts.add("bob", PASSWORD, Role.AGENT)
 
 
+@pytest.fixture
+def console_app(make_app: Callable[..., Flask]) -> Flask:
+    """A Gather-mode app (calls are quick to make with webhooks) with alice and bob."""
+    app = make_app(IVR_MODE="gather")
+    add_staff(app)
+    return app
+
+
+@pytest.fixture
+def phone(console_app: Flask) -> TwilioClient:
+    """Twilio's side of the console app: signed webhooks."""
+    return TwilioClient(console_app.test_client())
+
+
+@pytest.fixture
+def alice(console_app: Flask) -> ConsoleClient:
+    """The supervisor, logged in."""
+    console = ConsoleClient(console_app.test_client())
+    assert console.login("alice").status_code == 302
+    return console
+
+
+@pytest.fixture
+def bob(console_app: Flask) -> ConsoleClient:
+    """An agent, logged in."""
+    console = ConsoleClient(console_app.test_client())
+    assert console.login("bob").status_code == 302
+    return console
+
+
 class ConsoleClient:
     """The console as a browser uses it: a session cookie, and the CSRF token on every POST."""
 

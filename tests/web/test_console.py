@@ -18,7 +18,6 @@ from tests.web.conftest import (
     ANA,
     ConsoleClient,
     TwilioClient,
-    add_staff,
     end_call,
     gather_call,
     services,
@@ -28,47 +27,25 @@ UNKNOWN = "+15550100777"
 HOSTILE = '<script>alert("owned")</script> <img src=x onerror=alert(1)> where is my stuff'
 
 
-@pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
-    app = make_app(IVR_MODE="gather")
-    add_staff(app)
-    return app
-
-
-@pytest.fixture
-def twilio(app: Flask) -> TwilioClient:
-    return TwilioClient(app.test_client())
-
-
-@pytest.fixture
-def bob(app: Flask) -> ConsoleClient:
-    console = ConsoleClient(app.test_client())
-    assert console.login("bob").status_code == 302
-    return console
-
-
-@pytest.fixture
-def alice(app: Flask) -> ConsoleClient:
-    console = ConsoleClient(app.test_client())
-    assert console.login("alice").status_code == 302
-    return console
-
-
 def transfer(twilio: TwilioClient, sid: str = "CA1", caller: str = ANA) -> None:
     """A caller who asks for a person straight away (still waiting in the queue)."""
     assert "<Enqueue" in gather_call(twilio, sid, caller, ["I want to talk to a person"])
 
 
-def audit_rows(app: Flask) -> list[tuple[str, str, str]]:
-    return [(e.agent, e.action, e.subject)
-            for e in reversed(services(app).accounts.audit_entries())]
+def audit_rows(console_app: Flask) -> list[tuple[str, str, str]]:
+    return [
+        (e.agent, e.action, e.subject)
+        for e in reversed(services(console_app).accounts.audit_entries())
+    ]
 
 
-def test_every_console_route_is_refused_without_a_login(app: Flask) -> None:
-    client = app.test_client()
-    rules = [rule for rule in app.url_map.iter_rules()
-             if rule.rule.startswith("/console") and rule.endpoint not in
-             ("auth.login", "auth.static")]
+def test_every_console_route_is_refused_without_a_login(console_app: Flask) -> None:
+    client = console_app.test_client()
+    rules = [
+        rule
+        for rule in console_app.url_map.iter_rules()
+        if rule.rule.startswith("/console") and rule.endpoint not in ("auth.login", "auth.static")
+    ]
     assert len(rules) >= 9
     for rule in rules:
         path = re.sub(r"<[^>]+>", "CA1", rule.rule)
@@ -81,17 +58,19 @@ def test_every_console_route_is_refused_without_a_login(app: Flask) -> None:
                 assert response.location.startswith("/console/login?next="), path
         else:
             assert client.post(path, data={"disposition": "resolved"}).status_code in (400, 401)
-    assert services(app).accounts.audit_entries() == []
+    assert services(console_app).accounts.audit_entries() == []
 
 
 def test_a_post_without_a_login_changes_nothing_even_with_a_token(
-        app: Flask, twilio: TwilioClient) -> None:
-    transfer(twilio)
-    anonymous = ConsoleClient(app.test_client())
+    console_app: Flask, phone: TwilioClient
+) -> None:
+    transfer(phone)
+    anonymous = ConsoleClient(console_app.test_client())
     anonymous.csrf()  # a session with a CSRF token, but nobody logged in
-    assert anonymous.post("/console/calls/CA1/close", {"disposition": "resolved"}
-                          ).status_code == 401
-    assert services(app).console.story("CA1", datetime.now(UTC)).closure is None
+    assert (
+        anonymous.post("/console/calls/CA1/close", {"disposition": "resolved"}).status_code == 401
+    )
+    assert services(console_app).console.story("CA1", datetime.now(UTC)).closure is None
 
 
 def test_an_agent_cannot_open_supervisor_pages(bob: ConsoleClient) -> None:
@@ -105,8 +84,8 @@ def test_a_supervisor_can(alice: ConsoleClient) -> None:
         assert alice.get(path).status_code == 200, path
 
 
-def test_wrong_password_missing_token_and_lockout(app: Flask) -> None:
-    console = ConsoleClient(app.test_client())
+def test_wrong_password_missing_token_and_lockout(console_app: Flask) -> None:
+    console = ConsoleClient(console_app.test_client())
     assert console.login("bob", "not the password").status_code == 401
     assert "Wrong name or password." in console.login("nobody").text
     response = console.client.post("/console/login", data={"name": "bob", "password": "x"})
@@ -118,17 +97,17 @@ def test_wrong_password_missing_token_and_lockout(app: Flask) -> None:
     assert console.get("/console/").status_code == 302
 
 
-def test_login_goes_where_it_was_asked_but_never_off_site(app: Flask) -> None:
-    console = ConsoleClient(app.test_client())
+def test_login_goes_where_it_was_asked_but_never_off_site(console_app: Flask) -> None:
+    console = ConsoleClient(console_app.test_client())
     assert console.login("bob", next="/console/callbacks").location == "/console/callbacks"
-    console = ConsoleClient(app.test_client())
+    console = ConsoleClient(console_app.test_client())
     assert console.login("bob", next="https://evil.example/console").location == "/console/"
-    console = ConsoleClient(app.test_client())
+    console = ConsoleClient(console_app.test_client())
     assert console.login("bob", next="//evil.example/console").location == "/console/"
 
 
-def test_session_cookie_and_security_headers(app: Flask) -> None:
-    console = ConsoleClient(app.test_client())
+def test_session_cookie_and_security_headers(console_app: Flask) -> None:
+    console = ConsoleClient(console_app.test_client())
     response = console.login("bob")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
@@ -139,7 +118,8 @@ def test_session_cookie_and_security_headers(app: Flask) -> None:
 
 
 def test_the_session_key_is_made_once_and_kept_beside_the_database(
-        make_app: Callable[..., Flask], db_path: Path) -> None:
+    make_app: Callable[..., Flask], db_path: Path
+) -> None:
     first, second = make_app(IVR_MODE="gather"), make_app(IVR_MODE="gather")
     secret = db_path.parent / "console-secret"
     assert first.secret_key == second.secret_key == secret.read_text().strip()
@@ -154,61 +134,93 @@ def test_logout_ends_the_session(bob: ConsoleClient) -> None:
     assert bob.get("/console/").status_code == 302
 
 
-def test_a_disabled_account_is_cut_off_at_its_next_request(app: Flask,
-                                                           bob: ConsoleClient) -> None:
-    services(app).accounts.disable("bob")
+def test_a_disabled_account_is_cut_off_at_its_next_request(
+    console_app: Flask, bob: ConsoleClient
+) -> None:
+    services(console_app).accounts.disable("bob")
     assert bob.get("/console/").status_code == 302
     assert bob.get("/console/queue.json").status_code == 401
 
 
 def test_the_queue_lists_a_waiting_caller_with_what_the_bot_learnt(
-        app: Flask, twilio: TwilioClient, bob: ConsoleClient) -> None:
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient
+) -> None:
     assert bob.get("/console/queue.json").json == {"entries": [], "waiting": 0}
-    gather_call(twilio, "CA1", ANA, ["where is my order", "#70055", "this is ridiculous",
-                                     "I want to talk to a person"])
+    gather_call(
+        phone,
+        "CA1",
+        ANA,
+        ["where is my order", "#70055", "this is ridiculous", "I want to talk to a person"],
+    )
     data = bob.get("/console/queue.json").json
     assert data["waiting"] == 1
     [entry] = data["entries"]
     assert entry | {"waiting_s": 0, "requested_at": ""} == {
-        "call_sid": "CA1", "state": "waiting", "number": "***0001", "customer": "Ana Lopez",
-        "intent": "order_status", "order_number": "70055", "reason": entry["reason"],
-        "frustrated": True, "waiting_s": 0, "requested_at": ""}
+        "call_sid": "CA1",
+        "state": "waiting",
+        "number": "***0001",
+        "customer": "Ana Lopez",
+        "intent": "order_status",
+        "order_number": "70055",
+        "reason": entry["reason"],
+        "frustrated": True,
+        "waiting_s": 0,
+        "requested_at": "",
+    }
     assert entry["reason"] in ("frustration", "caller_request")
     page = bob.get("/console/").text
     assert "Ana Lopez" in page and "***0001" in page and ANA not in page
 
 
-def test_queue_states_follow_the_caller(app: Flask, twilio: TwilioClient,
-                                        bob: ConsoleClient) -> None:
-    transfer(twilio, "CAwait", ANA)
-    transfer(twilio, "CAleft", UNKNOWN)
-    twilio.post("/twilio/queue-result", twilio.call("CAleft", UNKNOWN, QueueResult="hangup",
-                                                    QueueTime="40"))
-    end_call(twilio, "CAleft", UNKNOWN)
-    transfer(twilio, "CAtalk", "+15550100002")
-    twilio.post("/twilio/whisper", twilio.call("CAtalk", "+15550100002", QueueSid="QU1",
-                                               DequeingCallSid="CAagent", QueueTime="5"))
+def test_queue_states_follow_the_caller(
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient
+) -> None:
+    transfer(phone, "CAwait", ANA)
+    transfer(phone, "CAleft", UNKNOWN)
+    phone.post(
+        "/twilio/queue-result", phone.call("CAleft", UNKNOWN, QueueResult="hangup", QueueTime="40")
+    )
+    end_call(phone, "CAleft", UNKNOWN)
+    transfer(phone, "CAtalk", "+15550100002")
+    phone.post(
+        "/twilio/whisper",
+        phone.call(
+            "CAtalk", "+15550100002", QueueSid="QU1", DequeingCallSid="CAagent", QueueTime="5"
+        ),
+    )
     states = {e["call_sid"]: e["state"] for e in bob.get("/console/queue.json").json["entries"]}
     assert states == {"CAwait": "waiting", "CAleft": "abandoned", "CAtalk": "with_agent"}
     assert bob.get("/console/queue.json").json["entries"][0]["call_sid"] == "CAwait"
 
 
-def test_the_call_page_tells_the_whole_story(app: Flask, twilio: TwilioClient,
-                                             bob: ConsoleClient) -> None:
-    gather_call(twilio, "CA1", ANA, ["I want to return something", "#70055", "it arrived damaged",
-                                     "#1", "I want to talk to a person"])
+def test_the_call_page_tells_the_whole_story(
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient
+) -> None:
+    gather_call(
+        phone,
+        "CA1",
+        ANA,
+        [
+            "I want to return something",
+            "#70055",
+            "it arrived damaged",
+            "#1",
+            "I want to talk to a person",
+        ],
+    )
     page = bob.get("/console/calls/CA1").text
-    rma = services(app).store.rows("call_returns", "CA1")[0]["rma"]
+    rma = services(console_app).store.rows("call_returns", "CA1")[0]["rma"]
     assert f"Return {rma} created for order 70055" in page
     assert "Ana Lopez" in page and "verified" in page
     assert "I want to return something" in page  # the transcript
     assert "70055 · delivered" in page  # the order summary from the order system
-    assert ("bob", "view_call", "CA1") in audit_rows(app)
+    assert ("bob", "view_call", "CA1") in audit_rows(console_app)
 
 
-def test_callers_words_are_shown_as_text_never_as_markup(app: Flask, twilio: TwilioClient,
-                                                         alice: ConsoleClient) -> None:
-    gather_call(twilio, "CA1", UNKNOWN, [HOSTILE] * 3)
+def test_callers_words_are_shown_as_text_never_as_markup(
+    console_app: Flask, phone: TwilioClient, alice: ConsoleClient
+) -> None:
+    gather_call(phone, "CA1", UNKNOWN, [HOSTILE] * 3)
     page = alice.get("/console/calls/CA1").text
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt;" in page
@@ -221,62 +233,76 @@ def test_unknown_calls_are_404(bob: ConsoleClient) -> None:
 
 
 def test_closing_a_transfer_records_the_disposition_once(
-        app: Flask, twilio: TwilioClient, bob: ConsoleClient, db_path: Path) -> None:
-    transfer(twilio)
-    closed = bob.post("/console/calls/CA1/close", {
-        "disposition": "resolved", "note": "Refund issued; card 4111 1111 1111 1111 on file"})
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient, db_path: Path
+) -> None:
+    transfer(phone)
+    closed = bob.post(
+        "/console/calls/CA1/close",
+        {"disposition": "resolved", "note": "Refund issued; card 4111 1111 1111 1111 on file"},
+    )
     assert closed.status_code == 303 and closed.location == "/console/"
-    row = sqlite3.connect(db_path).execute(
-        "SELECT agent, disposition, note FROM transfer_closures").fetchone()
+    row = (
+        sqlite3.connect(db_path)
+        .execute("SELECT agent, disposition, note FROM transfer_closures")
+        .fetchone()
+    )
     assert row == ("bob", "resolved", "Refund issued; card [card] on file")
     assert bob.get("/console/queue.json").json["entries"][0]["state"] == "closed"
     again = bob.post("/console/calls/CA1/close", {"disposition": "follow_up"})
     assert again.location == "/console/calls/CA1"
     assert "closed already" in bob.get("/console/calls/CA1").text
-    assert ("bob", "close_transfer", "CA1") in audit_rows(app)
+    assert ("bob", "close_transfer", "CA1") in audit_rows(console_app)
 
 
-@pytest.mark.parametrize("form", [{"disposition": "sold_them_a_sofa"},
-                                  {"disposition": "resolved", "note": "x" * 2001}])
-def test_a_bad_closing_form_is_refused_with_the_reason(twilio: TwilioClient, bob: ConsoleClient,
-                                                       form: dict[str, str]) -> None:
-    transfer(twilio)
+@pytest.mark.parametrize(
+    "form", [{"disposition": "sold_them_a_sofa"}, {"disposition": "resolved", "note": "x" * 2001}]
+)
+def test_a_bad_closing_form_is_refused_with_the_reason(
+    phone: TwilioClient, bob: ConsoleClient, form: dict[str, str]
+) -> None:
+    transfer(phone)
     assert bob.post("/console/calls/CA1/close", form).status_code == 303
     page = bob.get("/console/calls/CA1").text
     assert "unknown disposition" in page or "longer than 2000" in page
     assert "Close transfer</button>" in page  # still open
 
 
-def test_callbacks_are_listed_and_marked_called_back(app: Flask, twilio: TwilioClient,
-                                                     bob: ConsoleClient) -> None:
-    transfer(twilio)
-    response = twilio.post("/twilio/callback", twilio.call("CA1", ANA, Digits="1"))
+def test_callbacks_are_listed_and_marked_called_back(
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient
+) -> None:
+    transfer(phone)
+    response = phone.post("/twilio/callback", phone.call("CA1", ANA, Digits="1"))
     assert response.status_code == 200
     page = bob.get("/console/callbacks").text
     assert ANA in page and "Ana Lopez" in page and "not yet" in page
     assert bob.post("/console/callbacks/CA1/done").location == "/console/callbacks"
-    assert services(app).console.callbacks()[0].called_back_at is not None
+    assert services(console_app).console.callbacks()[0].called_back_at is not None
     assert "not yet" not in bob.get("/console/callbacks").text
-    assert [a for _, a, _ in audit_rows(app)].count("view_callbacks") == 2
-    assert ("bob", "called_back", "CA1") in audit_rows(app)
+    assert [a for _, a, _ in audit_rows(console_app)].count("view_callbacks") == 2
+    assert ("bob", "called_back", "CA1") in audit_rows(console_app)
 
 
-def test_queue_polls_are_audited_when_the_list_changes(app: Flask, twilio: TwilioClient,
-                                                       bob: ConsoleClient) -> None:
+def test_queue_polls_are_audited_when_the_list_changes(
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient
+) -> None:
     bob.get("/console/queue.json")
     bob.get("/console/queue.json")
-    transfer(twilio, "CA1")
+    transfer(phone, "CA1")
     bob.get("/console/queue.json")
     bob.get("/console/queue.json")
-    views = [(agent, subject) for agent, action, subject in audit_rows(app)
-             if action == "view_queue"]
+    views = [
+        (agent, subject)
+        for agent, action, subject in audit_rows(console_app)
+        if action == "view_queue"
+    ]
     assert views == [("bob", ""), ("bob", "CA1")]
 
 
-def test_the_audit_page_shows_who_saw_what(app: Flask, twilio: TwilioClient, bob: ConsoleClient,
-                                           alice: ConsoleClient) -> None:
-    transfer(twilio)
+def test_the_audit_page_shows_who_saw_what(
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient, alice: ConsoleClient
+) -> None:
+    transfer(phone)
     bob.get("/console/calls/CA1")
     page = alice.get("/console/audit").text
     assert re.search(r"<td>bob</td><td>view call</td><td class=\"subject\">CA1</td>", page)
-    assert ("alice", "login", "") in audit_rows(app)
+    assert ("alice", "login", "") in audit_rows(console_app)

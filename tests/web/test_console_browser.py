@@ -33,9 +33,16 @@ from tests.web.conftest import (
 )
 
 ARTIFACTS = Path(os.environ.get("IVR_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
-CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 """Without the background-networking flags chromium keeps dialling Google, which this closed
 network refuses."""
 QUEUE_DEADLINE_S = 2.0
@@ -45,16 +52,17 @@ HOSTILE = '<img src=x onerror="window.owned=1"><script>window.owned=1</script>'
 def chromium_path() -> str:
     path = os.environ.get("IVR_TEST_CHROMIUM") or shutil.which("chromium")
     if not path:
-        pytest.fail("chromium is not installed: run scripts/dev test, which installs Debian's "
-                    "chromium package (or point IVR_TEST_CHROMIUM at a Chromium binary)")
+        pytest.fail(
+            "chromium is not installed: run scripts/dev test, which installs Debian's "
+            "chromium package (or point IVR_TEST_CHROMIUM at a Chromium binary)"
+        )
     return path
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(),
-                                             args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
 
@@ -91,7 +99,8 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def test_an_agent_takes_a_transfer_from_a_replayed_call(
-        live: tuple[Flask, str], page: Page, shared_cache: Path) -> None:
+    live: tuple[Flask, str], page: Page, shared_cache: Path
+) -> None:
     app, base = live
     log_in(page, base, "bob")
     expect(page.locator("#queue tbody")).to_contain_text("Nobody has been transferred")
@@ -139,8 +148,9 @@ def test_a_supervisor_reads_the_dashboard(live: tuple[Flask, str], page: Page) -
     app, base = live
     store = services(app).store
     store.open_call("CAdone", "+15550100001", "gather")
-    store.add_turn("CAdone", "caller", "what is your return policy", intent="return_policy",
-                   confidence=0.9)
+    store.add_turn(
+        "CAdone", "caller", "what is your return policy", intent="return_policy", confidence=0.9
+    )
     store.finish_dialog("CAdone", "completed", NextStep.HANGUP)
     store.add_survey("CAdone", 4)
     log_in(page, base, "alice")
@@ -161,8 +171,9 @@ def test_a_callers_markup_is_shown_as_text(live: tuple[Flask, str], page: Page) 
     store = services(app).store
     store.open_call("CAbad", "+15550100777", "gather")
     store.add_turn("CAbad", "caller", HOSTILE, intent=None, confidence=0.4)
-    store.add_transfer("CAbad", "support", "no_match",
-                       {"customer": HOSTILE, "intent": None, "frustrated": True})
+    store.add_transfer(
+        "CAbad", "support", "no_match", {"customer": HOSTILE, "intent": None, "frustrated": True}
+    )
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     log_in(page, base, "bob")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +16,6 @@ from tests.web.conftest import (
     ANA,
     ConsoleClient,
     TwilioClient,
-    add_staff,
     end_call,
     gather_call,
     services,
@@ -29,36 +27,25 @@ NONSENSE = "purple monkey dishwasher"
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Flask:
-    app = make_app(IVR_MODE="gather")
-    add_staff(app)
-    return app
-
-
-@pytest.fixture
-def alice(app: Flask) -> ConsoleClient:
-    console = ConsoleClient(app.test_client())
-    console.login("alice")
-    return console
-
-
-@pytest.fixture
-def known_calls(app: Flask) -> None:
+def known_calls(console_app: Flask) -> None:
     """Six calls whose outcomes are known:
     two contained (surveys 5 and 2), one transferred and bridged to an agent, one transferred
     that hung up in the queue, one that hung up on the bot, and one still talking to the bot."""
-    twilio = TwilioClient(app.test_client())
+    twilio = TwilioClient(console_app.test_client())
     gather_call(twilio, "CAc1", ANA, ["what is your return policy", "no thanks", "#5"])
     end_call(twilio, "CAc1", ANA)
     gather_call(twilio, "CAc2", BEN, ["how much is shipping", "no that's all", "#2"])
     end_call(twilio, "CAc2", BEN)
     gather_call(twilio, "CAt1", ANA, ["I want to speak to a person"])
-    twilio.post("/twilio/whisper", twilio.call("CAt1", ANA, QueueSid="QU1",
-                                               DequeingCallSid="CAagent", QueueTime="30"))
+    twilio.post(
+        "/twilio/whisper",
+        twilio.call("CAt1", ANA, QueueSid="QU1", DequeingCallSid="CAagent", QueueTime="30"),
+    )
     end_call(twilio, "CAt1", ANA)
     gather_call(twilio, "CAt2", STRANGER, [NONSENSE] * 3)
-    twilio.post("/twilio/queue-result", twilio.call("CAt2", STRANGER, QueueResult="hangup",
-                                                    QueueTime="95"))
+    twilio.post(
+        "/twilio/queue-result", twilio.call("CAt2", STRANGER, QueueResult="hangup", QueueTime="95")
+    )
     end_call(twilio, "CAt2", STRANGER)
     gather_call(twilio, "CAh1", STRANGER, [])
     end_call(twilio, "CAh1", STRANGER, duration_s=3)
@@ -80,16 +67,20 @@ def test_figures_match_the_calls(alice: ConsoleClient) -> None:
     assert text_of(page, "abandonment") == "1 of 2"
     assert text_of(page, "satisfaction") == "3.5"
     assert "from 2 answers" in page
-    assert f"<td class=\"said\">{NONSENSE}</td><td>3</td>" in page
+    assert f'<td class="said">{NONSENSE}</td><td>3</td>' in page
 
 
 @pytest.mark.usefixtures("known_calls")
-def test_figures_in_detail(app: Flask) -> None:
+def test_figures_in_detail(console_app: Flask) -> None:
     today = datetime.now(UTC).date()
-    tasks = [i.name for i in services(app).components.grammar.intents_in("main")]
-    figures = services(app).dashboard.figures(today, today, tasks)
-    assert dict(figures.outcomes) == {"contained": 2, "transferred": 1, "abandoned": 2,
-                                      "in_progress": 1}
+    tasks = [i.name for i in services(console_app).components.grammar.intents_in("main")]
+    figures = services(console_app).dashboard.figures(today, today, tasks)
+    assert dict(figures.outcomes) == {
+        "contained": 2,
+        "transferred": 1,
+        "abandoned": 2,
+        "in_progress": 1,
+    }
     assert dict(figures.reasons) == {"caller_request": 1, "no_match": 1}
     assert figures.satisfaction == (3.5, [0, 1, 0, 0, 1])
     assert figures.not_understood == [(NONSENSE, 3)]
@@ -101,8 +92,14 @@ def test_figures_in_detail(app: Flask) -> None:
     mean, median = figures.bot_seconds
     assert mean is not None and median is not None and 0 <= median <= mean < 60
     reached = {c.sid: c.reached_agent for c in figures.calls}
-    assert reached == {"CAc1": False, "CAc2": False, "CAt1": True, "CAt2": False,
-                       "CAh1": False, "CAp1": False}
+    assert reached == {
+        "CAc1": False,
+        "CAc2": False,
+        "CAt1": True,
+        "CAt2": False,
+        "CAh1": False,
+        "CAp1": False,
+    }
 
 
 @pytest.mark.usefixtures("known_calls")
@@ -114,8 +111,13 @@ def test_the_csv_lists_every_call_of_the_range(alice: ConsoleClient) -> None:
     assert tuple(rows[0]) == CSV_COLUMNS
     by_sid = {row["call_sid"]: row for row in rows}
     assert {sid: row["outcome"] for sid, row in by_sid.items()} == {
-        "CAc1": "contained", "CAc2": "contained", "CAt1": "transferred", "CAt2": "abandoned",
-        "CAh1": "abandoned", "CAp1": "in_progress"}
+        "CAc1": "contained",
+        "CAc2": "contained",
+        "CAt1": "transferred",
+        "CAt2": "abandoned",
+        "CAh1": "abandoned",
+        "CAp1": "in_progress",
+    }
     assert by_sid["CAt2"]["transfer_reason"] == "no_match"
     assert by_sid["CAt2"]["seconds_in_queue"] == "95"
     assert by_sid["CAt1"]["reached_agent"] == "1" and by_sid["CAc1"]["survey"] == "5"
@@ -126,10 +128,22 @@ def test_a_range_without_calls_is_empty_and_bad_ranges_fall_back(alice: ConsoleC
     long_ago = datetime.now(UTC).date() - timedelta(days=400)
     page = alice.get(f"/console/dashboard?from={long_ago}&to={long_ago}").text
     assert text_of(page, "calls") == "0" and text_of(page, "containment") == "—"
-    assert len(list(csv.reader(io.StringIO(alice.get(
-        f"/console/dashboard.csv?from={long_ago}&to={long_ago}").text)))) == 1
-    for query, problem in [("from=yesterday", "YYYY-MM-DD"),
-                           ("from=2026-02-01&to=2026-01-01", "ends before it starts"),
-                           ("from=2020-01-01&to=2026-01-01", "at most 366 days")]:
+    assert (
+        len(
+            list(
+                csv.reader(
+                    io.StringIO(
+                        alice.get(f"/console/dashboard.csv?from={long_ago}&to={long_ago}").text
+                    )
+                )
+            )
+        )
+        == 1
+    )
+    for query, problem in [
+        ("from=yesterday", "YYYY-MM-DD"),
+        ("from=2026-02-01&to=2026-01-01", "ends before it starts"),
+        ("from=2020-01-01&to=2026-01-01", "at most 366 days"),
+    ]:
         page = alice.get(f"/console/dashboard?{query}").text
         assert problem in page and text_of(page, "calls") == "6"
