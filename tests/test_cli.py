@@ -28,7 +28,7 @@ def test_help_lists_every_command() -> None:
     result = run("--help")
     assert result.returncode == 0
     for command in ("serve", "nlu", "simulate", "grammar", "demo", "replay", "prompts",
-                    "fixtures", "models"):
+                    "fixtures", "models", "agents"):
         assert command in result.stdout
 
 
@@ -165,3 +165,30 @@ def test_model_download_failure_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(SpeechModelError, match="set IVR_VOSK_MODEL"):
         download_vosk_model(tmp_path, url="http://127.0.0.1:9/vosk-model.zip")
     assert list(tmp_path.iterdir()) == []  # no half-downloaded archive left behind
+
+
+def test_agents_are_added_listed_and_disabled(db_env: dict[str, str], tmp_path: Path) -> None:
+    added = run("agents", "add", "alice", "--supervisor", stdin="a long password\n", env=db_env)
+    assert added.returncode == 0, added.stderr
+    assert "supervisor 'alice' added" in added.stdout
+    assert run("agents", "add", "bob", stdin="another password\n", env=db_env).returncode == 0
+    listing = run("agents", "list", env=db_env).stdout.splitlines()
+    assert [line.split("\t")[:3] for line in listing] == [["alice", "supervisor", "active"],
+                                                          ["bob", "agent", "active"]]
+    assert run("agents", "disable", "bob", env=db_env).returncode == 0
+    assert "bob\tagent\tdisabled" in run("agents", "list", env=db_env).stdout
+    stored = (tmp_path / "cli.db").read_bytes()
+    assert b"a long password" not in stored and b"another password" not in stored
+
+
+@pytest.mark.parametrize(("args", "stdin", "message"), [
+    (("add", "carol"), "", "no password on standard input"),
+    (("add", "carol"), "short\n", "at least 10 characters"),
+    (("add", "bad name!"), "a long password\n", "not a usable name"),
+    (("disable", "nobody"), "", "no active account named 'nobody'"),
+])
+def test_agents_errors_are_clear(db_env: dict[str, str], args: tuple[str, ...], stdin: str,
+                                 message: str) -> None:
+    result = run("agents", *args, stdin=stdin, env=db_env)
+    assert result.returncode == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr
