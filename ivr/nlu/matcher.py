@@ -133,6 +133,15 @@ class Matcher:
     def contexts(self) -> tuple[str, ...]:
         return self.grammar.contexts()
 
+    def prepare(self) -> None:
+        """Index every context now (seconds for `main`) instead of in a caller's first turn."""
+        for context in self.contexts:
+            self.index(context)
+
+    @property
+    def prepared_contexts(self) -> frozenset[str]:
+        return frozenset(self._indexes)
+
     def index(self, context: str) -> _ContextIndex:
         if context not in self._indexes:
             if context not in self.contexts:

@@ -26,6 +26,17 @@ def start_stream_call(twilio: TwilioClient, sid: str = "CA1", caller: str = ANA)
     return parameter["value"]
 
 
+@pytest.mark.parametrize("mode", ["stream", "gather"])
+def test_startup_prepares_every_context_before_saying_speech_is_ready(
+        make_app: Callable[..., Flask], mode: str) -> None:
+    """The first caller's turn must not wait for the matcher to index a context."""
+    app = make_app(IVR_MODE=mode)
+    assert services(app).speech_ready.wait(timeout=120)
+    matcher = services(app).components.matcher
+    assert matcher.prepared_contexts == set(matcher.contexts)
+    assert app.test_client().get("/healthz").get_json()["speech_ready"] is True
+
+
 def test_voice_opens_the_record_and_connects_a_stream(app: Flask, twilio: TwilioClient) -> None:
     token = start_stream_call(twilio)
     record = services(app).store.call("CA1")
