@@ -208,7 +208,7 @@ class RemoteCall:
             return
         try:
             self._ws.send(json.dumps(message))
-        except ConnectionClosed:
+        except (ConnectionClosed, OSError):  # closed by the server
             self._closed = True
 
     def _receive(self, ws: Client) -> None:
@@ -307,7 +307,8 @@ class RemoteCall:
 
     def _close_socket(self) -> None:
         if self._ws is not None:
-            with contextlib.suppress(ConnectionClosed):  # the server may have closed it first
+            # the server may have closed it first (and the socket's file with it)
+            with contextlib.suppress(ConnectionClosed, OSError):
                 self._ws.close()
             self._ws = None
         self._closed = True
