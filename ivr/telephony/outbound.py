@@ -1,9 +1,10 @@
 """OutboundAudio: the bot's audio to Twilio, paced in real time on its own thread.
 
-Twilio plays whatever it is sent, in order, buffering the rest. We keep only a short lead
-(`lead_ms`) in Twilio's buffer and hold the remainder ourselves, so a barge-in drops the unplayed
-prompt at once (our queue plus a `clear` for Twilio's buffer) and marks report what the caller
-has actually heard. Sending runs on a thread per stream: a slow recogniser on the receiving side
+Twilio plays whatever it is sent, in order, buffering the rest. We keep a short lead
+(`lead_ms`, 300 ms) in Twilio's buffer and hold the remainder ourselves: the lead rides out a
+busy server's scheduling jitter (with 100 ms, 20 concurrent calls each heard an occasional
+30-60 ms gap), while a barge-in still drops the unplayed prompt at once (our queue plus a
+`clear` for Twilio's buffer) and marks report what the caller has actually heard. Sending runs on a thread per stream: a slow recogniser on the receiving side
 never starves the caller's audio, and the sender's own lateness is measured (`underrun_ms`).
 """
 
@@ -32,7 +33,7 @@ class _Mark:
 class OutboundAudio:
     """Queues μ-law and marks for one stream and sends them no faster than real time."""
 
-    def __init__(self, send: Callable[[str], None], stream_sid: str, lead_ms: int = 100,
+    def __init__(self, send: Callable[[str], None], stream_sid: str, lead_ms: int = 300,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._send = send
         self._sid = stream_sid

@@ -42,4 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                     "who can reach this server can drive calls. Never use this in production.")
     for problem in readiness_problems(settings):
         log.warning("not ready for calls: %s", problem)
+    if not app.extensions["ivr"].accounts.all():
+        log.warning("nobody can log in to the agent console yet: add an account with "
+                    "`ivr agents add NAME --supervisor` (.venv/bin/ivr in a checkout)")
     return app
