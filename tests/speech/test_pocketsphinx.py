@@ -16,19 +16,20 @@ from ivr.speech.utterance import recognise_recording
 
 FIXTURES = PROJECT_ROOT / "audio_fixtures" / "wav"
 RECOGNISED = [
-    ("009-what-s-my-tracking-number", "main", "track_package"),
-    ("017-goodbye", "main", "goodbye"),
-    ("038-i-changed-my-mind", "return_reason", "return_reason"),
-    ("080-what-does-delivery-cost", "main", "shipping_info"),
+    ("000-where-s-my-parcel", "main", "track_package"),
+    ("002-i-want-my-money-back", "main", "return_request"),
+    ("036-it-arrived-damaged", "return_reason", "return_reason"),
+    ("081-how-long-does-delivery-usually-take", "main", "shipping_info"),
     ("092-yep", "confirm", "yes"),
     ("105-pretty-good", "rating", "rating"),
-    ("116-i-have-a-question-about-my-order", "main", "order_status"),
+    ("115-order-enquiry", "main", "order_status"),
     ("154-talk-to-an-agent", "main", "speak_to_agent"),
-    ("173-yeah-it-s-one-two-three-four-five", "order_number", "order_number"),
+    ("160-no-that-s-it-bye", "main", "goodbye"),
+    ("097-it-s-four-eight-two-one-three", "order_number", "order_number"),
 ]
 """Manifest utterances the bundled model hears right today (about one in five do: see
 BENCHMARKS.md); they pin down the path from audio to intent."""
-RECOGNISED_NAME = "116-i-have-a-question-about-my-order"
+RECOGNISED_NAME = "154-talk-to-an-agent"
 
 
 def fixture(name: str) -> np.ndarray:
@@ -44,8 +45,8 @@ def test_in_grammar_speech_is_recognised(sphinx: PocketSphinxEngine, matcher: Ma
     assert transcript.words and transcript.words[0].start_ms < transcript.words[-1].end_ms
 
 
-@pytest.mark.parametrize("name", ["191-tell-me-a-joke", "200-what-s-the-capital-of-france",
-                                  "211-the-quick-brown-fox"])
+@pytest.mark.parametrize("name", ["191-tell-me-a-joke", "201-play-some-music",
+                                  "209-sing-me-a-song"])
 def test_out_of_domain_speech_is_rejected(sphinx: PocketSphinxEngine, name: str) -> None:
     transcript = recognise_recording(sphinx, fixture(name), ["main"])
     assert transcript.rejected
