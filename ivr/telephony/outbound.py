@@ -2,10 +2,11 @@
 
 Twilio plays whatever it is sent, in order, buffering the rest. We keep a short lead
 (`lead_ms`, 300 ms) in Twilio's buffer and hold the remainder ourselves: the lead rides out a
-busy server's scheduling jitter (with 100 ms, 20 concurrent calls each heard an occasional
+busy server's scheduling jitter (with 100 ms, 20 concurrent calls heard an occasional
 30-60 ms gap), while a barge-in still drops the unplayed prompt at once (our queue plus a
-`clear` for Twilio's buffer) and marks report what the caller has actually heard. Sending runs on a thread per stream: a slow recogniser on the receiving side
-never starves the caller's audio, and the sender's own lateness is measured (`underrun_ms`).
+`clear` for Twilio's buffer) and marks report what the caller has actually heard. Sending
+runs on a thread per stream: a slow recogniser on the receiving side never starves the
+caller's audio, and the sender's own lateness is measured (`underrun_ms`).
 """
 
 from __future__ import annotations
