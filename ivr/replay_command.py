@@ -18,6 +18,7 @@ from ivr.errors import IvrError
 from ivr.replay import evaluate, print_report, replay_wavs
 from ivr.speech.codec import ulaw_wav_bytes
 from ivr.speech.prompt_audio import PromptAudio
+from ivr.speech.prompt_check import PromptListener
 from ivr.speech.tts import Synthesizer, Voice
 from ivr.telephony.player import RemoteCall, Webhooks
 
@@ -73,21 +74,25 @@ def run_remote(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
                        "server's token")
     webhooks = Webhooks(args.server, settings.twilio_auth_token)
     callers = _CallerVoices(settings.cache_dir / "caller")
+    listener = PromptListener()
     try:
         status = 0
         for path in scripts:
-            status |= _run_remote_script(path, webhooks, callers, args, out)
+            status |= _run_remote_script(path, webhooks, callers, args, out,
+                                         listener=listener)
         return status
     finally:
         callers.close()
+        listener.close()
 
 
 def _run_remote_script(path: Path, webhooks: Webhooks, callers: _CallerVoices,
-                       args: argparse.Namespace, out: TextIO) -> int:
+                       args: argparse.Namespace, out: TextIO, *, listener: PromptListener) -> int:
     script = load_script(path)
     print(f"== {path.name}: {script.name} (against {webhooks.base_url})", file=out)
     call = RemoteCall(webhooks, script.caller, fast=args.fast)
     problems = ScriptRunner(call, callers.ulaw, out).run(script)
+    problems += _heard_back(listener, call, out)
     if call.after_stream:
         print(f"   after the stream: {call.after_stream}", file=out)
     if call.latencies_ms:
@@ -97,6 +102,15 @@ def _run_remote_script(path: Path, webhooks: Webhooks, callers: _CallerVoices,
         args.save.mkdir(parents=True, exist_ok=True)
         (args.save / f"{path.stem}.wav").write_bytes(ulaw_wav_bytes(bytes(call.bot_audio)))
     return _verdict(path, problems, out)
+
+
+def _heard_back(listener: PromptListener, call: RemoteCall, out: TextIO) -> list[str]:
+    """Recognise each prompt's audio back: the caller must have heard what was announced."""
+    played = [h for h in listener.check(call.prompts, call.prompt_audio) if not h.cut]
+    confirmed = sum(h.confirmed for h in played)
+    print(f"   prompts recognised back from the audio: {confirmed}/{len(played)}", file=out)
+    return [f"prompt {h.prompt_id} was heard back as {h.heard_as or 'nothing recognisable'}"
+            for h in played if not h.confirmed]
 
 
 def _verdict(path: Path, problems: list[str], out: TextIO) -> int:

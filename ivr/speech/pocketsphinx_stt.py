@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -106,6 +107,9 @@ class PocketSphinxRecognizer:
         self._graph: WordGraph | None = None
         self._worker: DecoderProcess | None = None
         self._failed = False
+        engine.decoders.call_started()
+        self._ended = weakref.finalize(self, engine.decoders.call_ended)
+        """Tells the pool this call is over, at close() or when forgotten unclosed."""
 
     def start(self, contexts: Sequence[str]) -> None:
         self._release()
@@ -150,6 +154,7 @@ class PocketSphinxRecognizer:
 
     def close(self) -> None:
         self._release()
+        self._ended()
 
     def _release(self) -> None:
         """An utterance abandoned half-way (hang-up, context change): reset the decoder."""

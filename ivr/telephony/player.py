@@ -111,6 +111,12 @@ class RemoteCall:
         self._prompts_announced = 0
         """Say/Ask annotations seen; each prompt's audio ends with a `prompt-N` mark."""
         self._prompts_received = 0
+        self.prompts: list[tuple[str, str]] = []
+        """(prompt id, text) of every prompt the server announced, in order."""
+        self.prompt_audio: list[tuple[bytes, bool]] = []
+        """Each prompt's audio as it arrived, and whether a `clear` cut it short."""
+        self._segment = bytearray()
+        self._segment_cut = False
 
     # ------------------------------------------------------------ the Line interface
     @property
@@ -256,6 +262,7 @@ class RemoteCall:
             payload = base64.b64decode(str(message["media"]["payload"]))  # type: ignore[index]
             self._bot_audio(payload)
         elif event == "clear":
+            self._segment_cut = True
             self._playout.until = time.monotonic()
             self._echo_due_marks(everything=True)
             return [StopPlaying()]
@@ -274,12 +281,15 @@ class RemoteCall:
         self._prompt_begun = True
         self._playout.until = max(self._playout.until, now) + len(payload) / 8000
         self.bot_audio += payload
+        self._segment += payload
 
     def _on_mark(self, name: str) -> list[Output]:
         self._playout.pending_marks.append((self._playout.until, name))
         if name.startswith("prompt-"):
             self._prompts_received += 1
             self._prompt_begun = False
+            self.prompt_audio.append((bytes(self._segment), self._segment_cut))
+            self._segment, self._segment_cut = bytearray(), False
         item = read_annotation(name)
         match item:
             case CallerTurn():
@@ -288,6 +298,7 @@ class RemoteCall:
             case Say() | Ask():
                 self._answered = self._answered or isinstance(item, Ask)
                 self._prompts_announced += 1
+                self.prompts.append((item.prompt_id, item.text))
                 return [Play(item.prompt_id, item.text, b""), item]
             case Transfer() | EndCall():
                 self._answered = True

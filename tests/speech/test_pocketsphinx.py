@@ -4,6 +4,8 @@ what it hears, what it rejects, silence, odd WAV shapes, context switches and th
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -115,6 +117,26 @@ def test_utterances_at_once_borrow_separate_decoder_processes(
     third.close()
     first.close()
     second.close()
+
+
+def test_each_call_gets_a_decoder_started_before_its_caller_speaks(
+        sphinx: PocketSphinxEngine) -> None:
+    pool = sphinx.decoders
+    calls = [sphinx.recognizer() for _ in range(pool.size + 2)]
+    assert pool.size >= len(calls)  # counted at once, started in the background
+    deadline = time.monotonic() + 60
+    while len(pool._idle) < len(calls) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(pool._idle) >= len(calls)  # ready before anyone spoke
+    size = pool.size
+    for call in calls:
+        call.start(["confirm"])
+    assert pool.size == size  # nobody waited for a process to start
+    for call in calls:
+        call.close()
+    again = sphinx.recognizer()
+    assert pool.size == size  # ended calls leave their processes for the next ones
+    again.close()
 
 
 def test_a_dead_decoder_process_rejects_the_utterance_and_is_replaced(
