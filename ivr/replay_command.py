@@ -106,11 +106,13 @@ def _run_remote_script(path: Path, webhooks: Webhooks, callers: _CallerVoices,
 
 def _heard_back(listener: PromptListener, call: RemoteCall, out: TextIO) -> list[str]:
     """Recognise each prompt's audio back: the caller must have heard what was announced."""
-    played = [h for h in listener.check(call.prompts, call.prompt_audio) if not h.cut]
+    heard = listener.check(call.prompts, call.prompt_audio)
+    played = [h for h in heard if not h.cut]
     confirmed = sum(h.confirmed for h in played)
     print(f"   prompts recognised back from the audio: {confirmed}/{len(played)}", file=out)
-    return [f"prompt {h.prompt_id} was heard back as {h.heard_as or 'nothing recognisable'}"
-            for h in played if not h.confirmed]
+    for unclear in (h for h in played if h.heard_as is None and not h.problem):
+        print(f"   (prompt {unclear.prompt_id}: audio present, words not made out)", file=out)
+    return [h.problem for h in heard if h.problem]
 
 
 def _verdict(path: Path, problems: list[str], out: TextIO) -> int:

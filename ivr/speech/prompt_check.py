@@ -3,14 +3,17 @@
 a clipped half or another prompt.
 
 Each prompt's audio is decoded with PocketSphinx restricted to the sentences the server
-announced in that call (plus the garbage loop), so the question is "which of these prompts is
-this?" — a closed choice the bundled model answers well on long sentences, unlike open speech.
+announced in that call, so the question is "which of these prompts is this?" — a closed choice
+the bundled model answers well on long sentences, unlike open speech. There is no garbage loop:
+silence or noise either finds no path or comes out as the wrong prompt.
 Words the dictionary lacks (names, some numbers) are left out of both sides.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,11 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ivr.nlu.normalize import normalize
 from ivr.nlu.numbers import DIGIT_WORDS
 from ivr.speech.codec import ulaw_to_pcm
 from ivr.speech.fsg import WordGraph, fsg_text
-from ivr.speech.sphinx_decoding import GARBAGE_PREFIX, UtteranceDecoder, new_decoder
+from ivr.speech.sphinx_decoding import UtteranceDecoder, new_decoder
 
 
 @dataclass(frozen=True)
@@ -34,17 +36,66 @@ class HeardBack:
     """The prompt id the audio was recognised as; None when it matched none of them."""
     cut: bool
     """The caller talked over it (barge-in), so only its start was played."""
+    silent: bool
+    """Its audio was (nearly) silence: the caller heard dead air."""
 
     @property
     def confirmed(self) -> bool:
         return self.heard_as == self.prompt_id
+
+    @property
+    def problem(self) -> str | None:
+        """Dead air, or another prompt than the one announced; None when all is well (a
+        prompt merely not recognised is not proof of a fault with this model)."""
+        if self.cut:
+            return None
+        if self.silent:
+            return f"prompt {self.prompt_id} reached the caller as silence"
+        if self.heard_as not in (None, self.prompt_id):
+            return f"prompt {self.prompt_id} was heard back as {self.heard_as}"
+        return None
+
+
+SILENT_RMS = 100.0
+"""Quieter than this (16-bit RMS) is dead air, not a prompt (speech is in the thousands)."""
+MIN_SIMILARITY = 0.75
+"""Share of words in common (difflib's ratio) for audio to count as a prompt: the search may
+stop a word or two short of a sentence's end when it runs out of audio."""
+
+
+def _closest(heard: tuple[str, ...], sentences: dict[str, tuple[str, ...]]) -> str | None:
+    scored = [(difflib.SequenceMatcher(None, heard, words).ratio(), prompt_id)
+              for prompt_id, words in sentences.items() if words and heard]
+    best = max(scored, default=(0.0, None))
+    return best[1] if best[0] >= MIN_SIMILARITY else None
+
+
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen")
+
+
+def number_words(number: int) -> list[str]:
+    """A figure as the synthesiser reads it: 27 → twenty seven, 2026 → two thousand twenty six
+    (order numbers are written digit by digit in prompts, so they arrive here one at a time)."""
+    if number >= 1_000_000:
+        return [DIGIT_WORDS[int(d)] for d in str(number)]
+    if number >= 1000:
+        rest = number % 1000
+        return [*number_words(number // 1000), "thousand", *(number_words(rest) if rest else [])]
+    if number >= 100:
+        rest = number % 100
+        return [DIGIT_WORDS[number // 100], "hundred", *(number_words(rest) if rest else [])]
+    if number >= 20:
+        return [_TENS[number // 10], *([DIGIT_WORDS[number % 10]] if number % 10 else [])]
+    return [_TEENS[number - 10]] if number >= 10 else [DIGIT_WORDS[number]]
 
 
 class PromptListener:
     """Decodes prompt audio against the prompts of one call."""
 
     def __init__(self) -> None:
-        self._decoder = new_decoder()
+        self._decoder = new_decoder(beams={})  # long sentences need the wide default beams
         self._utterance = UtteranceDecoder(self._decoder)
         self._folder = tempfile.TemporaryDirectory(prefix="ivr-heard-back-")
 
@@ -56,16 +107,18 @@ class PromptListener:
         for words in sentences.values():
             if words:
                 graph.add(words)
-        text = fsg_text("prompts", graph.minimised(), self._known, GARBAGE_PREFIX)
+        text = fsg_text("prompts", graph.minimised(), known=lambda _: False)  # no garbage loop
         name = "prompts-" + hashlib.sha256(text.encode()).hexdigest()[:12]
         path = Path(self._folder.name) / f"{name}.fsg"
         path.write_text(text)
         results = []
         for (prompt_id, _), (ulaw, cut) in zip(prompts, audio, strict=False):
-            heard = self._decode(name, path, ulaw_to_pcm(ulaw))
-            match = next((pid for pid, words in sentences.items() if words and words == heard),
-                         None)
-            results.append(HeardBack(prompt_id, match, cut or not ulaw))
+            pcm = ulaw_to_pcm(ulaw)
+            heard = self._decode(name, path, pcm)
+            loudness = float(np.sqrt(np.mean(pcm.astype(np.float64) ** 2))) if len(pcm) else 0.0
+            # no audio at all: a prompt queued behind one the caller talked over, never played
+            results.append(HeardBack(prompt_id, _closest(heard, sentences), cut or not ulaw,
+                                     silent=loudness < SILENT_RMS))
         return results
 
     def close(self) -> None:
@@ -74,13 +127,12 @@ class PromptListener:
     def _decode(self, name: str, path: Path, pcm: np.ndarray) -> tuple[str, ...]:
         self._utterance.start(name, str(path))
         self._utterance.decode(pcm, last=False)
-        words = [word.split("(")[0] for word, _, _ in self._utterance.finish()]
-        return tuple(words) if not any(w.startswith(GARBAGE_PREFIX) for w in words) else ()
+        return tuple(word.split("(")[0] for word, _, _ in self._utterance.finish())
 
     def _words(self, text: str) -> tuple[str, ...]:
-        spoken = []
-        for word in normalize(text):
-            spoken += [DIGIT_WORDS[int(d)] for d in word] if word.isdigit() else [word]
+        spoken: list[str] = []
+        for word in re.findall(r"[a-z0-9']+", text.lower()):  # as written: every word is said
+            spoken += number_words(int(word)) if word.isdigit() else [word.strip("'")]
         return tuple(word for word in spoken if self._known(word))
 
     def _known(self, word: str) -> bool:

@@ -43,20 +43,24 @@ manifest decoding took a third of the CPU time (real-time factor 0.119 → 0.040
 right 41/191 instead of 39/191 and out-of-domain false accepts 5/28 instead of 7/28, so three
 times as many callers can talk at once on the same cores (BENCHMARKS.md)."""
 RESULT_TIMEOUT_S = 10.0
-MAX_WORKERS = 16
+MAX_WORKERS = 32
+"""Decoder processes kept at most (about 135 MB each: 4.3 GB for 32), one per call in progress;
+callers beyond that still get one, started when they speak (a second's wait)."""
 
 Segment = tuple[str, int, int]
 """A recognised word with its first and last 10 ms frame."""
 
 
-def new_decoder() -> Any:
-    """A decoder on the bundled model, with the garbage words added to its dictionary."""
+def new_decoder(beams: dict[str, float] | None = None) -> Any:
+    """A decoder on the bundled model, with the garbage words added to its dictionary; `beams`
+    replaces SEARCH_BEAMS ({} for PocketSphinx's own, wider defaults)."""
     from pocketsphinx import Decoder  # noqa: PLC0415 - loaded where decoding happens only
 
     try:
         # No dither: PocketSphinx draws it from one generator for the whole process, which
         # made a call's results depend on every other call decoded before it.
-        decoder = Decoder(samprate=MODEL_RATE, dither=False, loglevel="FATAL", **SEARCH_BEAMS)
+        decoder = Decoder(samprate=MODEL_RATE, dither=False, loglevel="FATAL",
+                          **(SEARCH_BEAMS if beams is None else beams))
     except RuntimeError as exc:
         raise SpeechModelError(
             f"PocketSphinx could not load its bundled English model ({exc}); reinstall "

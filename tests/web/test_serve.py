@@ -83,6 +83,7 @@ def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
         server.wait(timeout=30)
     assert played.returncode == 0, played.stdout + played.stderr
     assert "== asks_for_agent.yaml: PASS" in played.stdout
+    assert "prompts recognised back from the audio: 1/1" in played.stdout
     assert "<Enqueue" in played.stdout
     saved = tmp_path / "audio" / "asks_for_agent.wav"
     assert saved.read_bytes()[:4] == b"RIFF" and saved.stat().st_size > 8000 * 5
