@@ -174,3 +174,24 @@ def _cardinal_below_thousand(words: list[str], index: int) -> tuple[int, int]:
 def spell_digits(digits: str) -> str:
     """ "48213" -> "four eight two one three": how a digit string is read back or recognised."""
     return " ".join(DIGIT_WORDS[int(char)] for char in digits if char.isdigit())
+
+
+_TEEN_WORDS = {value: word for word, value in TEENS.items()}
+_TENS_WORDS = {value: word for word, value in TENS.items()}
+
+
+def number_words(number: int) -> list[str]:
+    """A figure as a synthesiser reads it: 27 → twenty seven, 2026 → two thousand twenty six
+    (figures of a million and more are read digit by digit)."""
+    if number >= 1_000_000:
+        return [DIGIT_WORDS[int(d)] for d in str(number)]
+    if number >= 1000:
+        rest = number % 1000
+        return [*number_words(number // 1000), "thousand", *(number_words(rest) if rest else [])]
+    if number >= 100:
+        rest = number % 100
+        return [DIGIT_WORDS[number // 100], "hundred", *(number_words(rest) if rest else [])]
+    if number >= 20:
+        units = number % 10
+        return [_TENS_WORDS[number - units], *([DIGIT_WORDS[units]] if units else [])]
+    return [_TEEN_WORDS[number]] if number >= 10 else [DIGIT_WORDS[number]]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ivr.nlu.numbers import DIGIT_WORDS
+from ivr.nlu.numbers import number_words
 from ivr.speech.codec import ulaw_to_pcm
 from ivr.speech.fsg import WordGraph, fsg_text
 from ivr.speech.sphinx_decoding import UtteranceDecoder, new_decoder
@@ -68,27 +68,6 @@ def _closest(heard: tuple[str, ...], sentences: dict[str, tuple[str, ...]]) -> s
               for prompt_id, words in sentences.items() if words and heard]
     best = max(scored, default=(0.0, None))
     return best[1] if best[0] >= MIN_SIMILARITY else None
-
-
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-          "eighteen", "nineteen")
-
-
-def number_words(number: int) -> list[str]:
-    """A figure as the synthesiser reads it: 27 → twenty seven, 2026 → two thousand twenty six
-    (order numbers are written digit by digit in prompts, so they arrive here one at a time)."""
-    if number >= 1_000_000:
-        return [DIGIT_WORDS[int(d)] for d in str(number)]
-    if number >= 1000:
-        rest = number % 1000
-        return [*number_words(number // 1000), "thousand", *(number_words(rest) if rest else [])]
-    if number >= 100:
-        rest = number % 100
-        return [DIGIT_WORDS[number // 100], "hundred", *(number_words(rest) if rest else [])]
-    if number >= 20:
-        return [_TENS[number // 10], *([DIGIT_WORDS[number % 10]] if number % 10 else [])]
-    return [_TEENS[number - 10]] if number >= 10 else [DIGIT_WORDS[number]]
 
 
 class PromptListener:

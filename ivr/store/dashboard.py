@@ -11,7 +11,7 @@ import sqlite3
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ivr.store.base import Store
@@ -65,14 +65,14 @@ class Figures:
     """Recognised caller turns by confidence, in tenths (0-0.1 … 0.9-1.0)."""
     not_understood: list[tuple[str, int]]
     """What callers said that the bot did not understand, most frequent first."""
-    outcomes: Counter[str] = field(init=False)
-    reasons: Counter[str] = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "outcomes", Counter(c.outcome or "in_progress"
-                                                     for c in self.calls))
-        object.__setattr__(self, "reasons", Counter(c.transfer_reason for c in self.calls
-                                                    if c.transfer_reason))
+    @property
+    def outcomes(self) -> Counter[str]:
+        return Counter(c.outcome or "in_progress" for c in self.calls)
+
+    @property
+    def reasons(self) -> Counter[str]:
+        return Counter(c.transfer_reason for c in self.calls if c.transfer_reason)
 
     @property
     def finished(self) -> int:

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from ivr.commerce.models import Order
 from ivr.errors import OrderServiceError
 from ivr.store.console import ConsoleError, Disposition
-from ivr.web.auth import audit, login_required, protect
+from ivr.web.auth import audit, current_agent, login_required, protect
 from ivr.web.services import current_services
 
 log = logging.getLogger(__name__)
@@ -66,9 +66,10 @@ def call(sid: str) -> ResponseReturnValue:
 @login_required()
 def close(sid: str) -> ResponseReturnValue:
     services = current_services()
-    agent = session["agent"]
+    agent = current_agent()
+    assert agent is not None  # login_required
     try:
-        services.console.close(sid[:64], agent, request.form.get("disposition", ""),
+        services.console.close(sid[:64], agent.name, request.form.get("disposition", ""),
                                request.form.get("note", ""))
     except ConsoleError as exc:
         flash(str(exc))

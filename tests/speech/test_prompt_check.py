@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ivr.nlu.numbers import number_words
 from ivr.speech.prompt_audio import PromptAudio
-from ivr.speech.prompt_check import PromptListener, number_words
+from ivr.speech.prompt_check import PromptListener
 from ivr.speech.tts import Synthesizer
 
 PROMPTS = [
