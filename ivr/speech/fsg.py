@@ -1,37 +1,15 @@
-"""A finite-state speech grammar (PocketSphinx FSG text) from a context's grammar sentences.
+"""A finite-state speech grammar (PocketSphinx FSG text) from a set of sentences: used to hear
+our own prompts back in replay, where the sentences are known exactly.
 
-A JSGF translation of the templates is exact but full of null transitions, and PocketSphinx
-decodes it slowly (measured RTF 0.2 to 4 on the main context; and one unpronounceable word, written
-as <VOID>, made every utterance fail). Instead every sentence of the context
-is put in a word trie and the trie is minimised (equal suffixes merged), which gives a small
-deterministic word graph with no null transitions inside the sentences. Digit slots become a
-digit loop, and a penalised loop of everyday *garbage* words leaves the start state, so speech
-outside the grammar decodes as garbage (and is rejected) instead of as the nearest phrase.
+A JSGF translation is exact but full of null transitions, which PocketSphinx decodes slowly;
+instead the sentences are put in a word trie and the trie is minimised (equal suffixes merged),
+which gives a small deterministic word graph with no null transitions inside the sentences.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from ivr.nlu.grammar import Grammar
-from ivr.nlu.numbers import DIGIT_WORDS
-
-_GARBAGE_TEXT = """
-a the of in on at to for from by with about as is was be are this that it he she we they
-you me him her us them his their who why how what when if but and or so not very just then
-there here up out over after all some more other only can will would go come see look know
-think take make give get say tell feel find call work play run read write sing eat drink
-sleep walk talk day night week year man woman child people world life hand house water
-mother father money story book eye job friend car city name game music movie dog cat
-garden rain sun snow tree river mountain beach train bus doctor school coffee tea pizza
-dinner lunch red blue green big small new old good bad great little long young hot cold
-"""
-GARBAGE_WORDS = tuple(_GARBAGE_TEXT.split())
-"""Everyday words covering most English phones; what out-of-grammar speech decodes to."""
-GARBAGE_ENTRY = 0.002
-"""Probability of taking the garbage loop at the start of an utterance."""
-SPOKEN_DIGITS = (*DIGIT_WORDS, "oh")
 
 
 @dataclass
@@ -95,79 +73,17 @@ class WordGraph:
         return out
 
 
-def context_graph(grammar: Grammar, contexts: Iterable[str],
-                  known: Callable[[str], bool]) -> WordGraph:
-    """The minimised graph of every sentence a caller can say in the contexts.
-
-    Sentences with a word the pronunciation dictionary lacks are left out (the matcher still
-    knows them from text); frustration phrases are included in every context.
-    """
-    graph = WordGraph()
-    placeholders = {s.placeholder() for s in grammar.lists.values() if s.digits}
-    sentences = {s.words for c in contexts for s in grammar.sentences(c)}
-    sentences.update(grammar.frustration_phrases())
-    for words in sentences:
-        if all(w in placeholders or known(w) for w in words):
-            graph.add(words)
-    return graph.minimised()
-
-
-def fsg_text(name: str, graph: WordGraph, known: Callable[[str], bool],
-             garbage_prefix: str = "") -> str:
-    """The graph in PocketSphinx's FSG format, with digit loops and the garbage loop added.
-
-    Garbage words are written with `garbage_prefix`, the name of a dictionary entry that sounds
-    like the everyday word, so a result shows it left the grammar.
-    """
+def fsg_text(name: str, graph: WordGraph) -> str:
+    """The graph in PocketSphinx's FSG format, every way out of a state equally likely."""
     transitions: list[tuple[int, int, float, str]] = []
-    count = len(graph.edges)
-    final = count
-    count += 1
-    garbage = [garbage_prefix + w for w in GARBAGE_WORDS if known(w)]
+    final = len(graph.edges)
     for state, edges in enumerate(graph.edges):
-        weight = (1.0 - (GARBAGE_ENTRY if state == 0 else 0.0)) / max(1, len(edges)
-                                                                       + (state in graph.final))
-        for word, target in sorted(edges.items()):
-            if word.startswith("{"):
-                loop = count
-                count += 1
-                transitions += [(state, loop, weight / len(SPOKEN_DIGITS), d)
-                                for d in SPOKEN_DIGITS]
-                transitions += [(loop, loop, 0.5 / len(SPOKEN_DIGITS), d) for d in SPOKEN_DIGITS]
-                transitions.append((loop, target, 0.5, ""))
-            else:
-                transitions.append((state, target, weight, word))
+        weight = 1.0 / max(1, len(edges) + (state in graph.final))
+        transitions += [(state, target, weight, word) for word, target in sorted(edges.items())]
         if state in graph.final:
             transitions.append((state, final, weight, ""))
-    loop = count
-    count += 1
-    transitions += [(0, loop, GARBAGE_ENTRY / len(garbage), w) for w in garbage]
-    transitions += [(loop, loop, 0.7 / len(garbage), w) for w in garbage]
-    transitions.append((loop, final, 0.3, ""))
-    lines = [f"FSG_BEGIN {name}", f"NUM_STATES {count}", "START_STATE 0", f"FINAL_STATE {final}"]
+    lines = [f"FSG_BEGIN {name}", f"NUM_STATES {final + 1}", "START_STATE 0",
+             f"FINAL_STATE {final}"]
     lines += [f"TRANSITION {a} {b} {p:.6g} {w}".rstrip() for a, b, p, w in transitions]
     lines.append("FSG_END")
     return "\n".join(lines) + "\n"
-
-
-def accepts(graph: WordGraph, words: Sequence[str]) -> bool:
-    """Whether a recognised word sequence is a sentence of the graph (digit runs fill slots)."""
-    states: set[tuple[int, bool]] = {(0, False)}  # (state, inside a digit slot that leads there)
-    for word in words:
-        following: set[tuple[int, bool]] = set()
-        for state, in_slot in states:
-            if in_slot and word in SPOKEN_DIGITS:
-                following.add((state, True))
-            following |= _step(graph, state, word)
-        states = following
-    return any(state in graph.final for state, _ in states)
-
-
-def _step(graph: WordGraph, state: int, word: str) -> set[tuple[int, bool]]:
-    out: set[tuple[int, bool]] = set()
-    for edge, target in graph.edges[state].items():
-        if edge == word:
-            out.add((target, False))
-        elif edge.startswith("{") and word in SPOKEN_DIGITS:
-            out.add((target, True))
-    return out

@@ -74,7 +74,7 @@ class PromptListener:
     """Decodes prompt audio against the prompts of one call."""
 
     def __init__(self) -> None:
-        self._decoder = new_decoder(beams={})  # long sentences need the wide default beams
+        self._decoder = new_decoder()
         self._utterance = UtteranceDecoder(self._decoder)
         self._folder = tempfile.TemporaryDirectory(prefix="ivr-heard-back-")
 
@@ -86,7 +86,7 @@ class PromptListener:
         for words in sentences.values():
             if words:
                 graph.add(words)
-        text = fsg_text("prompts", graph.minimised(), known=lambda _: False)  # no garbage loop
+        text = fsg_text("prompts", graph.minimised())
         name = "prompts-" + hashlib.sha256(text.encode()).hexdigest()[:12]
         path = Path(self._folder.name) / f"{name}.fsg"
         path.write_text(text)

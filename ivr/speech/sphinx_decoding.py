@@ -19,15 +19,11 @@ from typing import Any
 import numpy as np
 
 from ivr.errors import SpeechModelError
-from ivr.speech.fsg import GARBAGE_WORDS
 from ivr.speech.processes import spawn_worker, stop_worker
 
 log = logging.getLogger(__name__)
 
 MODEL_RATE = 16000
-GARBAGE_PREFIX = "garbage_"
-"""Dictionary entries for the garbage loop: same sounds as the everyday word, a name that says
-the result came from outside the grammar."""
 EDGE_NOISE_MS = 200
 """Comfort noise around each utterance: the model mistakes digital silence and clipped starts
 for speech, and an endpointed utterance may begin right on its first phone."""
@@ -37,11 +33,11 @@ TELEPHONE_CMN = ("41.84,21.92,-34.87,37.57,-28.27,-0.01,6.57,-32.44,16.50,-12.52
 adaptation). Each utterance starts from these instead of the wideband model's defaults or the
 previous caller's voice: results no longer depend on which call used the decoder before, and
 the first words of a call are heard as well as the last."""
-SEARCH_BEAMS = {"beam": 1e-30, "pbeam": 1e-30, "wbeam": 1e-20}
-"""Narrower than PocketSphinx's defaults (1e-48, 1e-48, 7e-29): over the whole fixture
-manifest decoding took a third of the CPU time (real-time factor 0.119 → 0.040) with intents
-right 41/191 instead of 39/191 and out-of-domain false accepts 5/28 instead of 7/28, so three
-times as many callers can talk at once on the same cores (BENCHMARKS.md)."""
+SEARCH_OPTIONS = {"fwdflat": False, "fillprob": 1e-4}
+"""PocketSphinx's default beams, without its second (flat-lexicon) pass: over the fixture
+manifest the language-model search took real-time factor 0.055 instead of about 0.07 with
+intents right 138 instead of 140 of 191 (flite voices). The narrower beams used with the old
+closed grammars lost a third of the intents with a language model (BENCHMARKS.md)."""
 RESULT_TIMEOUT_S = 10.0
 MAX_WORKERS = 32
 """Decoder processes kept at most (about 135 MB each: 4.3 GB for 32), one per call in progress;
@@ -51,24 +47,19 @@ Segment = tuple[str, int, int]
 """A recognised word with its first and last 10 ms frame."""
 
 
-def new_decoder(beams: dict[str, float] | None = None) -> Any:
-    """A decoder on the bundled model, with the garbage words added to its dictionary; `beams`
-    replaces SEARCH_BEAMS ({} for PocketSphinx's own, wider defaults)."""
+def new_decoder() -> Any:
+    """A decoder on the bundled model."""
     from pocketsphinx import Decoder  # noqa: PLC0415 - loaded where decoding happens only
 
     try:
         # No dither: PocketSphinx draws it from one generator for the whole process, which
         # made a call's results depend on every other call decoded before it.
         decoder = Decoder(samprate=MODEL_RATE, dither=False, loglevel="FATAL",
-                          **(SEARCH_BEAMS if beams is None else beams))
+                          **SEARCH_OPTIONS)
     except RuntimeError as exc:
         raise SpeechModelError(
             f"PocketSphinx could not load its bundled English model ({exc}); reinstall "
             "the pocketsphinx package (scripts/dev sets it up)") from exc
-    for word in GARBAGE_WORDS:
-        phones = decoder.lookup_word(word)
-        if phones:
-            decoder.add_word(GARBAGE_PREFIX + word, phones, False)
     return decoder
 
 
@@ -84,13 +75,17 @@ class UtteranceDecoder:
         self.noise = np.random.default_rng(0)
         self.active = False
 
-    def start(self, name: str, fsg_path: str) -> None:
+    def start(self, name: str, search_path: str) -> None:
+        """Start an utterance searched with a word graph (.fsg) or a language model (ARPA)."""
         import soxr  # noqa: PLC0415
 
         if self.active:
             self.decoder.end_utt()
         if name not in self.loaded:
-            self.decoder.add_fsg(name, self.decoder.read_fsg(fsg_path))
+            if search_path.endswith(".fsg"):
+                self.decoder.add_fsg(name, self.decoder.read_fsg(search_path))
+            else:
+                self.decoder.add_lm_file(name, search_path)
             self.loaded.add(name)
         self.decoder.activate_search(name)
         self.decoder.set_cmn(TELEPHONE_CMN)
@@ -166,9 +161,9 @@ class DecoderProcess:
             raise SpeechModelError(str(detail))
         self._ready = True
 
-    def start(self, name: str, fsg_path: str) -> None:
+    def start(self, name: str, search_path: str) -> None:
         self.wait_ready()
-        self.connection.send(("start", name, fsg_path))
+        self.connection.send(("start", name, search_path))
 
     def feed(self, pcm: np.ndarray) -> None:
         self.connection.send(("feed", pcm.astype(np.int16).tobytes()))

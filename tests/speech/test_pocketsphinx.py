@@ -18,19 +18,20 @@ from ivr.speech.utterance import recognise_recording
 
 FIXTURES = PROJECT_ROOT / "audio_fixtures" / "wav"
 RECOGNISED = [
-    ("000-where-s-my-parcel", "main", "track_package"),
     ("002-i-want-my-money-back", "main", "return_request"),
+    ("008-track-my-package", "main", "track_package"),
+    ("021-no", "confirm", "no"),
     ("036-it-arrived-damaged", "return_reason", "return_reason"),
-    ("081-how-long-does-delivery-usually-take", "main", "shipping_info"),
-    ("092-yep", "confirm", "yes"),
-    ("105-pretty-good", "rating", "rating"),
-    ("115-order-enquiry", "main", "order_status"),
+    ("044-let-me-talk-to-a-human", "confirm", "speak_to_agent"),
+    ("090-no-thank-you-bye", "main", "goodbye"),
+    ("104-four-out-of-five", "rating", "rating"),
     ("154-talk-to-an-agent", "main", "speak_to_agent"),
-    ("160-no-that-s-it-bye", "main", "goodbye"),
-    ("097-it-s-four-eight-two-one-three", "order_number", "order_number"),
+    ("162-okay-thank-you-bye", "main", "goodbye"),
+    ("180-wrong-item", "return_reason", "return_reason"),
 ]
-"""Manifest utterances the bundled model hears right today (about one in five do: see
-BENCHMARKS.md); they pin down the path from audio to intent."""
+"""Manifest utterances the bundled model hears word for word today (about a third of the
+espeak-ng manifest is understood: see BENCHMARKS.md); they pin down the path from audio to
+intent."""
 RECOGNISED_NAME = "154-talk-to-an-agent"
 
 
@@ -47,12 +48,13 @@ def test_in_grammar_speech_is_recognised(sphinx: PocketSphinxEngine, matcher: Ma
     assert transcript.words and transcript.words[0].start_ms < transcript.words[-1].end_ms
 
 
-@pytest.mark.parametrize("name", ["191-tell-me-a-joke", "201-play-some-music",
-                                  "209-sing-me-a-song"])
-def test_out_of_domain_speech_is_rejected(sphinx: PocketSphinxEngine, name: str) -> None:
+@pytest.mark.parametrize("name", ["191-tell-me-a-joke", "200-what-s-the-capital-of-france",
+                                  "212-i-need-a-taxi-to-the-airport"])
+def test_out_of_domain_speech_is_heard_but_not_understood(
+        sphinx: PocketSphinxEngine, matcher: Matcher, name: str) -> None:
     transcript = recognise_recording(sphinx, fixture(name), ["main"])
-    assert transcript.rejected
-    assert transcript.text == ""
+    assert transcript.text  # heard as everyday words, not forced into a shop phrase
+    assert matcher.match(transcript.text, "main").intent is None
 
 
 def test_silence_is_no_transcript(sphinx: PocketSphinxEngine) -> None:
@@ -159,4 +161,4 @@ def test_context_grammars_are_cached_on_disk(sphinx: PocketSphinxEngine) -> None
     recognizer.start(["rating"])
     recognizer.finish()
     recognizer.close()
-    assert list((sphinx.cache_dir).glob("rating-*.fsg"))
+    assert list((sphinx.cache_dir).glob("rating-*.arpa"))
