@@ -144,3 +144,24 @@ def test_an_endless_talker_is_cut_off_at_the_maximum() -> None:
 def test_nothing_is_reported_when_not_listening() -> None:
     endpointer = Endpointer()
     assert run(endpointer, speechlike(1000), silence(8000)) == []
+
+
+def test_loud_steady_noise_from_the_start_is_not_an_utterance() -> None:
+    """Babble that starts louder than the floor looks like speech until the floor catches up;
+    its level hardly moves, so it is dropped, and the caller still gets the no-input prompt."""
+    endpointer = Endpointer(EndpointSettings(no_input_ms=8000))
+    endpointer.listen()
+    t = np.arange(PHONE_RATE * 5) / PHONE_RATE
+    swell = 1 + 0.3 * np.sin(2 * np.pi * t / 3)
+    babble = np.convolve(RNG.normal(0, 2700, len(t) + 7), np.ones(8) / 8, "valid") * swell
+    events = run(endpointer, babble.astype(np.int16), noise(4000, 350))
+    assert Kind.UTTERANCE not in kinds(events)
+    assert kinds(events)[-1] is Kind.NO_INPUT
+
+
+def test_speech_over_steady_noise_is_still_heard() -> None:
+    endpointer = Endpointer()
+    endpointer.listen()
+    events = run(endpointer, noise(1500, 150), speechlike(1200) + noise(1200, 150),
+                 noise(1500, 150))
+    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
