@@ -19,12 +19,14 @@ from ivr.speech.utterance import recognise_recording
 FIXTURES = PROJECT_ROOT / "audio_fixtures" / "wav"
 RECOGNISED = [
     ("002-i-want-my-money-back", "main", "return_request"),
-    ("008-track-my-package", "main", "track_package"),
+    ("017-goodbye", "main", "goodbye"),
     ("021-no", "confirm", "no"),
     ("036-it-arrived-damaged", "return_reason", "return_reason"),
+    ("038-i-changed-my-mind", "return_reason", "return_reason"),
     ("044-let-me-talk-to-a-human", "confirm", "speak_to_agent"),
-    ("090-no-thank-you-bye", "main", "goodbye"),
     ("104-four-out-of-five", "rating", "rating"),
+    ("116-i-have-a-question-about-my-order", "main", "order_status"),
+    ("150-do-you-deliver-to-canada", "main", "shipping_info"),
     ("154-talk-to-an-agent", "main", "speak_to_agent"),
     ("162-okay-thank-you-bye", "main", "goodbye"),
     ("180-wrong-item", "return_reason", "return_reason"),
