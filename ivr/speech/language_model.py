@@ -160,14 +160,15 @@ class _Model:
             if len(gram) == n:
                 followers[gram[:-1]].append(gram[-1])
         for history, words in followers.items():
-            mass = sum(self.weighted[history + (w,)] for w in words)
-            seen = sum(self.occurrences[history + (w,)] for w in words)
+            grams = [(*history, word) for word in words]
+            mass = sum(self.weighted[gram] for gram in grams)
+            seen = sum(self.occurrences[gram] for gram in grams)
             backoff = max(MIN_BACKOFF, len(words) / (len(words) + seen))
             kept = lower_kept = 0.0
-            for word in words:
-                lower = _probability(probs, backoffs, history[1:] + (word,))
-                p = (1 - backoff) * self.weighted[history + (word,)] / mass + backoff * lower
-                probs[history + (word,)] = p
+            for gram in grams:
+                lower = _probability(probs, backoffs, gram[1:])
+                p = (1 - backoff) * self.weighted[gram] / mass + backoff * lower
+                probs[gram] = p
                 kept += p
                 lower_kept += lower
             backoffs[history] = max(1e-9, 1 - kept) / max(1e-9, 1 - lower_kept)
