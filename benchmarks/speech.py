@@ -19,7 +19,7 @@ import numpy as np
 from ivr.call.components import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
 from ivr.nlu.matcher import Matcher
-from ivr.replay import evaluate
+from ivr.replay import by_synthesiser, evaluate, score
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, read_wav, ulaw_to_pcm
 from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
 from ivr.speech.fixtures import load_manifest
@@ -82,12 +82,9 @@ def recognition(engine: SpeechEngine, matcher: Matcher) -> None:
 
 def accuracy(engine: SpeechEngine, matcher: Matcher) -> None:
     outcomes = evaluate(FIXTURES, engine, matcher)
-    in_domain = [o for o in outcomes if o.utterance.intent is not None]
-    ood = [o for o in outcomes if o.utterance.intent is None]
-    right = sum(o.correct for o in in_domain)
-    accepted = sum(o.intent is not None for o in ood)
-    print(f"manifest intent accuracy {right}/{len(in_domain)} = {100 * right / len(in_domain):.1f}%"
-          f"; out-of-domain false accepts {accepted}/{len(ood)} = {100 * accepted / len(ood):.1f}%")
+    print(f"manifest, all voices: {score(outcomes)}")
+    for family, family_score in by_synthesiser(outcomes).items():
+        print(f"manifest, {family} voices: {family_score}")
 
 
 def two_streams(engine: SpeechEngine, matcher: Matcher, clips: Sequence[np.ndarray]) -> None:

@@ -59,6 +59,36 @@ class Outcome:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Score:
+    """Intents right among in-domain utterances; anything understood among the others."""
+
+    right: int
+    in_domain: int
+    false_accepts: int
+    out_of_domain: int
+
+    def __str__(self) -> str:
+        return (f"intents right {self.right}/{self.in_domain} = "
+                f"{_percent(self.right, self.in_domain)}, out-of-domain false accepts "
+                f"{self.false_accepts}/{self.out_of_domain} = "
+                f"{_percent(self.false_accepts, self.out_of_domain)}")
+
+
+def score(outcomes: Sequence[Outcome]) -> Score:
+    in_domain = [o for o in outcomes if o.utterance.intent is not None]
+    ood = [o for o in outcomes if o.utterance.intent is None]
+    return Score(sum(o.correct for o in in_domain), len(in_domain),
+                 sum(o.intent is not None for o in ood), len(ood))
+
+
+def by_synthesiser(outcomes: Sequence[Outcome]) -> dict[str, Score]:
+    """The score of each voice family (espeak-ng, flite): they are heard very differently."""
+    families = sorted({o.utterance.synthesiser for o in outcomes})
+    return {family: score([o for o in outcomes if o.utterance.synthesiser == family])
+            for family in families}
+
+
 def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outcome]:
     """Every manifest utterance through the recogniser and the matcher."""
     outcomes = []
@@ -84,6 +114,8 @@ def print_report(outcomes: Sequence[Outcome], out: TextIO) -> None:
     correct = sum(o.correct for o in in_domain)
     print(f"intent accuracy: {correct}/{len(in_domain)} = {_percent(correct, len(in_domain))}",
           file=out)
+    for family, family_score in by_synthesiser(outcomes).items():
+        print(f"  {family} voices: {family_score}", file=out)
     for intent in sorted(by_intent):
         group = by_intent[intent]
         right = sum(o.correct for o in group)

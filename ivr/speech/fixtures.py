@@ -19,6 +19,7 @@ import yaml
 
 from ivr.errors import AudioError
 from ivr.speech.codec import PHONE_RATE, pcm_to_ulaw, to_int16, ulaw_wav_bytes
+from ivr.speech.flite import flite_speech, is_flite_voice
 from ivr.speech.tts import Synthesizer, Voice
 
 LINE_NOISE = 12.0
@@ -39,6 +40,7 @@ class Utterance:
     """The expected intent; None for out-of-domain speech and silence."""
     text: str = ""
     voice: str = "en-us"
+    """An espeak-ng voice ("en-gb+f3"), or a flite voice ("flite:slt")."""
     rate: int = 160
     slots: dict[str, str] = field(default_factory=dict)
     noise_snr_db: float | None = None
@@ -48,6 +50,11 @@ class Utterance:
 
     def wav(self, folder: Path) -> Path:
         return folder / "wav" / f"{self.id}.wav"
+
+    @property
+    def synthesiser(self) -> str:
+        """Which program speaks it: "flite" or "espeak-ng"."""
+        return "flite" if is_flite_voice(self.voice) else "espeak-ng"
 
 
 def load_manifest(path: Path) -> list[Utterance]:
@@ -74,7 +81,9 @@ def load_manifest(path: Path) -> list[Utterance]:
 def render(utterance: Utterance, synthesizer: Synthesizer) -> bytes:
     """One utterance as a μ-law WAV file's bytes."""
     rng = np.random.default_rng(int(hashlib.sha256(utterance.id.encode()).hexdigest()[:8], 16))
-    if utterance.text:
+    if utterance.text and is_flite_voice(utterance.voice):
+        speech = flite_speech(utterance.text, utterance.voice, utterance.rate)
+    elif utterance.text:
         speech = synthesizer.synthesize(utterance.text, Voice(utterance.voice, utterance.rate))
     else:
         speech = np.zeros(int(utterance.silence_s * PHONE_RATE), np.int16)

@@ -11,7 +11,7 @@ import pytest
 from ivr.config import PROJECT_ROOT
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher
-from ivr.replay import Outcome, evaluate
+from ivr.replay import Outcome, by_synthesiser, evaluate
 from ivr.speech.codec import PHONE_RATE, read_wav
 from ivr.speech.fixtures import Utterance, load_manifest, render
 from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
@@ -20,11 +20,10 @@ from ivr.speech.tts import Synthesizer
 FOLDER = PROJECT_ROOT / "audio_fixtures"
 MANIFEST = load_manifest(FOLDER / "manifest.yaml")
 
-ACCURACY_FLOOR = 0.28
-"""Measured 2026-11-25 (31.9 %, false accepts 28.6 %): see BENCHMARKS.md. Far from the targets
-(97 %, 5 %): these guard against regressions while the bundled model's weakness on espeak-ng's
-synthetic telephone speech is worked on."""
-FALSE_ACCEPT_CEILING = 0.30
+FLOORS = {"espeak-ng": (0.28, 0.30), "flite": (0.62, 0.38)}
+"""Per voice family: (intent accuracy floor, out-of-domain false accept ceiling). Measured
+2026-11-25: espeak-ng 31.9 % / 28.6 %, flite 66.5 % / 33.3 % (BENCHMARKS.md). Far from the
+targets (97 %, 5 %): these guard against regressions while recognition is worked on."""
 
 
 def test_at_least_150_utterances_over_every_intent_and_context(grammar: Grammar) -> None:
@@ -36,6 +35,7 @@ def test_at_least_150_utterances_over_every_intent_and_context(grammar: Grammar)
     assert kinds["ood"] >= 20 and kinds["silence"] >= 3
     assert len({u.voice for u in MANIFEST}) >= 5 and len({u.rate for u in MANIFEST}) >= 4
     assert sum(u.noise_snr_db is not None for u in MANIFEST) >= 40
+    assert {u.synthesiser for u in MANIFEST} == {"espeak-ng", "flite"}
 
 
 def test_every_entry_has_its_telephone_band_wav() -> None:
@@ -59,16 +59,13 @@ def outcomes(sphinx: PocketSphinxEngine, matcher: Matcher) -> list[Outcome]:
     return evaluate(FOLDER, sphinx, matcher)
 
 
-def test_pocketsphinx_accuracy_stays_above_its_floor(outcomes: list[Outcome]) -> None:
-    in_domain = [o for o in outcomes if o.utterance.intent is not None]
-    accuracy = sum(o.correct for o in in_domain) / len(in_domain)
-    assert accuracy >= ACCURACY_FLOOR
-
-
-def test_out_of_domain_false_accepts_stay_under_the_ceiling(outcomes: list[Outcome]) -> None:
-    ood = [o for o in outcomes if o.utterance.intent is None]
-    false_accepts = sum(o.intent is not None for o in ood) / len(ood)
-    assert false_accepts <= FALSE_ACCEPT_CEILING
+@pytest.mark.parametrize("family", sorted(FLOORS))
+def test_pocketsphinx_stays_within_its_floors_for_each_voice_family(
+        outcomes: list[Outcome], family: str) -> None:
+    measured = by_synthesiser(outcomes)[family]
+    floor, ceiling = FLOORS[family]
+    assert measured.right / measured.in_domain >= floor, measured
+    assert measured.false_accepts / measured.out_of_domain <= ceiling, measured
 
 
 def test_silence_is_never_understood(outcomes: list[Outcome]) -> None:
