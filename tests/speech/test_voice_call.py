@@ -104,16 +104,22 @@ def test_a_broken_synthesiser_does_not_break_the_call(
 
 
 def test_the_report_lists_accuracy_confusions_false_accepts_and_slowest(tmp_path: Path) -> None:
-    def outcome(intent: str | None, got: str | None, seconds: float) -> Outcome:
-        utterance = Utterance(id=f"{intent}-{got}", context="main", intent=intent, text="x")
+    def outcome(intent: str | None, got: str | None, seconds: float,
+                voice: str = "en-us") -> Outcome:
+        utterance = Utterance(id=f"{intent}-{got}", context="main", intent=intent, text="x",
+                              voice=voice)
         return Outcome(utterance, "words", got, intent == got, seconds)
 
     report = tmp_path / "report.txt"
     with report.open("w") as out:
-        print_report([outcome("goodbye", "goodbye", 0.1), outcome("goodbye", None, 0.3),
+        print_report([outcome("goodbye", "goodbye", 0.1, "flite:slt"),
+                      outcome("goodbye", None, 0.3),
                       outcome(None, "repeat", 0.2), outcome(None, None, 0.1)], out)
     text = report.read_text()
     assert "intent accuracy: 1/2 = 50.0%" in text
+    assert ("espeak-ng voices: intents right 0/1 = 0.0%, out-of-domain false accepts 1/2 = 50.0%"
+            in text)
+    assert "flite voices: intents right 1/1 = 100.0%, out-of-domain false accepts 0/0 = n/a" in text
     assert "goodbye → None: 1" in text
     assert "out-of-domain false accepts: 1/2 = 50.0%" in text
     assert text.index("goodbye-None") > text.index("slowest")
