@@ -107,13 +107,12 @@ def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outco
 def print_report(outcomes: Sequence[Outcome], out: TextIO) -> None:
     """Accuracy per intent, confusions, out-of-domain false accepts and the slowest utterances."""
     in_domain = [o for o in outcomes if o.utterance.intent is not None]
-    ood = [o for o in outcomes if o.utterance.intent is None]
     by_intent: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in in_domain:
         by_intent[str(outcome.utterance.intent)].append(outcome)
-    correct = sum(o.correct for o in in_domain)
-    print(f"intent accuracy: {correct}/{len(in_domain)} = {_percent(correct, len(in_domain))}",
-          file=out)
+    overall = score(outcomes)
+    print(f"intent accuracy: {overall.right}/{overall.in_domain} = "
+          f"{_percent(overall.right, overall.in_domain)}", file=out)
     for family, family_score in by_synthesiser(outcomes).items():
         print(f"  {family} voices: {family_score}", file=out)
     for intent in sorted(by_intent):
@@ -125,10 +124,9 @@ def print_report(outcomes: Sequence[Outcome], out: TextIO) -> None:
     print("confusions (expected → got: count):", file=out)
     for (expected, got), count in confusions.most_common():
         print(f"  {expected} → {got}: {count}", file=out)
-    false_accepts = [o for o in ood if o.intent is not None]
-    print(f"out-of-domain false accepts: {len(false_accepts)}/{len(ood)} = "
-          f"{_percent(len(false_accepts), len(ood))}", file=out)
-    for outcome in false_accepts:
+    print(f"out-of-domain false accepts: {overall.false_accepts}/{overall.out_of_domain} = "
+          f"{_percent(overall.false_accepts, overall.out_of_domain)}", file=out)
+    for outcome in (o for o in outcomes if o.utterance.intent is None and o.intent is not None):
         print(f"  {outcome.utterance.id}: heard {outcome.transcript!r} → {outcome.intent}",
               file=out)
     print("slowest utterances:", file=out)

@@ -139,10 +139,10 @@ class PocketSphinxRecognizer:
             self.engine.decoders.discard(worker)
             return Transcript("", 0.0, rejected=True)
         self.engine.decoders.give_back(worker)
-        said = [_clean(word) for word, _, _ in segments]
+        said = [word for word, _, _ in segments]
         if not said:  # speech was heard (the endpointer said so) but no words came of it
             return Transcript("", 0.0, rejected=True)
-        timings = tuple(WordTiming(_clean(word), first * FRAME_MS - EDGE_NOISE_MS,
+        timings = tuple(WordTiming(word, first * FRAME_MS - EDGE_NOISE_MS,
                                    last * FRAME_MS - EDGE_NOISE_MS)
                         for word, first, last in segments)
         return Transcript(" ".join(said), HEARD_CONFIDENCE, timings)
@@ -168,8 +168,3 @@ class PocketSphinxRecognizer:
         if self._worker is not None:
             self.engine.decoders.discard(self._worker)
             self._worker = None
-
-
-def _clean(text: str) -> str:
-    """Dictionary spellings back to plain words ("read(2)" → "read")."""
-    return " ".join(w.split("(")[0] for w in text.split())

@@ -46,7 +46,7 @@ MAX_WORKERS = 32
 callers beyond that still get one, started when they speak (a second's wait)."""
 
 Segment = tuple[str, int, int]
-"""A recognised word with its first and last 10 ms frame."""
+"""A recognised word (plain spelling) with its first and last 10 ms frame."""
 
 
 def new_decoder() -> Any:
@@ -110,7 +110,8 @@ class UtteranceDecoder:
         self.active = False
         if not self.decoder.hyp():
             return []
-        return [(s.word, s.start_frame, s.end_frame) for s in self.decoder.seg()
+        # "read(2)" is the dictionary's second pronunciation of "read": callers said "read"
+        return [(s.word.split("(")[0], s.start_frame, s.end_frame) for s in self.decoder.seg()
                 if s.word[:1] not in "<["]
 
     def abort(self) -> None:
