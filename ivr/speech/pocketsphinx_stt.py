@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 HEARD_CONFIDENCE = 0.9
 """PocketSphinx gives no useful posterior here (its lattice posteriors came out 1.0 for right
-and wrong words alike); whatever it heard gets this, and the matcher's score decides."""
+and wrong words alike); whatever it heard gets this, until ivr.speech.consensus replaces it
+with how many of the n-best alternatives mean the same."""
 FRAME_MS = 10
 PRESTARTED_DECODERS = 4
 """Worker processes started with the server: enough for several callers talking at once."""
@@ -133,19 +134,20 @@ class PocketSphinxRecognizer:
         if worker is None:
             return Transcript("", 0.0, rejected=self._failed)
         try:
-            segments = worker.finish()
+            decoded = worker.finish()
         except (SpeechModelError, OSError) as exc:
             log.error("speech decoding failed: %s", exc)
             self.engine.decoders.discard(worker)
             return Transcript("", 0.0, rejected=True)
         self.engine.decoders.give_back(worker)
-        said = [word for word, _, _ in segments]
+        said = [word for word, _, _ in decoded.words]
         if not said:  # speech was heard (the endpointer said so) but no words came of it
             return Transcript("", 0.0, rejected=True)
         timings = tuple(WordTiming(word, first * FRAME_MS - EDGE_NOISE_MS,
                                    last * FRAME_MS - EDGE_NOISE_MS)
-                        for word, first, last in segments)
-        return Transcript(" ".join(said), HEARD_CONFIDENCE, timings)
+                        for word, first, last in decoded.words)
+        return Transcript(" ".join(said), HEARD_CONFIDENCE, timings,
+                          alternatives=tuple(decoded.alternatives))
 
     def close(self) -> None:
         self._release()

@@ -106,7 +106,7 @@ class PromptListener:
     def _decode(self, name: str, path: Path, pcm: np.ndarray) -> tuple[str, ...]:
         self._utterance.start(name, str(path))
         self._utterance.decode(pcm, last=False)
-        return tuple(word for word, _, _ in self._utterance.finish())
+        return tuple(word for word, _, _ in self._utterance.finish().words)
 
     def _words(self, text: str) -> tuple[str, ...]:
         spoken: list[str] = []

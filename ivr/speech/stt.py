@@ -37,6 +37,9 @@ class Transcript:
     """Word timings, where the engine gives them."""
     rejected: bool = False
     """Speech was heard but it is outside the grammar (out-of-domain, noise)."""
+    alternatives: tuple[str, ...] = ()
+    """Other readings the engine found nearly as likely (PocketSphinx's n-best), best first;
+    empty where the engine gives none."""
 
 
 class Recognizer(Protocol):
