@@ -83,8 +83,8 @@ class ScriptedCall:
         self.log.extend(actions)
         return actions
 
-    def say(self, text: str, confidence: float = 1.0) -> list[Action]:
-        return self._record(self.session.handle(Heard(text, confidence)))
+    def say(self, text: str, confidence: float = 1.0, rejected: bool = False) -> list[Action]:
+        return self._record(self.session.handle(Heard(text, confidence, rejected)))
 
     def keys(self, digits: str) -> list[Action]:
         return self._record(self.session.handle(Dtmf(digits)))

@@ -34,7 +34,7 @@ from ivr.events import (
     Transfer,
 )
 from ivr.nlu.frustration import FrustrationDetector
-from ivr.nlu.matcher import Match, Matcher
+from ivr.nlu.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +85,8 @@ class Policy:
             match event:
                 case CallStarted():
                     self._greet(reply)
-                case Heard(rejected=True):
-                    self._failure(reply, "no_match")
+                case Heard(text, rejected=True):
+                    self._not_sure(reply, text)
                 case Heard(text, confidence) if text.strip():
                     self._heard(reply, text.strip(), confidence)
                 case Dtmf(digits):
@@ -126,24 +126,29 @@ class Policy:
         return reply.text("phrase_processing")
 
     def _heard(self, reply: Reply, text: str, confidence: float) -> None:
-        if self.frustration.is_frustrated(text):
-            reply.heard(text, None)
-            reply.update(frustrated=True)
-            self._transfer(reply, TransferReason.FRUSTRATION)
+        if self._frustrated(reply, text):
             return
-        match = self._understand(text, reply.state.phase)
+        match = self.matcher.match_first(text, PHASE_CONTEXTS[reply.state.phase])
         reply.heard(text, match.intent)
         if match.intent is None:
             self._failure(reply, "no_match")
         else:
             self._understood(reply, match.intent, match.slots, confidence)
 
-    def _understand(self, text: str, phase: Phase) -> Match:
-        for context in PHASE_CONTEXTS[phase]:
-            found = self.matcher.match(text, context)
-            if found.intent is not None:
-                return found
-        return Match(text, None, 0.0)
+    def _not_sure(self, reply: Reply, text: str) -> None:
+        """The recogniser doubts its own words: asked again, unless they were a fed-up caller's
+        (a frustration phrase is heard the same whatever the caller was asking for)."""
+        if not self._frustrated(reply, text):
+            self._failure(reply, "no_match")
+
+    def _frustrated(self, reply: Reply, text: str) -> bool:
+        """A fed-up caller goes to a person at once; True when that happened."""
+        if not self.frustration.is_frustrated(text):
+            return False
+        reply.heard(text, None)
+        reply.update(frustrated=True)
+        self._transfer(reply, TransferReason.FRUSTRATION)
+        return True
 
     def _keys(self, reply: Reply, digits: str) -> None:
         keys = digits.rstrip("#")

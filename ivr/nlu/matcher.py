@@ -14,6 +14,7 @@ tests/nlu/test_matcher.py's table; see BENCHMARKS.md.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -165,6 +166,15 @@ class Matcher:
             return Match(text, None, confidence)
         slots = {**index.slots[best], **digit_slots}
         return Match(text, index.intents[best], confidence, slots)
+
+    def match_first(self, text: str, contexts: Sequence[str]) -> Match:
+        """The meaning in the first of the contexts that understands the utterance (a dialog
+        phase listens in several: "confirm", then "main")."""
+        for context in contexts:
+            found = self.match(text, context)
+            if found.intent is not None:
+                return found
+        return Match(text, None, 0.0)
 
     def _scores(self, index: _ContextIndex, tokens: list[str]) -> np.ndarray:
         """F-beta of every signature of the context against the utterance's content words."""

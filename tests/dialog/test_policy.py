@@ -417,6 +417,20 @@ def test_frustration_transfers_at_once(call: Call, utterance: str) -> None:
     assert transfer and transfer.reason == "frustration" and transfer.context["frustrated"]
 
 
+def test_frustration_is_heard_even_when_the_recogniser_doubts_its_words(call: Call) -> None:
+    c = call()
+    actions = c.say("this is ridiculous cancel", 0.2, rejected=True)
+    assert prompt_ids(actions) == ["transfer"]
+    assert (t := c.transfer()) and t.reason == "frustration"
+
+
+def test_words_the_recogniser_doubts_are_asked_again(call: Call) -> None:
+    c = call()
+    actions = c.say("hang like to the good night", 0.1, rejected=True)
+    assert prompt_ids(actions)[0] == "didnt_understand"
+    assert c.transfer() is None and c.state.phase is not Phase.ENDED
+
+
 def test_context_packet_carries_everything_learnt(call: Call) -> None:
     c = call(ANA)
     c.say("I want to return order 70055")

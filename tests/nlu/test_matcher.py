@@ -95,3 +95,11 @@ def test_json_shape(matcher: Matcher) -> None:
     shape = matcher.match("cancel order 31190").as_json()
     assert shape == {"text": "cancel order 31190", "intent": "cancel_order",
                      "confidence": 1.0, "slots": {"order_number": "31190"}}
+
+
+def test_match_first_takes_the_first_context_that_understands(matcher: Matcher) -> None:
+    assert matcher.match_first("yes please", ["confirm", "main"]).intent == "yes"
+    assert matcher.match("where is my parcel", "confirm").intent is None
+    assert matcher.match_first("where is my parcel", ["confirm", "main"]).intent == (
+        "track_package")
+    assert matcher.match_first("I'd like a pizza", ["confirm", "main"]).intent is None
