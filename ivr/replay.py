@@ -22,6 +22,7 @@ from typing import TextIO
 from ivr.errors import AudioError
 from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import read_wav
+from ivr.speech.consensus import judged, understood
 from ivr.speech.fixtures import Utterance, load_manifest
 from ivr.speech.stt import SpeechEngine
 from ivr.speech.utterance import recognise_recording
@@ -34,13 +35,14 @@ def replay_wavs(files: Sequence[Path], context: str, engine: SpeechEngine, match
     for path in files:
         line: dict[str, object] = {"file": str(path)}
         try:
-            transcript = recognise_recording(engine, read_wav(path), [context])
+            transcript = judged(recognise_recording(engine, read_wav(path), [context]),
+                                matcher, [context])
         except AudioError as exc:
             line |= {"error": str(exc), "transcript": None, "intent": None, "confidence": 0.0,
                      "slots": {}}
             status = 1
         else:
-            match = matcher.match(transcript.text, context)
+            match = understood(transcript, matcher, [context])
             line |= {"transcript": transcript.text, "intent": match.intent,
                      "confidence": round(min(match.confidence, transcript.confidence or 1.0), 3),
                      "slots": match.slots}
@@ -95,8 +97,9 @@ def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outco
     for utterance in load_manifest(folder / "manifest.yaml"):
         pcm = read_wav(utterance.wav(folder))
         started = time.perf_counter()
-        transcript = recognise_recording(engine, pcm, [utterance.context])
-        match = matcher.match(transcript.text, utterance.context)
+        transcript = judged(recognise_recording(engine, pcm, [utterance.context]), matcher,
+                            [utterance.context])
+        match = understood(transcript, matcher, [utterance.context])
         seconds = time.perf_counter() - started
         correct = match.intent == utterance.intent and all(
             match.slots.get(k) == v for k, v in utterance.slots.items())

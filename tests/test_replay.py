@@ -81,7 +81,7 @@ def test_wav_files_give_one_json_line_each(env: dict[str, str], tmp_path: Path) 
 
 
 def test_the_context_option_changes_what_is_listened_for(env: dict[str, str]) -> None:
-    wav = WAVS / "021-no.wav"
+    wav = WAVS / "flite-021-no.wav"
     line = json.loads(replay(env, str(wav), "--json", "--context", "confirm").stdout)
     assert (line["transcript"], line["intent"]) == ("no", "no")
     line = json.loads(replay(env, str(wav), "--json", "--context", "main").stdout)

@@ -32,6 +32,7 @@ from ivr.events import (
     Transfer,
 )
 from ivr.speech.codec import ulaw_to_pcm
+from ivr.speech.consensus import judged, understood
 from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind
 from ivr.speech.prompt_audio import PromptAudio, duration_ms
 from ivr.speech.stt import SpeechEngine, Transcript
@@ -184,8 +185,9 @@ class VoiceCall:
     def _on_utterance(self, event: Endpoint) -> list[Output]:
         started = time.perf_counter()
         contexts = self.session.contexts or ("main",)
-        transcript = self.recognizer.finish()
-        match = self.session.policy.matcher.match(transcript.text, contexts[0])
+        matcher = self.session.policy.matcher
+        transcript = judged(self.recognizer.finish(), matcher, contexts)
+        match = understood(transcript, matcher, contexts[:1])
         if self.recorder:
             self.recorder.caller_said(transcript.text, match.intent, transcript.confidence,
                                       (time.perf_counter() - started) * 1000)

@@ -67,6 +67,24 @@ def test_speech_after_the_prompt_is_heard_and_answered(
     assert call.turns[-1].transcript.text == "do you deliver to canada"
 
 
+def test_a_guess_its_alternatives_disagree_on_is_asked_again_not_acted_on(
+        policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
+        tmp_path: Path) -> None:
+    """"I'd like to book a flight" comes out as "hang like to the good night": goodbye, were
+    the best reading taken at its word. Its n-best alternatives do not agree on it."""
+    call = voice_call(policy, sphinx, synthesizer, tmp_path)
+    greeting = call.start()[0]
+    assert isinstance(greeting, Play)
+    feed(call, hiss(len(greeting.ulaw) // 8 + 300))
+    flight = SPEECH.with_name("flite-196-i-d-like-to-book-a-flight.wav")
+    outputs = feed(call, pcm_to_ulaw(read_wav(flight)) + hiss(1000))
+    assert next(o.prompt_id for o in outputs if isinstance(o, Play)) == "didnt_understand"
+    assert not call.closed
+    turn = call.turns[-1]
+    assert turn.transcript.rejected and turn.intent is None
+    assert policy.matcher.match(turn.transcript.text).intent is not None
+
+
 def test_talking_over_the_greeting_stops_it(
         policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
         tmp_path: Path) -> None:
