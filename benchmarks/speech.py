@@ -21,7 +21,7 @@ import numpy as np
 from ivr.call.components import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
 from ivr.nlu.matcher import Matcher
-from ivr.replay import by_synthesiser, evaluate, score
+from ivr.replay import by_source, evaluate, score
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, read_wav, ulaw_to_pcm
 from ivr.speech.consensus import judged, understood
 from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
@@ -150,8 +150,8 @@ def end_of_speech_latency(engine: SpeechEngine, matcher: Matcher) -> None:
 def accuracy(engine: SpeechEngine, matcher: Matcher) -> None:
     outcomes = evaluate(FIXTURES, engine, matcher)
     print(f"manifest, all voices: {score(outcomes)}")
-    for family, family_score in by_synthesiser(outcomes).items():
-        print(f"manifest, {family} voices: {family_score}")
+    for source, source_score in by_source(outcomes).items():
+        print(f"manifest, {source} voices: {source_score}")
 
 
 def two_streams(engine: SpeechEngine, matcher: Matcher, clips: Sequence[np.ndarray]) -> None:

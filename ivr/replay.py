@@ -84,11 +84,12 @@ def score(outcomes: Sequence[Outcome]) -> Score:
                  sum(o.intent is not None for o in ood), len(ood))
 
 
-def by_synthesiser(outcomes: Sequence[Outcome]) -> dict[str, Score]:
-    """The score of each voice family (espeak-ng, flite): they are heard very differently."""
-    families = sorted({o.utterance.synthesiser for o in outcomes})
-    return {family: score([o for o in outcomes if o.utterance.synthesiser == family])
-            for family in families}
+def by_source(outcomes: Sequence[Outcome]) -> dict[str, Score]:
+    """The score of each source of audio (espeak-ng, flite, recorded people): they are heard
+    very differently."""
+    sources = sorted({o.utterance.source for o in outcomes})
+    return {source: score([o for o in outcomes if o.utterance.source == source])
+            for source in sources}
 
 
 def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outcome]:
@@ -116,8 +117,8 @@ def print_report(outcomes: Sequence[Outcome], out: TextIO) -> None:
     overall = score(outcomes)
     print(f"intent accuracy: {overall.right}/{overall.in_domain} = "
           f"{_percent(overall.right, overall.in_domain)}", file=out)
-    for family, family_score in by_synthesiser(outcomes).items():
-        print(f"  {family} voices: {family_score}", file=out)
+    for source, source_score in by_source(outcomes).items():
+        print(f"  {source} voices: {source_score}", file=out)
     for intent in sorted(by_intent):
         group = by_intent[intent]
         right = sum(o.correct for o in group)

@@ -1,6 +1,11 @@
 """Audio fixtures: the manifest of single utterances and `ivr fixtures build`, which synthesises
 them as telephone audio (several voices and speeds, 8 kHz μ-law, some with background noise).
 
+A manifest may also list recordings of people (`voice: recorded`, or `recorded:<speaker>`):
+their WAVs are put in wav/ by hand, in any common format, and the builder never synthesises or
+overwrites them. `ivr replay --report` scores them as a family of their own, beside the
+synthesised voices.
+
 Noise is seeded from the utterance id, so a rebuild differs only by espeak-ng's own jitter of a
 few samples; `build` rewrites a file only when its length changes by more than that, so a changed
 manifest entry rewrites only its own file.
@@ -28,6 +33,8 @@ JITTER = 0.02
 """Length difference below which a rebuilt file counts as the same (espeak-ng varies a little)."""
 EDGE_MS = 300
 """Line noise before and after each utterance, as a caller's audio would have around speech."""
+RECORDED = "recorded"
+"""The voice of a manifest entry that is a recording of a person, not synthesised."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,8 @@ class Utterance:
     """The expected intent; None for out-of-domain speech and silence."""
     text: str = ""
     voice: str = "en-us"
-    """An espeak-ng voice ("en-gb+f3"), or a flite voice ("flite:slt")."""
+    """An espeak-ng voice ("en-gb+f3"), a flite voice ("flite:slt"), or "recorded" /
+    "recorded:<speaker>" for a recording of a person."""
     rate: int = 160
     slots: dict[str, str] = field(default_factory=dict)
     noise_snr_db: float | None = None
@@ -52,8 +60,15 @@ class Utterance:
         return folder / "wav" / f"{self.id}.wav"
 
     @property
-    def synthesiser(self) -> str:
-        """Which program speaks it: "flite" or "espeak-ng"."""
+    def recorded(self) -> bool:
+        return self.voice.partition(":")[0] == RECORDED
+
+    @property
+    def source(self) -> str:
+        """Where the audio comes from: "recorded" (a person), or the program that speaks it,
+        "flite" or "espeak-ng". Each is scored apart: they are heard very differently."""
+        if self.recorded:
+            return RECORDED
         return "flite" if is_flite_voice(self.voice) else "espeak-ng"
 
 
@@ -69,9 +84,13 @@ def load_manifest(path: Path) -> list[Utterance]:
     utterances = []
     for number, entry in enumerate(entries, 1):
         try:
-            utterances.append(Utterance(**entry))
+            utterance = Utterance(**entry)
         except TypeError as exc:
             raise AudioError(f"{path}: utterance {number}: {exc}") from exc
+        if utterance.recorded and utterance.noise_snr_db is not None:
+            raise AudioError(f"{path}: utterance {number} ({utterance.id}): noise is mixed "
+                             "into synthesised entries only, not into a recording")
+        utterances.append(utterance)
     ids = [u.id for u in utterances]
     if len(set(ids)) != len(ids):
         raise AudioError(f"{path}: utterance ids must be unique")
@@ -79,7 +98,9 @@ def load_manifest(path: Path) -> list[Utterance]:
 
 
 def render(utterance: Utterance, synthesizer: Synthesizer) -> bytes:
-    """One utterance as a μ-law WAV file's bytes."""
+    """One utterance as a μ-law WAV file's bytes (synthesised entries only)."""
+    if utterance.recorded:
+        raise AudioError(f"{utterance.id} is a recording: it is not synthesised")
     rng = np.random.default_rng(int(hashlib.sha256(utterance.id.encode()).hexdigest()[:8], 16))
     if utterance.text and is_flite_voice(utterance.voice):
         speech = flite_speech(utterance.text, utterance.voice, utterance.rate)
@@ -113,9 +134,16 @@ def _background(rng: np.random.Generator, length: int, rms: float) -> np.ndarray
 
 def build(folder: Path, synthesizer: Synthesizer,
           progress: Callable[[Iterable[Utterance]], Iterable[Utterance]] = iter) -> int:
-    """Write wav/<id>.wav for every manifest entry whose file is missing or different."""
+    """Write wav/<id>.wav for every synthesised entry whose file is missing or different.
+    Recordings are left as they are; if one is missing, nothing is built and the error names
+    it (a typo in an id should not go unnoticed until the report)."""
+    utterances = load_manifest(folder / "manifest.yaml")
+    missing = [u.id for u in utterances if u.recorded and not u.wav(folder).exists()]
+    if missing:
+        raise AudioError(f"{folder / 'wav'}: no recording for {', '.join(missing)} "
+                         "(entries with voice: recorded are not synthesised)")
     written = 0
-    for utterance in progress(load_manifest(folder / "manifest.yaml")):
+    for utterance in progress([u for u in utterances if not u.recorded]):
         path = utterance.wav(folder)
         audio = render(utterance, synthesizer)
         if not path.exists() or abs(len(path.read_bytes()) - len(audio)) > JITTER * len(audio):
