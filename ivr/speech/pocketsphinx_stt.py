@@ -21,7 +21,7 @@ import numpy as np
 
 from ivr.errors import SpeechModelError
 from ivr.nlu.grammar import Grammar
-from ivr.speech.language_model import context_language_model, general_words
+from ivr.speech.language_model import context_language_model, general_words, short_forms
 from ivr.speech.sphinx_decoding import (
     EDGE_NOISE_MS,
     DecoderPool,
@@ -88,7 +88,8 @@ class PocketSphinxEngine:
             with self._probe_lock:
                 return self._probe.lookup_word(word) is not None
 
-        text = context_language_model(self.grammar, contexts, known, general_words())
+        text = context_language_model(self.grammar, contexts, known, general_words(),
+                                      short_forms())
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         path = self.cache_dir / f"{'+'.join(contexts)}-{digest}.arpa"
         if not path.exists():

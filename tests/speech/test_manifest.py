@@ -22,11 +22,12 @@ from ivr.speech.tts import Synthesizer
 FOLDER = PROJECT_ROOT / "audio_fixtures"
 MANIFEST = load_manifest(FOLDER / "manifest.yaml")
 
-FLOORS = {"espeak-ng": (0.18, 0.15), "flite": (0.55, 0.09)}
+FLOORS = {"espeak-ng": (0.20, 0.11), "flite": (0.58, 0.17)}
 """Per voice family: (intent accuracy floor, out-of-domain false accept ceiling). Measured
-2026-11-25 with the n-best agreement (ivr.speech.consensus): espeak-ng 20.9 % / 10.7 %, flite
-59.7 % / 4.2 % (BENCHMARKS.md). Accuracy is far from the 97 % target: these guard against
-regressions while recognition is worked on."""
+2026-11-26 with short forms in the language model: espeak-ng 23.6 % / 7.1 % (2 of 28), flite
+63.9 % / 12.5 % (3 of 24) (BENCHMARKS.md); each ceiling allows one false accept more.
+Accuracy is far from the 97 % target: these guard against regressions while recognition is
+worked on."""
 
 
 def test_at_least_150_utterances_over_every_intent_and_context(grammar: Grammar) -> None:
