@@ -55,6 +55,9 @@ voices, 382 in-domain and 52 out-of-domain utterances) with no short forms / 0.0
 for word with them: "I don't know my order number", "it doesn't work", "who's delivering my
 parcel". A small share is enough for the recogniser to hear them; more makes "I'd", "I'm"
 stand in for out-of-domain speech."""
+_PLAIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+"""Dictionary words that can be short forms: letters with at most one apostrophe inside, not
+"u.s." or "new-york's"."""
 MIN_BACKOFF = 0.05
 """Least probability kept for word sequences the grammar never has after a history."""
 SENTENCE_START, SENTENCE_END = "<s>", "</s>"
@@ -98,10 +101,6 @@ def short_forms() -> dict[tuple[str, str], tuple[str, ...]]:
             if len(expanded) == 2:
                 found[(expanded[0], expanded[1])].append(word)
     return {pair: tuple(words) for pair, words in found.items()}
-
-
-_PLAIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-"""Letters with at most one apostrophe inside: not "u.s." or "new-york's"."""
 
 
 @cache
