@@ -126,14 +126,15 @@ class Synthesizer:
         self._closed = threading.Event()
 
     def synthesize(self, text: str, voice: Voice | None = None) -> np.ndarray:
-        """Speak `text`; one retry on a fresh worker if the first one hangs or dies."""
+        """Speak `text`; one retry if the first attempt fails (on a fresh worker if the first
+        one hung or died, on the same one if it only wrote no audio)."""
         voice = voice or self.voice
         if not text.strip():
             return np.zeros(0, np.int16)
         try:
             return self._attempt(text, voice)
         except (TimeoutError, EOFError, OSError, AudioError) as first:
-            log.warning("synthesis failed (%s); retrying on a fresh worker", first)
+            log.warning("synthesis failed (%s); retrying once", first)
             try:
                 return self._attempt(text, voice)
             except (TimeoutError, EOFError, OSError, AudioError) as second:
