@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +36,8 @@ DEADLINE_S = 20.0
 """A sentence that takes longer than this to synthesise means the engine has hung."""
 RECYCLE_AFTER = 500
 """Sentences a worker speaks before it is replaced by a fresh process."""
+WAV_HEADER_BYTES = 44
+"""A WAV file this long holds no samples."""
 
 
 @dataclass(frozen=True)
@@ -70,25 +73,37 @@ def _worker(connection: Connection) -> None:  # pragma: no cover - runs in the c
             engine.setProperty("rate", rate)
             engine.setProperty("voice", voice)
             engine.setProperty("rate", rate)
-            engine.save_to_file(text, path)
-            engine.runAndWait()
-            _wait_for_file(path)
+            if not _speak_to_file(engine, text, path):
+                _speak_to_file(engine, text, path)  # pyttsx3 lost the samples: once more
             connection.send(None)
         except Exception as exc:  # reported to the parent, which decides what the caller hears
             connection.send(f"{type(exc).__name__}: {exc}")
 
 
-def _wait_for_file(path: str) -> None:  # pragma: no cover - runs in the child process
-    """pyttsx3 sometimes returns from runAndWait while espeak is still writing the file (seen
-    on a fresh worker's first sentence): wait until it exists and stops growing."""
+def _speak_to_file(engine: Any, text: str, path: str) -> bool:  # pragma: no cover - child
+    """Whether the sentence reached the file as audio."""
+    engine.save_to_file(text, path)
+    engine.runAndWait()
+    return wait_for_audio(path)
+
+
+def wait_for_audio(path: str, polls: int = 200) -> bool:
+    """Whether the WAV file at `path` holds audio, once it has stopped changing.
+
+    pyttsx3 sometimes returns from runAndWait while espeak is still writing the file (seen on a
+    fresh worker's first sentence), so a missing or growing file is waited for, 10 ms a poll.
+    It also sometimes writes a header with no samples (measured: 4 to 5 sentences in 100 in
+    a row): that is told at once, so the sentence is said again instead of the caller waiting
+    out the two seconds."""
     last_size, steady = -1, 0
-    for _ in range(200):
+    for _ in range(polls):
         size = os.path.getsize(path) if os.path.exists(path) else -1
-        steady = steady + 1 if size == last_size and size > 44 else 0
+        steady = steady + 1 if size == last_size and size >= WAV_HEADER_BYTES else 0
         if steady >= 3:
-            return
+            return size > WAV_HEADER_BYTES
         last_size = size
         time.sleep(0.01)
+    return False
 
 
 class _Worker:

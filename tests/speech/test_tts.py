@@ -1,18 +1,20 @@
 """Synthesis in isolated workers: real espeak-ng audio, 200 sentences in a row, a hung or
-dead worker replaced, and the prompt cache re-rendering only what changed."""
+dead worker replaced, a sentence pyttsx3 wrote without samples said again, and the prompt
+cache re-rendering only what changed."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from ivr.errors import SynthesisError
-from ivr.speech.codec import PHONE_RATE, decode_wav
+from ivr.speech.codec import PHONE_RATE, decode_wav, wav_bytes
 from ivr.speech.endpoint import level_db
 from ivr.speech.prompt_audio import PromptAudio, duration_ms
-from ivr.speech.tts import Synthesizer, Voice
+from ivr.speech.tts import WAV_HEADER_BYTES, Synthesizer, Voice, wait_for_audio
 
 
 def test_speech_comes_back_as_8khz_audio_of_a_plausible_length(synthesizer: Synthesizer) -> None:
@@ -88,3 +90,34 @@ def test_a_damaged_cache_file_is_synthesised_again(
     cache.path_for("Hello.").parent.mkdir(parents=True)
     cache.path_for("Hello.").write_bytes(b"RIFF garbage")
     assert duration_ms(cache.ulaw("Hello.")) > 300
+
+
+SPEECH_WAV = wav_bytes(np.full(PHONE_RATE // 2, 1000, np.int16), PHONE_RATE)
+
+
+def write_later(path: Path, seconds: float) -> threading.Timer:
+    timer = threading.Timer(seconds, path.write_bytes, [SPEECH_WAV])
+    timer.start()
+    return timer
+
+
+def test_a_worker_waits_for_a_file_still_being_written(tmp_path: Path) -> None:
+    """A fresh worker's first sentence can reach the disk after runAndWait returns."""
+    written = tmp_path / "speech.wav"
+    written.write_bytes(SPEECH_WAV)
+    assert wait_for_audio(str(written))
+    late = tmp_path / "late.wav"
+    timer = write_later(late, 0.1)
+    assert wait_for_audio(str(late))
+    timer.join()
+
+
+def test_a_header_with_no_samples_is_told_at_once_not_waited_out(tmp_path: Path) -> None:
+    """pyttsx3 sometimes writes an empty WAV: the worker says the sentence again at once
+    rather than waiting for samples that never come (here they come, too late to matter)."""
+    path = tmp_path / "speech.wav"
+    path.write_bytes(SPEECH_WAV[:WAV_HEADER_BYTES])
+    timer = write_later(path, 1.0)
+    assert not wait_for_audio(str(path))
+    assert path.stat().st_size == WAV_HEADER_BYTES  # decided before the samples arrived
+    timer.join()
