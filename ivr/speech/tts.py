@@ -87,7 +87,7 @@ def _speak_to_file(engine: Any, text: str, path: str) -> bool:  # pragma: no cov
     return wait_for_audio(path)
 
 
-def wait_for_audio(path: str, polls: int = 200) -> bool:
+def wait_for_audio(path: str) -> bool:
     """Whether the WAV file at `path` holds audio, once it has stopped changing.
 
     pyttsx3 sometimes returns from runAndWait while espeak is still writing the file (seen on a
@@ -96,7 +96,7 @@ def wait_for_audio(path: str, polls: int = 200) -> bool:
     a row): that is told at once, so the sentence is said again instead of the caller waiting
     out the two seconds."""
     last_size, steady = -1, 0
-    for _ in range(polls):
+    for _ in range(200):
         size = os.path.getsize(path) if os.path.exists(path) else -1
         steady = steady + 1 if size == last_size and size >= WAV_HEADER_BYTES else 0
         if steady >= 3:
