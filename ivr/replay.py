@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
+
 from ivr.errors import AudioError
-from ivr.nlu.matcher import Matcher
+from ivr.nlu.matcher import Match, Matcher
 from ivr.speech.codec import read_wav
 from ivr.speech.consensus import judged, understood
 from ivr.speech.fixtures import Utterance, load_manifest
-from ivr.speech.stt import SpeechEngine
+from ivr.speech.stt import SpeechEngine, Transcript
 from ivr.speech.utterance import recognise_recording
 
 
@@ -35,14 +37,12 @@ def replay_wavs(files: Sequence[Path], context: str, engine: SpeechEngine, match
     for path in files:
         line: dict[str, object] = {"file": str(path)}
         try:
-            transcript = judged(recognise_recording(engine, read_wav(path), [context]),
-                                matcher, [context])
+            transcript, match = _hear(engine, matcher, read_wav(path), context)
         except AudioError as exc:
             line |= {"error": str(exc), "transcript": None, "intent": None, "confidence": 0.0,
                      "slots": {}}
             status = 1
         else:
-            match = understood(transcript, matcher, [context])
             line |= {"transcript": transcript.text, "intent": match.intent,
                      "confidence": round(min(match.confidence, transcript.confidence or 1.0), 3),
                      "slots": match.slots}
@@ -98,9 +98,7 @@ def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outco
     for utterance in load_manifest(folder / "manifest.yaml"):
         pcm = read_wav(utterance.wav(folder))
         started = time.perf_counter()
-        transcript = judged(recognise_recording(engine, pcm, [utterance.context]), matcher,
-                            [utterance.context])
-        match = understood(transcript, matcher, [utterance.context])
+        transcript, match = _hear(engine, matcher, pcm, utterance.context)
         seconds = time.perf_counter() - started
         correct = match.intent == utterance.intent and all(
             match.slots.get(k) == v for k, v in utterance.slots.items())
@@ -136,6 +134,13 @@ def print_report(outcomes: Sequence[Outcome], out: TextIO) -> None:
     print("slowest utterances:", file=out)
     for outcome in sorted(outcomes, key=lambda o: -o.seconds)[:5]:
         print(f"  {outcome.seconds * 1000:7.0f} ms  {outcome.utterance.id}", file=out)
+
+
+def _hear(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray,
+          context: str) -> tuple[Transcript, Match]:
+    """One recording through the recogniser, judged by its alternatives, and what it means."""
+    transcript = judged(recognise_recording(engine, pcm, [context]), matcher, [context])
+    return transcript, understood(transcript, matcher, [context])
 
 
 def _percent(part: int, whole: int) -> str:
