@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ivr.nlu.normalize import normalize
-from ivr.nlu.numbers import DIGIT_WORDS, ZERO_LETTERS, spell_digits
+from ivr.nlu.numbers import spell_digits
 from ivr.nlu.templates import MAX_EXPANSIONS, Expansion, Sequence, expand
 
 
@@ -161,13 +161,6 @@ class Grammar:
         """Digits slots whose placeholder occurs in the context's sentences."""
         used = {word for s in self.sentences(context) for word in s.words if word[:1] == "{"}
         return tuple(s for s in self.lists.values() if s.digits and s.placeholder() in used)
-
-    def vocabulary(self, context: str) -> frozenset[str]:
-        """Every word a recogniser must be able to hear in a context (digit words included)."""
-        words = {w for s in self.sentences(context) for w in s.words if w[:1] != "{"}
-        if self.digit_slots(context):
-            words.update(DIGIT_WORDS, ZERO_LETTERS - {"nil", "nought"})
-        return frozenset(words)
 
     def spoken_examples(self, context: str) -> Iterator[tuple[str, Sentence]]:
         """Each sentence of a context as a caller would say it: digits slots spelled out."""

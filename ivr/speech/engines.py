@@ -7,7 +7,6 @@ the matcher and `ivr nlu` never pay for loading a speech model.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 
 from ivr.config import Settings, SttEngine
@@ -42,11 +41,10 @@ def _load(kind: SttEngine, settings: Settings, grammar: Grammar) -> SpeechEngine
 
         if settings.vosk_model is None:
             raise SpeechModelError(f"IVR_STT=vosk needs a model: {DOWNLOAD_HINT}")
-        return VoskEngine(settings.vosk_model, lambda contexts: _words(grammar, contexts))
+        from ivr.speech.language_model import caller_sentences
+
+        return VoskEngine(settings.vosk_model,
+                          lambda contexts, known: caller_sentences(grammar, contexts, known))
     from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
 
     return PocketSphinxEngine(grammar, Path(settings.cache_dir))
-
-
-def _words(grammar: Grammar, contexts: Sequence[str]) -> list[str]:
-    return sorted({w for c in contexts for w in grammar.vocabulary(c)})

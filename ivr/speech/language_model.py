@@ -1,5 +1,6 @@
-"""A trigram language model (ARPA text) of what a caller may say in a context, built from the
-grammar's sentences, for PocketSphinx.
+"""What a caller may say in a context, for the recognisers: a trigram language model (ARPA
+text) built from the grammar's sentences for PocketSphinx, and the sentences themselves for
+Vosk's phrase lists (ivr.speech.phrase_list).
 
 Why not a closed grammar: a finite-state grammar forces every sound into a whole sentence of the
 grammar, but callers mix known words in new orders ("where the heck is my stuff") and the
@@ -75,6 +76,16 @@ def context_language_model(grammar: Grammar, contexts: Iterable[str],
     short forms of word pairs (short_forms())."""
     model = _Model(_weighted_sentences(grammar, list(contexts), known, short))
     return model.arpa(general)
+
+
+def caller_sentences(grammar: Grammar, contexts: Iterable[str],
+                     known: Callable[[str], bool]) -> Iterator[list[str]]:
+    """The sentences of the contexts as callers say them, short forms and spoken digit runs
+    included, each only if `known` knows every word of it (a recogniser that drops the words
+    it does not know would join the words on either side into a pair no caller says)."""
+    for words, _ in _weighted_sentences(grammar, list(contexts), known, short_forms()):
+        if all(known(word) for word in words):
+            yield words
 
 
 @cache

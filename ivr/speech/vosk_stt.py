@@ -1,8 +1,9 @@
 """Vosk (Kaldi), the engine for production accuracy, with a per-context phrase-list grammar.
 
 The model folder comes from IVR_VOSK_MODEL (or `ivr models download en-us`). It is loaded once
-per process; each utterance gets its own KaldiRecognizer restricted to the words of the current
-contexts plus "[unk]", so anything else comes back as unknown instead of a forced guess. The
+per process; each utterance gets its own KaldiRecognizer restricted to the grammar's sentences
+for the current contexts (ivr.speech.phrase_list: Vosk learns which word may follow which from
+them) plus "[unk]", so anything else comes back as unknown instead of a forced guess. The
 intent matcher then checks the words against the grammar's sentences. Small Vosk models want
 16 kHz audio, so phone audio is resampled on the way in.
 """
@@ -21,6 +22,7 @@ import vosk
 
 from ivr.errors import SpeechModelError
 from ivr.speech.codec import PHONE_RATE
+from ivr.speech.phrase_list import covering_phrases
 from ivr.speech.stt import Transcript, WordTiming
 
 UNKNOWN = "[unk]"
@@ -28,13 +30,17 @@ DOWNLOAD_HINT = ("get one with `ivr models download en-us` (needs internet) or d
                  "vosk-model-small-en-us from https://alphacephei.com/vosk/models, unzip it and "
                  "set IVR_VOSK_MODEL to its folder")
 
+Sentences = Callable[[Sequence[str], Callable[[str], bool]], Iterable[Sequence[str]]]
+"""The sentences a caller may say in a context set, of the words the model knows (the second
+argument says which)."""
+
 
 class VoskEngine:
     """A loaded Vosk model and the phrase lists of each context set."""
 
     name = "vosk"
 
-    def __init__(self, model_dir: Path, phrases: Callable[[Sequence[str]], Sequence[str]]) -> None:
+    def __init__(self, model_dir: Path, sentences: Sentences) -> None:
         if not (model_dir / "am" / "final.mdl").is_file():
             raise SpeechModelError(f"{model_dir} is not a Vosk model folder (no am/final.mdl); "
                                    f"{DOWNLOAD_HINT}")
@@ -45,7 +51,7 @@ class VoskEngine:
             raise SpeechModelError(f"the Vosk model in {model_dir} is broken ({exc}); "
                                    f"{DOWNLOAD_HINT}") from exc
         self.rate = _model_rate(model_dir)
-        self._phrases = phrases
+        self._sentences = sentences
         self._grammars: dict[tuple[str, ...], str] = {}
         self._lock = threading.Lock()
 
@@ -58,18 +64,22 @@ class VoskEngine:
             self.grammar(contexts)
 
     def grammar(self, contexts: Sequence[str]) -> str:
-        """The JSON phrase list for a context set: the words the model knows, plus [unk]."""
+        """The JSON phrase list for a context set: the sentences that hold every pair of
+        neighbouring words of the context's sentences the model can say, plus [unk]."""
         key = tuple(contexts)
         with self._lock:
             if key not in self._grammars:
-                phrases = [p for p in self._phrases(key) if self._knows(p)]
-                if self.model.vosk_model_find_word(UNKNOWN) >= 0:
+                phrases = covering_phrases(self._sentences(key, self._knows))
+                if not phrases:  # Vosk would build no decoding graph and crash
+                    raise SpeechModelError(f"the Vosk model knows no sentence of "
+                                           f"{'+'.join(key)} (is it an English model?)")
+                if self._knows(UNKNOWN):
                     phrases.append(UNKNOWN)
-                self._grammars[key] = json.dumps(sorted(set(phrases)), ensure_ascii=False)
+                self._grammars[key] = json.dumps(phrases, ensure_ascii=False)
             return self._grammars[key]
 
-    def _knows(self, phrase: str) -> bool:
-        return all(self.model.vosk_model_find_word(w) >= 0 for w in phrase.split())
+    def _knows(self, word: str) -> bool:
+        return bool(self.model.vosk_model_find_word(word) >= 0)
 
 
 def _model_rate(model_dir: Path) -> int:

@@ -1,5 +1,6 @@
 """The per-context language model: valid ARPA, every grammar word and digit, intents weighed
-alike, and everyday words for speech that is not the shop's business."""
+alike, and everyday words for speech that is not the shop's business; and the sentences Vosk's
+phrase lists are made of."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ivr.nlu.normalize import normalize
 from ivr.speech.language_model import (
     GENERAL_SHARE,
     GENERAL_WORDS,
+    caller_sentences,
     context_language_model,
     general_words,
     short_forms,
@@ -117,3 +119,22 @@ def test_callers_may_be_heard_saying_short_forms(grammar: Grammar,
     without = parse_arpa(context_language_model(grammar, ["order_number"], known,
                                                 general_words(), {}))
     assert ("i", "don't", "know") not in without and ("i", "do", "not") in without
+
+
+def test_caller_sentences_are_what_vosk_hears(grammar: Grammar) -> None:
+    """Vosk's phrase list: sentences as callers say them, and none with a word the model
+    cannot say (Vosk would drop the word and join its neighbours into a pair no caller says)."""
+    def every_word(word: str) -> bool:
+        return True
+
+    main = {" ".join(s) for s in caller_sentences(grammar, ["main"], every_word)}
+    assert {"where is my order", "where's my order", "i want to return something"} <= main
+    numbers = [s for s in caller_sentences(grammar, ["order_number"], every_word)]
+    spoken_digits = {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven",
+                     "eight", "nine"}
+    assert any(sum(w in spoken_digits for w in s) >= 4 for s in numbers)
+    assert not any(w.startswith("{") for s in numbers for w in s)
+
+    without_parcel = [s for s in caller_sentences(grammar, ["main"], lambda w: w != "parcel")]
+    assert without_parcel and not any("parcel" in s for s in without_parcel)
+    assert len(without_parcel) < len(main)
