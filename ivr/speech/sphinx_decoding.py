@@ -274,7 +274,8 @@ class DecoderPool:
             try:
                 worker.wait_ready()
             except SpeechModelError as exc:
-                log.error("could not start a spare speech decoder: %s", exc)
+                if threading.main_thread().is_alive():  # else it ended with this process
+                    log.error("could not start a spare speech decoder: %s", exc)
                 worker.stop()
                 with self._lock:
                     self._count -= 1

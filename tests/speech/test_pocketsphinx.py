@@ -4,6 +4,8 @@ what it hears, what it rejects, silence, odd WAV shapes, context switches and th
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -190,6 +192,18 @@ def test_a_dead_decoder_process_rejects_the_utterance_and_is_replaced(
     recognizer.feed(fixture(RECOGNISED_NAME))
     assert recognizer.finish().text  # a fresh process hears it again
     recognizer.close()
+
+
+def test_a_spare_decoder_cut_short_by_the_program_ending_is_not_an_error() -> None:
+    """`ivr replay` of a short call used to end with "ERROR … could not start a spare speech
+    decoder": the spare, still loading, was stopped with the program."""
+    program = ("import logging, time; logging.basicConfig()\n"
+               "from ivr.speech.sphinx_decoding import DecoderPool\n"
+               "DecoderPool().call_started(); time.sleep(0.3)\n")
+    ended = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert ended.returncode == 0
+    assert ended.stderr == ""
 
 
 def test_context_grammars_are_cached_on_disk(sphinx: PocketSphinxEngine) -> None:
