@@ -54,6 +54,8 @@ class TransferReason(StrEnum):
     ORDER_NOT_FOUND = "order_not_found"
     IDENTITY_NOT_VERIFIED = "identity_not_verified"
     SYSTEM_ERROR = "system_error"
+    REPEAT_REQUESTS = "repeat_requests"
+    """The caller asked to hear the question again more than max_failures times in a row."""
     BOT_ERROR = "bot_error"
     LINE_PROBLEM = "line_problem"
     """The media stream failed before the dialog finished (set by the telephony side)."""
@@ -98,6 +100,8 @@ class DialogState:
     """Order numbers in a row that the order system did not know."""
     postcode_failures: int = 0
     agent_requests: int = 0
+    repeats: int = 0
+    """Times in a row the caller asked to hear the last step again."""
     frustrated: bool = False
     transcript: tuple[Turn, ...] = ()
     last_prompts: tuple[tuple[str, str], ...] = ()

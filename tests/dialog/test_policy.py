@@ -292,6 +292,30 @@ def test_repeat_says_the_rma_again_without_counting_a_failure(call: Call) -> Non
     assert c.state.total_no_match == 0 and c.state.phase is Phase.ANYTHING_ELSE
 
 
+def test_a_caller_who_keeps_asking_to_hear_it_again_reaches_a_person(call: Call) -> None:
+    """Out-of-domain speech is often heard as "say that again": without a limit such a caller
+    would hear the same question for ever."""
+    c = call()
+    question = c.say("where's my parcel")[-1]
+    for _ in range(3):  # max_failures
+        assert c.say("say that again")[-1] == question
+    assert isinstance(c.keys("*")[-1], Transfer)
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "repeat_requests"
+    assert transfer.context["intent"] == "track_package"
+
+
+def test_repeats_in_a_row_start_again_after_an_answer(call: Call) -> None:
+    c = call()
+    c.say("where's my parcel")
+    for _ in range(3):
+        c.say("repeat that")
+    c.say("48213")
+    for _ in range(3):
+        assert isinstance(c.say("pardon")[-1], Ask)
+    assert c.transfer() is None and c.state.repeats == 3
+
+
 @pytest.mark.parametrize("utterance", ["I don't know it", "no idea", "I lost the email"])
 def test_caller_without_an_order_number_goes_to_a_person(call: Call, utterance: str) -> None:
     c = call()
