@@ -122,13 +122,16 @@ class PocketSphinxRecognizer:
             self._lose_worker(exc)
 
     def feed(self, pcm: np.ndarray) -> str:
-        """Audio goes to the decoder process without waiting; no partial results here."""
-        if self._worker is not None and not self._failed:
-            try:
-                self._worker.feed(pcm)
-            except OSError as exc:
-                self._lose_worker(exc)
-        return ""
+        """Audio goes to the decoder process without waiting; the words it has sent back so
+        far (a few hundred milliseconds behind the audio) come out."""
+        if self._worker is None or self._failed:
+            return ""
+        try:
+            self._worker.feed(pcm)
+            return self._worker.partial_result()
+        except (SpeechModelError, OSError) as exc:
+            self._lose_worker(exc)
+            return ""
 
     def finish(self) -> Transcript:
         worker, self._worker = self._worker, None

@@ -4,9 +4,10 @@ server's GIL (PocketSphinx does not release it: two threads decode no faster tha
 A worker process owns one decoder and decodes one utterance at a time: a call borrows a worker
 when speech starts and gives it back when the utterance ends, so a handful of workers serve
 many calls (callers mostly listen). Audio goes down the pipe as 8 kHz int16 without waiting for
-an answer; only the end of an utterance waits, for the words, their frames and the n-best
-alternatives. The parent keeps the grammar side (building the context language models) and
-judges the results (ivr.speech.consensus).
+an answer, and the words heard so far come back up it, unasked, as they change; only the end
+of an utterance waits, for the words, their frames and the n-best alternatives. The parent
+keeps the grammar side (building the context language models) and judges the results
+(ivr.speech.consensus).
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ ALTERNATIVES = 10
 PocketSphinx gives no usable confidence of its own, and how many of these mean the same as the
 best answer is one (ivr.speech.consensus)."""
 
+PARTIAL_EVERY_MS = 200
+"""How often (in audio) the worker looks at its best reading so far and, if it changed, sends
+it up as the partial result: often enough to follow a sentence word by word; each look is a
+backtrace over the words so far, a small cost beside the acoustic scoring."""
+
 Segment = tuple[str, int, int]
 """A recognised word (plain spelling) with its first and last 10 ms frame."""
 
@@ -100,6 +106,8 @@ class UtteranceDecoder:
         self.resampler = soxr.ResampleStream(8000, MODEL_RATE, 1, dtype="int16")
         self.noise = np.random.default_rng(0)
         self.active = False
+        self.unread_samples = 0
+        self.partial = ""
 
     def start(self, name: str, search_path: str) -> None:
         """Start an utterance searched with a word graph (.fsg) or a language model (ARPA)."""
@@ -119,12 +127,29 @@ class UtteranceDecoder:
         self.noise = np.random.default_rng(0)
         self.decoder.start_utt()
         self.active = True
+        self.unread_samples, self.partial = 0, ""
         self.decode(self.comfort_noise(), last=False)
 
     def decode(self, pcm: np.ndarray, last: bool) -> None:
         upsampled = self.resampler.resample_chunk(pcm, last=last)
         if len(upsampled):
             self.decoder.process_raw(upsampled.tobytes(), False, False)
+
+    def feed(self, pcm: np.ndarray) -> str | None:
+        """Decode a chunk of the caller's audio; the words heard so far when it is time to look
+        and they changed, else None."""
+        self.decode(pcm, last=False)
+        self.unread_samples += len(pcm)
+        if not self.active or self.unread_samples < 8 * PARTIAL_EVERY_MS:
+            return None
+        self.unread_samples = 0
+        hypothesis = self.decoder.hyp()
+        words = hypothesis.hypstr.split() if hypothesis is not None else []
+        partial = " ".join(_plain(w) for w in words if _spoken(w))
+        if partial == self.partial:
+            return None
+        self.partial = partial
+        return partial
 
     def finish(self) -> Decoded:
         if not self.active:
@@ -170,13 +195,18 @@ def _serve(connection: Connection) -> None:  # pragma: no cover - runs in the wo
     connection.send(("ready", None))
     handlers: dict[str, Callable[..., object]] = {
         "start": utterance.start,
-        "feed": lambda raw: utterance.decode(np.frombuffer(raw, np.int16), last=False),
+        "feed": lambda raw: utterance.feed(np.frombuffer(raw, np.int16)),
         "finish": utterance.finish, "abort": utterance.abort}
+    heard_in = 0
+    """The parent's number of the utterance being decoded: a partial result names it, so one
+    still on its way when the parent moved on to the next utterance is known as old."""
     while True:
         try:
             command, *arguments = connection.recv()
         except EOFError:
             return
+        if command == "start":
+            heard_in, *arguments = arguments
         try:
             result = handlers[command](*arguments)
         except Exception as exc:  # reported to the parent, which rejects the utterance
@@ -184,6 +214,8 @@ def _serve(connection: Connection) -> None:  # pragma: no cover - runs in the wo
             continue
         if command == "finish":
             connection.send(("decoded", result))
+        elif command == "feed" and result is not None:
+            connection.send(("partial", (heard_in, result)))
 
 
 class DecoderProcess:
@@ -192,6 +224,11 @@ class DecoderProcess:
     def __init__(self) -> None:
         self.connection, self.process = spawn_worker(_serve, "ivr-sphinx")
         self._ready = False
+        self._utterance = 0
+        self.partial = ""
+        """The words heard so far in this utterance, as of the last partial_result()."""
+        self._error: str | None = None
+        """A worker error read while looking for partial results, for finish() to raise."""
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         if self._ready:
@@ -203,20 +240,39 @@ class DecoderProcess:
 
     def start(self, name: str, search_path: str) -> None:
         self.wait_ready()
-        self.connection.send(("start", name, search_path))
+        self._utterance += 1
+        self.partial, self._error = "", None
+        self.connection.send(("start", self._utterance, name, search_path))
 
     def feed(self, pcm: np.ndarray) -> None:
         self.connection.send(("feed", pcm.astype(np.int16).tobytes()))
 
+    def partial_result(self) -> str:
+        """The words heard so far in this utterance, from what the worker has sent up (never
+        waits for it)."""
+        try:
+            while self._error is None and self.connection.poll(0):
+                self._read(*self.connection.recv())
+        except (EOFError, OSError) as exc:
+            raise SpeechModelError(f"speech decoder process died: {exc}") from exc
+        return self.partial
+
     def finish(self) -> Decoded:
         """The words of the utterance; raises SpeechModelError if the worker failed."""
         self.connection.send(("finish",))
-        while True:
+        while self._error is None:
             kind, detail = self._reply(RESULT_TIMEOUT_S)
             if kind == "decoded" and isinstance(detail, Decoded):
                 return detail
-            if kind == "error":  # an earlier command failed: this utterance is lost
-                raise SpeechModelError(f"speech decoder failed: {detail}")
+            self._read(kind, detail)
+        raise SpeechModelError(f"speech decoder failed: {self._error}")
+
+    def _read(self, kind: str, detail: object) -> None:
+        """A message the worker sent of its own: a partial result or an error."""
+        if kind == "error":  # an earlier command failed: this utterance is lost
+            self._error = str(detail)
+        elif kind == "partial" and isinstance(detail, tuple) and detail[0] == self._utterance:
+            self.partial = str(detail[1])
 
     def abort(self) -> None:
         self.connection.send(("abort",))

@@ -140,6 +140,30 @@ def test_one_recogniser_follows_the_dialog_from_context_to_context(
         recognizer.close()
 
 
+def test_partial_results_follow_the_caller_word_by_word(sphinx: PocketSphinxEngine) -> None:
+    """Fed in 20 ms frames at the pace of a call, the recogniser answers with the words heard
+    so far; the next utterance starts from nothing, not from the last one's words."""
+    audio = fixture("051-can-you-tell-me-if-my-order-went-out-yet")
+    recognizer = sphinx.recognizer()
+    try:
+        recognizer.start(["main"])
+        partials = []
+        for i in range(0, len(audio), PHONE_RATE // 50):
+            partials.append(recognizer.feed(audio[i:i + PHONE_RATE // 50]))
+            time.sleep(0.01)  # half a call's pace: the worker keeps up with a call
+        final = recognizer.finish()
+        recognizer.start(["main"])
+        next_partial = recognizer.feed(np.zeros(160, np.int16))
+        recognizer.finish()
+    finally:
+        recognizer.close()
+    changes = [p for p, before in zip(partials, ["", *partials], strict=False) if p != before]
+    assert len(changes) >= 3
+    assert len(changes[-1].split()) > len(changes[0].split())
+    assert changes[-1].split()[-3:] == final.text.split()[-3:]  # "… went out yet"
+    assert next_partial == ""
+
+
 def test_utterances_at_once_borrow_separate_decoder_processes(
         sphinx: PocketSphinxEngine) -> None:
     first, second = sphinx.recognizer(), sphinx.recognizer()
