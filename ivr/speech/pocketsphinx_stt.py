@@ -21,6 +21,7 @@ import numpy as np
 
 from ivr.errors import SpeechModelError
 from ivr.nlu.grammar import Grammar
+from ivr.speech.built_once import BuiltOnce
 from ivr.speech.language_model import context_language_model, general_words, short_forms
 from ivr.speech.sphinx_decoding import (
     EDGE_NOISE_MS,
@@ -49,9 +50,7 @@ class PocketSphinxEngine:
     def __init__(self, grammar: Grammar, cache_dir: Path) -> None:
         self.grammar = grammar
         self.cache_dir = cache_dir / "pocketsphinx"
-        self._lock = threading.Lock()
-        self._models: dict[str, Path] = {}
-        self._building: dict[str, threading.Lock] = {}
+        self._models: BuiltOnce[tuple[str, ...], Path] = BuiltOnce(self._build)
         self._probe = new_decoder()
         self._probe_lock = threading.Lock()
         self.decoders = DecoderPool()
@@ -67,18 +66,9 @@ class PocketSphinxEngine:
         self.decoders.prestart(PRESTARTED_DECODERS)
 
     def language_model(self, contexts: Sequence[str]) -> tuple[str, Path]:
-        """The language model of a context set, built once and kept on disk between runs.
-
-        Building `main` takes seconds: it happens under a lock of its own, so calls that need
-        other contexts never wait for it.
-        """
-        name = "+".join(contexts)
-        with self._lock:
-            building = self._building.setdefault(name, threading.Lock())
-        with building:
-            if name not in self._models:
-                self._models[name] = self._build(contexts)
-        return name, self._models[name]
+        """The language model of a context set (its name and file), built once and kept on
+        disk between runs."""
+        return "+".join(contexts), self._models.get(tuple(contexts))
 
     def close(self) -> None:
         self.decoders.close()

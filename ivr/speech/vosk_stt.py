@@ -11,7 +11,6 @@ intent matcher then checks the words against the grammar's sentences. Small Vosk
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import soxr
 import vosk
 
 from ivr.errors import SpeechModelError
+from ivr.speech.built_once import BuiltOnce
 from ivr.speech.codec import PHONE_RATE
 from ivr.speech.phrase_list import covering_phrases
 from ivr.speech.stt import Transcript, WordTiming
@@ -52,8 +52,7 @@ class VoskEngine:
                                    f"{DOWNLOAD_HINT}") from exc
         self.rate = _model_rate(model_dir)
         self._sentences = sentences
-        self._grammars: dict[tuple[str, ...], str] = {}
-        self._lock = threading.Lock()
+        self._grammars: BuiltOnce[tuple[str, ...], str] = BuiltOnce(self._phrase_list)
 
     def recognizer(self) -> VoskRecognizer:
         return VoskRecognizer(self)
@@ -64,19 +63,19 @@ class VoskEngine:
             self.grammar(contexts)
 
     def grammar(self, contexts: Sequence[str]) -> str:
-        """The JSON phrase list for a context set: the sentences that hold every pair of
-        neighbouring words of the context's sentences the model can say, plus [unk]."""
-        key = tuple(contexts)
-        with self._lock:
-            if key not in self._grammars:
-                phrases = covering_phrases(self._sentences(key, self._knows))
-                if not phrases:  # Vosk would build no decoding graph and crash
-                    raise SpeechModelError(f"the Vosk model knows no sentence of "
-                                           f"{'+'.join(key)} (is it an English model?)")
-                if self._knows(UNKNOWN):
-                    phrases.append(UNKNOWN)
-                self._grammars[key] = json.dumps(phrases, ensure_ascii=False)
-            return self._grammars[key]
+        """The JSON phrase list for a context set, built once."""
+        return self._grammars.get(tuple(contexts))
+
+    def _phrase_list(self, contexts: tuple[str, ...]) -> str:
+        """The sentences that hold every pair of neighbouring words of the contexts' sentences
+        the model can say, plus [unk]."""
+        phrases = covering_phrases(self._sentences(contexts, self._knows))
+        if not phrases:  # Vosk would build no decoding graph and crash
+            raise SpeechModelError(f"the Vosk model knows no sentence of "
+                                   f"{'+'.join(contexts)} (is it an English model?)")
+        if self._knows(UNKNOWN):
+            phrases.append(UNKNOWN)
+        return json.dumps(phrases, ensure_ascii=False)
 
     def _knows(self, word: str) -> bool:
         return bool(self.model.vosk_model_find_word(word) >= 0)
