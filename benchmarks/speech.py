@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,7 @@ from ivr.speech.sphinx_decoding import EDGE_NOISE_MS
 from ivr.speech.stt import SpeechEngine
 from ivr.speech.tts import Synthesizer, Voice
 from ivr.speech.vosk_stt import VoskEngine
+from ivr.speech.whole_request import is_whole_request
 
 FIXTURES = PROJECT_ROOT / "audio_fixtures"
 LATENCY_CALLS = 4
@@ -55,6 +56,9 @@ class Streamed:
     decoded_s: float = EDGE_NOISE_MS / 1000
     """Audio the decoder was given: the endpointer's pre-roll, the speech, its trailing
     silence and the decoder's own comfort noise."""
+    pause_checks_ms: list[float] = field(default_factory=list)
+    """How long each "is this a whole request?" held up the audio when the caller paused
+    (the decoder catching up, then the matcher)."""
 
 
 def stream(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray, context: str,
@@ -62,11 +66,20 @@ def stream(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray, context: str
     """Decode as a call does. Unpaced, frames go as fast as the recogniser takes them (for the
     real-time factor); paced, one every 20 ms as Twilio sends them, so the decoder has kept up
     with the speech when the endpoint fires, as it has in a call."""
-    endpointer = Endpointer(EndpointSettings(no_input_ms=10**9))
-    endpointer.listen()
     recognizer = engine.recognizer()
     result = Streamed()
-    audio = np.concatenate([pcm, np.zeros(PHONE_RATE, np.int16)])
+
+    def complete() -> bool:
+        started = time.perf_counter()
+        whole = is_whole_request(recognizer.heard_so_far(), matcher, [context])
+        result.pause_checks_ms.append((time.perf_counter() - started) * 1000)
+        return whole
+
+    settings = EndpointSettings(no_input_ms=10**9)
+    endpointer = Endpointer(settings, complete)
+    endpointer.listen()
+    tail = np.zeros(PHONE_RATE * (settings.incomplete_silence_ms + 1000) // 1000, np.int16)
+    audio = np.concatenate([pcm, tail])
     began = time.perf_counter()
     for start in range(0, len(audio) - PHONE_FRAME_BYTES + 1, PHONE_FRAME_BYTES):
         if paced:
@@ -75,8 +88,9 @@ def stream(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray, context: str
         was_in_speech = endpointer.in_speech
         events = endpointer.feed(frame)
         if was_in_speech and endpointer.in_speech:
-            recognizer.feed(frame)
-            result.decoded_s += len(frame) / PHONE_RATE
+            heard = endpointer.recogniser_audio()
+            recognizer.feed(heard)
+            result.decoded_s += len(heard) / PHONE_RATE
         for event in events:
             if event.kind is Kind.SPEECH_STARTED:
                 recognizer.start([context])
@@ -133,13 +147,15 @@ def end_of_speech_latency(engine: SpeechEngine, matcher: Matcher) -> None:
     every LATENCY_SAMPLE-th manifest utterance (all of them would take twenty minutes)."""
     utterances = load_manifest(FIXTURES / "manifest.yaml")[::LATENCY_SAMPLE]
     latencies: list[float] = []
+    pause_checks: list[float] = []
 
     def call(share: Sequence[Utterance]) -> None:
         for utterance in share:
-            latency = stream(engine, matcher, read_wav(utterance.wav(FIXTURES)),
-                             utterance.context, paced=True).latency_s
-            if latency is not None:
-                latencies.append(latency * 1000)
+            streamed = stream(engine, matcher, read_wav(utterance.wav(FIXTURES)),
+                              utterance.context, paced=True)
+            if streamed.latency_s is not None:
+                latencies.append(streamed.latency_s * 1000)
+            pause_checks.extend(streamed.pause_checks_ms)
 
     threads = [threading.Thread(target=call, args=(utterances[n::LATENCY_CALLS],))
                for n in range(LATENCY_CALLS)]
@@ -151,6 +167,10 @@ def end_of_speech_latency(engine: SpeechEngine, matcher: Matcher) -> None:
     print(f"end of speech → intent, {LATENCY_CALLS} paced calls at once: "
           f"p50 {statistics.median(latencies):.0f} ms, p95 {cuts[18]:.0f} ms, "
           f"max {max(latencies):.0f} ms ({len(latencies)} utterances)")
+    cuts = statistics.quantiles(pause_checks, n=20)
+    print(f"whole request? asked when the caller paused: p50 "
+          f"{statistics.median(pause_checks):.1f} ms, p95 {cuts[18]:.1f} ms, "
+          f"max {max(pause_checks):.1f} ms ({len(pause_checks)} pauses)")
 
 
 def accuracy(engine: SpeechEngine, matcher: Matcher) -> None:

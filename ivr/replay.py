@@ -139,7 +139,8 @@ def print_report(outcomes: Sequence[Outcome], out: TextIO) -> None:
 def _hear(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray,
           context: str) -> tuple[Transcript, Match]:
     """One recording through the recogniser, judged by its alternatives, and what it means."""
-    transcript = judged(recognise_recording(engine, pcm, [context]), matcher, [context])
+    transcript = judged(recognise_recording(engine, pcm, [context], matcher=matcher), matcher,
+                        [context])
     return transcript, understood(transcript, matcher, [context])
 
 

@@ -20,11 +20,13 @@ def test_values_are_parsed(tmp_path: Path) -> None:
         "IVR_DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "IVR_MODE": "gather",
         "IVR_STT": "pocketsphinx", "IVR_MAX_FAILURES": "5", "IVR_CONFIRM_BELOW": "0.4",
         "IVR_PUBLIC_URL": "https://ivr.example.com/", "IVR_PORT": "9000",
+        "IVR_INCOMPLETE_SILENCE_MS": "1500",
     })
     assert settings.database_path == tmp_path / "a.db"
     assert settings.mode is Mode.GATHER and settings.stt is SttEngine.POCKETSPHINX
     assert settings.public_url == "https://ivr.example.com"
     assert (settings.max_failures, settings.confirm_below, settings.port) == (5, 0.4, 9000)
+    assert (settings.end_silence_ms, settings.incomplete_silence_ms) == (600, 1500)
 
 
 def test_every_problem_is_reported_together() -> None:

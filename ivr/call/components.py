@@ -66,4 +66,5 @@ def build_voice(settings: Settings, components: Components) -> VoiceParts:
     synthesizer = Synthesizer(Voice(settings.tts_voice, settings.tts_rate))
     return VoiceParts(speech_engine(settings, components.grammar),
                       PromptAudio(synthesizer, Path(settings.cache_dir)),
-                      EndpointSettings(end_silence_ms=settings.end_silence_ms))
+                      EndpointSettings(end_silence_ms=settings.end_silence_ms,
+                                       incomplete_silence_ms=settings.incomplete_silence_ms))

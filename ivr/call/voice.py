@@ -36,6 +36,7 @@ from ivr.speech.consensus import judged, understood
 from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind
 from ivr.speech.prompt_audio import PromptAudio, duration_ms
 from ivr.speech.stt import SpeechEngine, Transcript
+from ivr.speech.whole_request import is_whole_request
 from ivr.store.redact import redact
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class VoiceCall:
         self.session = session
         self.recorder = recorder
         self.prompts = prompts
-        self.endpointer = Endpointer(endpoint)
+        self.endpointer = Endpointer(endpoint, complete=self._heard_a_whole_request)
         self.recognizer = engine.recognizer()
         self.turns: list[CallerTurn] = []
         self.key_entry = KeyCollector()
@@ -111,7 +112,7 @@ class VoiceCall:
         outputs: list[Output] = []
         events = self.endpointer.feed(pcm)
         if was_in_speech and self.endpointer.in_speech:
-            self.recognizer.feed(pcm)
+            self.recognizer.feed(self.endpointer.recogniser_audio())
         for event in events:
             outputs += self._on_endpoint(event)
         entry = self.key_entry.tick(self.now_ms)
@@ -167,6 +168,13 @@ class VoiceCall:
             self.closed = True
             self.endpointer.stop()
             self.recognizer.close()
+
+    def _heard_a_whole_request(self) -> bool:
+        """Asked by the endpointer when the caller pauses: a short pause ends a whole request,
+        a half-said one gets longer."""
+        contexts = self.session.contexts or ("main",)
+        return is_whole_request(self.recognizer.heard_so_far(), self.session.policy.matcher,
+                                contexts[:1])
 
     def _on_endpoint(self, event: Endpoint) -> list[Output]:
         match event.kind:

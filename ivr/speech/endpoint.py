@@ -10,6 +10,7 @@ sounding like speech.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum, auto
 
@@ -40,7 +41,12 @@ class EndpointSettings:
     """Timings and levels; the defaults suit telephone speech."""
 
     end_silence_ms: int = 600
-    """Trailing silence that ends an utterance."""
+    """Trailing silence that ends an utterance whose words already make a whole request."""
+    incomplete_silence_ms: int = 1200
+    """Trailing silence that ends one whose words so far do not: "I'd like to… return
+    this", a number read out in groups ("four eight two… one three"). People pause like that
+    for longer than end_silence_ms, and cutting them off there made the bot answer half a
+    sentence (what the recogniser has heard is asked once, when end_silence_ms is reached)."""
     speech_start_ms: int = 120
     """Voiced time in a row before an utterance counts as started."""
     min_speech_ms: int = 250
@@ -58,6 +64,9 @@ class EndpointSettings:
     """How far above the noise floor a frame must be to count as voiced."""
     min_level_db: float = -45.0
     """Frames quieter than this (dBFS) are never voiced, whatever the floor."""
+
+
+_NO_AUDIO = np.zeros(0, np.int16)
 
 
 class Kind(Enum):
@@ -92,10 +101,16 @@ def level_db(frame: np.ndarray) -> float:
 
 
 class Endpointer:
-    """One call's endpointing state; feed it every inbound frame in order."""
+    """One call's endpointing state; feed it every inbound frame in order.
 
-    def __init__(self, settings: EndpointSettings | None = None) -> None:
+    `complete` says whether the words heard so far in the utterance make a whole request (see
+    EndpointSettings.incomplete_silence_ms); without it every pause of end_silence_ms ends one.
+    """
+
+    def __init__(self, settings: EndpointSettings | None = None,
+                 complete: Callable[[], bool] | None = None) -> None:
         self.settings = settings or EndpointSettings()
+        self._complete = complete
         self.now_ms = 0
         self.floor_db = INITIAL_FLOOR_DB
         self._levels: deque[float] = deque(maxlen=STEADY_FRAMES)
@@ -108,6 +123,12 @@ class Endpointer:
         self._speech_levels: list[float] = []
         self._voiced_ms = 0
         self._silence_ms = 0
+        self._pause_ends_it: bool | None = None
+        """Whether this pause ends the utterance once end_silence_ms is reached (asked then)."""
+        self._held: list[np.ndarray] = []
+        """Silence past end_silence_ms in a pause, kept from the recogniser unless the caller
+        speaks again (see recogniser_audio)."""
+        self._for_recogniser: list[np.ndarray] = []
         self._recent: list[np.ndarray] = []
 
     def listen(self, prompt_ms: int = 0) -> None:
@@ -126,6 +147,15 @@ class Endpointer:
         """Stop listening (the bot is thinking or the call is ending)."""
         self._listening = False
         self._reset_utterance()
+
+    def recogniser_audio(self) -> np.ndarray:
+        """What the recogniser should be fed of the frame just fed (while in_speech): the frame,
+        or nothing while a pause runs past end_silence_ms, or everything held back when the
+        caller speaks again. Decoding the longer silence before an utterance ends would only
+        add words (see BENCHMARKS.md)."""
+        audio = np.concatenate(self._for_recogniser) if self._for_recogniser else _NO_AUDIO
+        self._for_recogniser = []
+        return audio
 
     @property
     def in_speech(self) -> bool:
@@ -188,13 +218,19 @@ class Endpointer:
     def _continue_speech(self, frame: np.ndarray, voiced: bool) -> list[Endpoint]:
         s = self.settings
         self._speech.append(frame)
+        if self._silence_ms >= s.end_silence_ms and not voiced:
+            self._held.append(frame)
+        else:
+            self._for_recogniser = [*self._held, frame]
+            self._held = []
         if voiced:
             self._voiced_ms += FRAME_MS
             self._silence_ms = 0
+            self._pause_ends_it = None
         else:
             self._silence_ms += FRAME_MS
         length_ms = len(self._speech) * FRAME_MS
-        if self._silence_ms < s.end_silence_ms and length_ms < s.max_utterance_ms:
+        if not self._pause_is_over() and length_ms < s.max_utterance_ms:
             return []
         if self._voiced_ms < s.min_speech_ms or self._steady():
             self._reset_utterance()  # a cough, a click or noise: keep waiting for speech
@@ -202,6 +238,17 @@ class Endpointer:
         audio = np.concatenate(self._speech)
         self.stop()
         return [Endpoint(Kind.UTTERANCE, self.now_ms, audio)]
+
+    def _pause_is_over(self) -> bool:
+        """end_silence_ms of silence after a whole request (or after too little speech to be
+        one: a cough is dropped as soon as before), incomplete_silence_ms after anything else."""
+        s = self.settings
+        if self._silence_ms < s.end_silence_ms:
+            return False
+        if self._pause_ends_it is None:
+            self._pause_ends_it = (self._complete is None or self._voiced_ms < s.min_speech_ms
+                                   or self._complete())
+        return self._pause_ends_it or self._silence_ms >= s.incomplete_silence_ms
 
     def _steady(self) -> bool:
         low, high = np.percentile(self._speech_levels, [10, 90])
@@ -214,3 +261,6 @@ class Endpointer:
         self._recent = []
         self._voiced_ms = 0
         self._silence_ms = 0
+        self._pause_ends_it = None
+        self._held = []
+        self._for_recogniser = []

@@ -117,8 +117,18 @@ class PocketSphinxRecognizer:
         if self._worker is None or self._failed:
             return ""
         try:
-            self._worker.feed(pcm)
+            if len(pcm):
+                self._worker.feed(pcm)
             return self._worker.partial_result()
+        except (SpeechModelError, OSError) as exc:
+            self._lose_worker(exc)
+            return ""
+
+    def heard_so_far(self) -> str:
+        if self._worker is None or self._failed:
+            return ""
+        try:
+            return self._worker.heard_so_far()
         except (SpeechModelError, OSError) as exc:
             self._lose_worker(exc)
             return ""

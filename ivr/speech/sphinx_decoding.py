@@ -143,13 +143,17 @@ class UtteranceDecoder:
         if not self.active or self.unread_samples < 8 * PARTIAL_EVERY_MS:
             return None
         self.unread_samples = 0
-        hypothesis = self.decoder.hyp()
-        words = hypothesis.hypstr.split() if hypothesis is not None else []
-        partial = " ".join(_plain(w) for w in words if _spoken(w))
+        partial = self.heard_so_far()
         if partial == self.partial:
             return None
         self.partial = partial
         return partial
+
+    def heard_so_far(self) -> str:
+        """The best reading of the audio decoded so far (plain spellings)."""
+        hypothesis = self.decoder.hyp() if self.active else None
+        words = hypothesis.hypstr.split() if hypothesis is not None else []
+        return " ".join(_plain(w) for w in words if _spoken(w))
 
     def finish(self) -> Decoded:
         if not self.active:
@@ -196,7 +200,7 @@ def _serve(connection: Connection) -> None:  # pragma: no cover - runs in the wo
     handlers: dict[str, Callable[..., object]] = {
         "start": utterance.start,
         "feed": lambda raw: utterance.feed(np.frombuffer(raw, np.int16)),
-        "finish": utterance.finish, "abort": utterance.abort}
+        "finish": utterance.finish, "abort": utterance.abort, "hyp": utterance.heard_so_far}
     heard_in = 0
     """The parent's number of the utterance being decoded: a partial result names it, so one
     still on its way when the parent moved on to the next utterance is known as old."""
@@ -214,6 +218,8 @@ def _serve(connection: Connection) -> None:  # pragma: no cover - runs in the wo
             continue
         if command == "finish":
             connection.send(("decoded", result))
+        elif command == "hyp":
+            connection.send(("heard", (heard_in, result)))
         elif command == "feed" and result is not None:
             connection.send(("partial", (heard_in, result)))
 
@@ -255,6 +261,18 @@ class DecoderProcess:
                 self._read(*self.connection.recv())
         except (EOFError, OSError) as exc:
             raise SpeechModelError(f"speech decoder process died: {exc}") from exc
+        return self.partial
+
+    def heard_so_far(self) -> str:
+        """The words heard in all the audio sent so far: waits for the worker to decode what it
+        has not yet (in a call it keeps up, so a few milliseconds)."""
+        self.connection.send(("hyp",))
+        while self._error is None:
+            kind, detail = self._reply(RESULT_TIMEOUT_S)
+            if kind == "heard" and isinstance(detail, tuple) and detail[0] == self._utterance:
+                self.partial = str(detail[1])
+                break
+            self._read(kind, detail)
         return self.partial
 
     def finish(self) -> Decoded:

@@ -49,7 +49,11 @@ class Recognizer(Protocol):
         """Begin an utterance listening for the grammar of these contexts."""
 
     def feed(self, pcm: np.ndarray) -> str:
-        """8 kHz int16 audio in; the partial transcript so far out."""
+        """8 kHz int16 audio in; the partial transcript so far out (it may lag the audio)."""
+
+    def heard_so_far(self) -> str:
+        """The partial transcript of all the audio fed so far (may wait for the decoder to
+        catch up, which in a call takes milliseconds)."""
 
     def finish(self) -> Transcript:
         """End the utterance and return what was said."""

@@ -1,6 +1,7 @@
 """Recognise a recorded utterance the way a call would: through the endpointer, then the
-recogniser, so silence gives nothing, a cough is ignored, and ten minutes of silence costs
-only the endpointer's time rather than ten minutes of decoding.
+recogniser, so silence gives nothing, a cough is ignored, a pause in a half-said request does
+not cut it short, and ten minutes of silence costs only the endpointer's time rather than ten
+minutes of decoding.
 """
 
 from __future__ import annotations
@@ -9,22 +10,31 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ivr.speech.codec import PHONE_FRAME_BYTES
+from ivr.nlu.matcher import Matcher
+from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE
 from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
 from ivr.speech.stt import SpeechEngine, Transcript
+from ivr.speech.whole_request import is_whole_request
 
-_TAIL = np.zeros(PHONE_FRAME_BYTES * 50, np.int16)
-"""One second of silence after the recording, so speech at its very end still gets endpointed."""
+TAIL_MS = 1000
+"""Silence added after the recording beyond the longest pause that ends an utterance, so speech
+at its very end still gets endpointed."""
 
 
 def recognise_recording(engine: SpeechEngine, pcm: np.ndarray, contexts: Sequence[str],
-                        settings: EndpointSettings | None = None) -> Transcript:
-    """The first utterance in 8 kHz audio; an empty transcript if nobody spoke."""
+                        settings: EndpointSettings | None = None,
+                        matcher: Matcher | None = None) -> Transcript:
+    """The first utterance in 8 kHz audio; an empty transcript if nobody spoke. With the
+    matcher, a pause after words that are not yet a whole request waits longer, as in a call."""
     settings = settings or EndpointSettings(no_input_ms=10**9)
-    endpointer = Endpointer(settings)
-    endpointer.listen()
     recognizer = engine.recognizer()
-    audio = np.concatenate([pcm.astype(np.int16), _TAIL])
+    complete = None if matcher is None else (
+        lambda: is_whole_request(recognizer.heard_so_far(), matcher, contexts[:1]))
+    endpointer = Endpointer(settings, complete)
+    endpointer.listen()
+    tail_ms = max(settings.end_silence_ms, settings.incomplete_silence_ms) + TAIL_MS
+    tail = np.zeros(PHONE_RATE * tail_ms // 1000, np.int16)
+    audio = np.concatenate([pcm.astype(np.int16), tail])
     try:
         for start in range(0, len(audio) - PHONE_FRAME_BYTES + 1, PHONE_FRAME_BYTES):
             frame = audio[start:start + PHONE_FRAME_BYTES]
@@ -36,7 +46,7 @@ def recognise_recording(engine: SpeechEngine, pcm: np.ndarray, contexts: Sequenc
                 elif event.kind is Kind.UTTERANCE:
                     return recognizer.finish()
             if was_in_speech and endpointer.in_speech:
-                recognizer.feed(frame)
+                recognizer.feed(endpointer.recogniser_audio())
         return Transcript("", 0.0)
     finally:
         recognizer.close()

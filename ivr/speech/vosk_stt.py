@@ -99,6 +99,7 @@ class VoskRecognizer:
         self._kaldi: Any = None
         self._resampler: soxr.ResampleStream | None = None
         self._words: list[dict[str, Any]] = []
+        self._heard = ""
 
     def start(self, contexts: Sequence[str]) -> None:
         self._kaldi = vosk.KaldiRecognizer(self.engine.model, self.engine.rate,
@@ -106,13 +107,18 @@ class VoskRecognizer:
         self._kaldi.SetWords(True)
         self._resampler = soxr.ResampleStream(PHONE_RATE, self.engine.rate, 1, dtype="int16")
         self._words = []
+        self._heard = ""
 
     def feed(self, pcm: np.ndarray) -> str:
         if self._kaldi is None:
             return ""
         self._accept(pcm, last=False)
         partial = json.loads(self._kaldi.PartialResult()).get("partial", "")
-        return " ".join([*(w["word"] for w in self._words), partial]).strip()
+        self._heard = " ".join([*(w["word"] for w in self._words), partial]).strip()
+        return self._heard
+
+    def heard_so_far(self) -> str:
+        return self._heard if self._kaldi is not None else ""
 
     def finish(self) -> Transcript:
         if self._kaldi is None:

@@ -66,6 +66,70 @@ def test_the_trailing_silence_is_configurable() -> None:
     assert 1800 <= events[-1].at_ms <= 1900
 
 
+def test_a_pause_after_a_half_said_request_waits_longer() -> None:
+    """Asked once per pause, when end_silence_ms is reached: a half-said request (as the
+    recogniser says) gets incomplete_silence_ms, and the caller who goes on stays in one
+    utterance; a whole one ends after end_silence_ms as before."""
+    asked: list[int] = []
+    whole = False
+
+    def complete() -> bool:
+        asked.append(endpointer.now_ms)
+        return whole
+
+    endpointer = Endpointer(complete=complete)
+    endpointer.listen()
+    events = run(endpointer, speechlike(800), silence(900), speechlike(800), silence(500))
+    assert kinds(events) == [Kind.SPEECH_STARTED]
+    assert len(asked) == 1 and 800 + 600 <= asked[0] <= 800 + 700
+    whole = True
+    events = run(endpointer, silence(1000))
+    assert kinds(events) == [Kind.UTTERANCE]
+    assert 2500 + 600 <= events[0].at_ms <= 2500 + 700
+    assert len(events[0].audio) / PHONE_RATE >= 0.8 + 0.9 + 0.8 + 0.6
+
+    whole = False
+    endpointer.listen()
+    events = run(endpointer, speechlike(800), silence(1500))
+    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    speech_end = 4000 + 800
+    assert speech_end + 1200 <= events[-1].at_ms <= speech_end + 1300  # incomplete_silence_ms
+
+
+def fed_to_recogniser(endpointer: Endpointer, audio: np.ndarray) -> tuple[int, list[Kind]]:
+    """Milliseconds of audio the recogniser is fed after speech started (as a call feeds it),
+    and the events."""
+    fed = 0
+    events: list[Endpoint] = []
+    for start in range(0, len(audio) - FRAME + 1, FRAME):
+        was_in_speech = endpointer.in_speech
+        events += endpointer.feed(audio[start:start + FRAME])
+        if was_in_speech and endpointer.in_speech:
+            fed += len(endpointer.recogniser_audio())
+    return fed * 1000 // PHONE_RATE, kinds(events)
+
+
+def test_a_long_pause_reaches_the_recogniser_only_if_the_caller_goes_on() -> None:
+    """Silence past end_silence_ms is held back: decoded, it only adds words to an utterance
+    that then ends; the caller who goes on gets it, so the words stay apart."""
+    endpointer = Endpointer(complete=lambda: False)
+    endpointer.listen()
+    _, events = fed_to_recogniser(endpointer, np.concatenate([speechlike(800), silence(600)]))
+    assert events == [Kind.SPEECH_STARTED]
+    assert fed_to_recogniser(endpointer, silence(400)) == (0, [])
+    assert fed_to_recogniser(endpointer, speechlike(400)) == (400 + 400, [])
+    assert fed_to_recogniser(endpointer, silence(1500)) == (600, [Kind.UTTERANCE])
+
+
+def test_a_cough_is_dropped_without_asking_what_was_heard() -> None:
+    asked: list[bool] = []
+    endpointer = Endpointer(complete=lambda: asked.append(True) or False)
+    endpointer.listen()
+    events = run(endpointer, silence(300), speechlike(160), silence(1500))
+    assert kinds(events) == [Kind.SPEECH_STARTED]
+    assert asked == []
+
+
 def test_a_pause_shorter_than_the_end_silence_keeps_one_utterance() -> None:
     endpointer = Endpointer()
     endpointer.listen()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -125,6 +126,34 @@ def test_a_truncated_recording_still_gives_an_answer(sphinx: PocketSphinxEngine)
     assert isinstance(transcript.text, str)
     with pytest.raises(AudioError):
         decode_wav(raw[:30])
+
+
+@pytest.mark.parametrize("voice", ["flite:rms", "flite:awb"])
+def test_a_pause_in_a_half_said_request_does_not_cut_it_short(
+        sphinx: PocketSphinxEngine, matcher: Matcher, voice: str,
+        paused_speech: Callable[[str, str, str], np.ndarray]) -> None:
+    """"I would like to… return an item": without the matcher's say, the pause ended the
+    utterance at "i would like to", which means nothing."""
+    audio = paused_speech("I would like to", "return an item", voice)
+    cut_short = recognise_recording(sphinx, audio, ["main"])
+    whole = recognise_recording(sphinx, audio, ["main"], matcher=matcher)
+    assert matcher.match_first(cut_short.text, ["main"]).intent is None
+    assert matcher.match_first(whole.text, ["main"]).intent == "return_request"
+    assert whole.text.endswith("return an item")
+
+
+def test_heard_so_far_counts_all_the_audio_fed(sphinx: PocketSphinxEngine) -> None:
+    """Fed faster than it decodes, the recogniser still answers for every frame fed (the
+    endpointer asks this when the caller pauses)."""
+    recognizer = sphinx.recognizer()
+    try:
+        recognizer.start(["main"])
+        recognizer.feed(fixture(RECOGNISED_NAME))
+        heard = recognizer.heard_so_far()
+        final = recognizer.finish()
+    finally:
+        recognizer.close()
+    assert heard.split()[-2:] == final.text.split()[-2:] == ["an", "agent"]
 
 
 def test_one_recogniser_follows_the_dialog_from_context_to_context(

@@ -4,6 +4,7 @@ broken synthesiser does not break the call."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,18 @@ def test_speech_after_the_prompt_is_heard_and_answered(
                                                                       "anything_else"]
     assert call.turns[-1].intent == "shipping_info"
     assert call.turns[-1].transcript.text == "do you deliver to canada"
+
+
+def test_a_caller_who_pauses_half_way_is_heard_in_one_turn(
+        policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer, tmp_path: Path,
+        paused_speech: Callable[[str, str, str], np.ndarray]) -> None:
+    call = voice_call(policy, sphinx, synthesizer, tmp_path)
+    greeting = call.start()[0]
+    assert isinstance(greeting, Play)
+    feed(call, hiss(len(greeting.ulaw) // 8 + 300))
+    feed(call, pcm_to_ulaw(paused_speech("can I speak", "to an agent", "flite:rms")) + hiss(1500))
+    assert [turn.intent for turn in call.turns] == ["speak_to_agent"]
+    assert call.turns[0].transcript.text.endswith("to an agent")
 
 
 def test_a_guess_its_alternatives_disagree_on_is_asked_again_not_acted_on(

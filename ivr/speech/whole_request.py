@@ -1,0 +1,24 @@
+"""Whether the words a caller has said so far already make a whole request: the endpointer ends
+the utterance after a short pause if they do, and waits longer if they do not
+(EndpointSettings.incomplete_silence_ms).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ivr.nlu.matcher import Matcher
+from ivr.nlu.normalize import normalize
+from ivr.nlu.numbers import find_digit_runs
+
+
+def is_whole_request(words: str, matcher: Matcher, contexts: Sequence[str]) -> bool:
+    """The matcher understands them, and they do not end in a number: callers read numbers out
+    in groups, and "four eight two" is an order number the caller has not finished."""
+    spoken = normalize(words)
+    if not spoken:
+        return False
+    runs = find_digit_runs(spoken)
+    if runs and runs[-1].end == len(spoken):
+        return False
+    return matcher.match_first(words, contexts).intent is not None
