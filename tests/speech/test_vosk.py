@@ -122,6 +122,22 @@ def test_partial_results_stream_while_audio_arrives(
     assert final.text.split()[-1] == "감사합니다"
 
 
+def test_heard_so_far_is_the_latest_partial_and_nothing_between_utterances(
+        vosk_engine: VoskEngine, korean_voice: Synthesizer) -> None:
+    audio = phone(korean_voice, "안녕하세요 감사합니다")
+    recognizer = vosk_engine.recognizer()
+    recognizer.start(["greeting"])
+    last = ""
+    for i in range(0, len(audio), 1600):
+        last = recognizer.feed(audio[i:i + 1600])
+    heard = recognizer.heard_so_far()
+    recognizer.finish()
+    after = recognizer.heard_so_far()
+    recognizer.close()
+    assert heard == last and "감사합니다" in heard
+    assert after == ""
+
+
 def test_silence_gives_an_empty_transcript(vosk_engine: VoskEngine) -> None:
     silence = np.random.default_rng(0).normal(0, 10, 8000 * 3).astype(np.int16)
     transcript = transcribe(vosk_engine, silence, ["greeting"])
