@@ -83,6 +83,7 @@ def caller_sentences(grammar: Grammar, contexts: Iterable[str],
     """The sentences of the contexts as callers say them, short forms and spoken digit runs
     included, each only if `known` knows every word of it (a recogniser that drops the words
     it does not know would join the words on either side into a pair no caller says)."""
+    known = cache(known)  # asked about every word of some 236,000 sentences, of 600 words
     for words, _ in _weighted_sentences(grammar, list(contexts), known, short_forms()):
         if all(known(word) for word in words):
             yield words

@@ -201,9 +201,9 @@ def _serve(connection: Connection) -> None:  # pragma: no cover - runs in the wo
         "start": utterance.start,
         "feed": lambda raw: utterance.feed(np.frombuffer(raw, np.int16)),
         "finish": utterance.finish, "abort": utterance.abort, "hyp": utterance.heard_so_far}
+    # The parent's number of the utterance being decoded: a partial result names it, so one
+    # still on its way when the parent moved on to the next utterance is known as old.
     heard_in = 0
-    """The parent's number of the utterance being decoded: a partial result names it, so one
-    still on its way when the parent moved on to the next utterance is known as old."""
     while True:
         try:
             command, *arguments = connection.recv()
