@@ -75,7 +75,7 @@ def stream(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray, context: str
         result.pause_checks_ms.append((time.perf_counter() - started) * 1000)
         return whole
 
-    settings = EndpointSettings(no_input_ms=10**9)
+    settings = EndpointSettings(no_input_ms=10**9, incomplete_silence_ms=1200)
     endpointer = Endpointer(settings, complete)
     endpointer.listen()
     tail = np.zeros(PHONE_RATE * (settings.incomplete_silence_ms + 1000) // 1000, np.int16)

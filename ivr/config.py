@@ -76,9 +76,9 @@ class Settings:
     """Speaking rate in words per minute (IVR_TTS_RATE)."""
     end_silence_ms: int = 600
     """Silence that ends a caller's turn (IVR_END_SILENCE_MS)."""
-    incomplete_silence_ms: int = 1200
+    incomplete_silence_ms: int = 0
     """Silence that ends it when the words so far are not yet a whole request
-    (IVR_INCOMPLETE_SILENCE_MS)."""
+    (IVR_INCOMPLETE_SILENCE_MS); 0: off, every turn ends after end_silence_ms."""
     dev_unsigned_webhooks: bool = False
     """Accept unsigned Twilio webhooks (IVR_DEV_UNSIGNED_WEBHOOKS=1): development only, and
     announced loudly at startup and on /healthz."""
@@ -127,7 +127,7 @@ class Settings:
             tts_rate=reader.get("IVR_TTS_RATE", _int_between(80, 400), "160"),
             end_silence_ms=reader.get("IVR_END_SILENCE_MS", _int_between(200, 3000), "600"),
             incomplete_silence_ms=reader.get("IVR_INCOMPLETE_SILENCE_MS",
-                                             _int_between(200, 5000), "1200"),
+                                             _int_between(0, 5000), "0"),
             dev_unsigned_webhooks=reader.get("IVR_DEV_UNSIGNED_WEBHOOKS", _flag, "0"),
             business_hours=reader.get("IVR_BUSINESS_HOURS",
                                       lambda raw: BusinessHours.parse(raw, zone), ""),

@@ -13,6 +13,7 @@ def test_defaults_need_no_environment() -> None:
     assert settings.mode is Mode.STREAM and settings.stt is None
     assert settings.max_failures == 3 and settings.agent_queue == "support"
     assert settings.database_path.name == "ivr.db"
+    assert settings.incomplete_silence_ms == 0  # half-said requests: off unless set
 
 
 def test_values_are_parsed(tmp_path: Path) -> None:

@@ -42,11 +42,13 @@ class EndpointSettings:
 
     end_silence_ms: int = 600
     """Trailing silence that ends an utterance whose words already make a whole request."""
-    incomplete_silence_ms: int = 1200
+    incomplete_silence_ms: int = 0
     """Trailing silence that ends one whose words so far do not: "I'd like to… return
     this", a number read out in groups ("four eight two… one three"). People pause like that
-    for longer than end_silence_ms, and cutting them off there made the bot answer half a
-    sentence (what the recogniser has heard is asked once, when end_silence_ms is reached)."""
+    for longer than end_silence_ms, and cutting them off there makes the bot answer half a
+    sentence (what the recogniser has heard is asked once, when end_silence_ms is reached).
+    Off (0) unless set: every turn the recogniser gets wrong then waits this long too, which
+    took the telephony benchmark's turn latency p95 from 740 to 1280 ms at 1200 (BENCHMARKS)."""
     speech_start_ms: int = 120
     """Voiced time in a row before an utterance counts as started."""
     min_speech_ms: int = 250
@@ -245,10 +247,12 @@ class Endpointer:
         s = self.settings
         if self._silence_ms < s.end_silence_ms:
             return False
+        if self._silence_ms >= s.incomplete_silence_ms:
+            return True
         if self._pause_ends_it is None:
             self._pause_ends_it = (self._complete is None or self._voiced_ms < s.min_speech_ms
                                    or self._complete())
-        return self._pause_ends_it or self._silence_ms >= s.incomplete_silence_ms
+        return self._pause_ends_it
 
     def _steady(self) -> bool:
         low, high = np.percentile(self._speech_levels, [10, 90])

@@ -10,6 +10,8 @@ from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind, le
 
 RNG = np.random.default_rng(7)
 FRAME = PHONE_RATE // 50
+HALF_SAID = EndpointSettings(incomplete_silence_ms=1200)
+"""Half-said requests get a longer pause (off unless configured)."""
 
 
 def silence(ms: int) -> np.ndarray:
@@ -77,7 +79,7 @@ def test_a_pause_after_a_half_said_request_waits_longer() -> None:
         asked.append(endpointer.now_ms)
         return whole
 
-    endpointer = Endpointer(complete=complete)
+    endpointer = Endpointer(HALF_SAID, complete=complete)
     endpointer.listen()
     events = run(endpointer, speechlike(800), silence(900), speechlike(800), silence(500))
     assert kinds(events) == [Kind.SPEECH_STARTED]
@@ -112,7 +114,7 @@ def fed_to_recogniser(endpointer: Endpointer, audio: np.ndarray) -> tuple[int, l
 def test_a_long_pause_reaches_the_recogniser_only_if_the_caller_goes_on() -> None:
     """Silence past end_silence_ms is held back: decoded, it only adds words to an utterance
     that then ends; the caller who goes on gets it, so the words stay apart."""
-    endpointer = Endpointer(complete=lambda: False)
+    endpointer = Endpointer(HALF_SAID, complete=lambda: False)
     endpointer.listen()
     _, events = fed_to_recogniser(endpointer, np.concatenate([speechlike(800), silence(600)]))
     assert events == [Kind.SPEECH_STARTED]
@@ -121,9 +123,18 @@ def test_a_long_pause_reaches_the_recogniser_only_if_the_caller_goes_on() -> Non
     assert fed_to_recogniser(endpointer, silence(1500)) == (600, [Kind.UTTERANCE])
 
 
-def test_a_cough_is_dropped_without_asking_what_was_heard() -> None:
+def test_off_unless_configured_no_pause_asks_what_was_heard() -> None:
     asked: list[bool] = []
     endpointer = Endpointer(complete=lambda: asked.append(True) or False)
+    endpointer.listen()
+    events = run(endpointer, speechlike(800), silence(700))
+    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert asked == []
+
+
+def test_a_cough_is_dropped_without_asking_what_was_heard() -> None:
+    asked: list[bool] = []
+    endpointer = Endpointer(HALF_SAID, complete=lambda: asked.append(True) or False)
     endpointer.listen()
     events = run(endpointer, silence(300), speechlike(160), silence(1500))
     assert kinds(events) == [Kind.SPEECH_STARTED]

@@ -17,6 +17,7 @@ from ivr.errors import AudioError
 from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_RATE, decode_wav, read_wav, resample, wav_bytes
 from ivr.speech.consensus import judged, understood
+from ivr.speech.endpoint import EndpointSettings
 from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
 from ivr.speech.sphinx_decoding import ALTERNATIVES
 from ivr.speech.utterance import recognise_recording
@@ -132,11 +133,12 @@ def test_a_truncated_recording_still_gives_an_answer(sphinx: PocketSphinxEngine)
 def test_a_pause_in_a_half_said_request_does_not_cut_it_short(
         sphinx: PocketSphinxEngine, matcher: Matcher, voice: str,
         paused_speech: Callable[[str, str, str], np.ndarray]) -> None:
-    """"I would like to… return an item": without the matcher's say, the pause ended the
-    utterance at "i would like to", which means nothing."""
+    """"I would like to… return an item": with the longer pause off (the default), it ended
+    the utterance at "i would like to", which means nothing."""
     audio = paused_speech("I would like to", "return an item", voice)
-    cut_short = recognise_recording(sphinx, audio, ["main"])
-    whole = recognise_recording(sphinx, audio, ["main"], matcher=matcher)
+    half_said = EndpointSettings(no_input_ms=10**9, incomplete_silence_ms=1200)
+    cut_short = recognise_recording(sphinx, audio, ["main"], matcher=matcher)
+    whole = recognise_recording(sphinx, audio, ["main"], half_said, matcher)
     assert matcher.match_first(cut_short.text, ["main"]).intent is None
     assert matcher.match_first(whole.text, ["main"]).intent == "return_request"
     assert whole.text.endswith("return an item")

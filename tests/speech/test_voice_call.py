@@ -15,6 +15,7 @@ from ivr.dialog.policy import Policy
 from ivr.events import Ask, Transfer
 from ivr.replay import Outcome, print_report
 from ivr.speech.codec import frames, pcm_to_ulaw, read_wav
+from ivr.speech.endpoint import EndpointSettings
 from ivr.speech.fixtures import Utterance
 from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
 from ivr.speech.prompt_audio import PromptAudio
@@ -71,7 +72,8 @@ def test_speech_after_the_prompt_is_heard_and_answered(
 def test_a_caller_who_pauses_half_way_is_heard_in_one_turn(
         policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer, tmp_path: Path,
         paused_speech: Callable[[str, str, str], np.ndarray]) -> None:
-    call = voice_call(policy, sphinx, synthesizer, tmp_path)
+    call = VoiceCall(CallSession(policy, "CAtest", ""), sphinx, PromptAudio(synthesizer, tmp_path),
+                     EndpointSettings(incomplete_silence_ms=1200))
     greeting = call.start()[0]
     assert isinstance(greeting, Play)
     feed(call, hiss(len(greeting.ulaw) // 8 + 300))
