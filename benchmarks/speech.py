@@ -36,8 +36,9 @@ from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
 from ivr.speech.sphinx_decoding import EDGE_NOISE_MS
 from ivr.speech.stt import SpeechEngine
 from ivr.speech.tts import Synthesizer, Voice
+from ivr.speech.utterance import trailing_silence
 from ivr.speech.vosk_stt import VoskEngine
-from ivr.speech.whole_request import is_whole_request
+from ivr.speech.whole_request import heard_a_whole_request
 
 FIXTURES = PROJECT_ROOT / "audio_fixtures"
 LATENCY_CALLS = 4
@@ -71,15 +72,14 @@ def stream(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray, context: str
 
     def complete() -> bool:
         started = time.perf_counter()
-        whole = is_whole_request(recognizer.heard_so_far(), matcher, [context])
+        whole = heard_a_whole_request(recognizer, matcher, [context])
         result.pause_checks_ms.append((time.perf_counter() - started) * 1000)
         return whole
 
     settings = EndpointSettings(no_input_ms=10**9, incomplete_silence_ms=1200)
     endpointer = Endpointer(settings, complete)
     endpointer.listen()
-    tail = np.zeros(PHONE_RATE * (settings.incomplete_silence_ms + 1000) // 1000, np.int16)
-    audio = np.concatenate([pcm, tail])
+    audio = np.concatenate([pcm, trailing_silence(settings)])
     began = time.perf_counter()
     for start in range(0, len(audio) - PHONE_FRAME_BYTES + 1, PHONE_FRAME_BYTES):
         if paced:

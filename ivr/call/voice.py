@@ -36,7 +36,7 @@ from ivr.speech.consensus import judged, understood
 from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind
 from ivr.speech.prompt_audio import PromptAudio, duration_ms
 from ivr.speech.stt import SpeechEngine, Transcript
-from ivr.speech.whole_request import is_whole_request
+from ivr.speech.whole_request import heard_a_whole_request
 from ivr.store.redact import redact
 
 log = logging.getLogger(__name__)
@@ -172,9 +172,8 @@ class VoiceCall:
     def _heard_a_whole_request(self) -> bool:
         """Asked by the endpointer when the caller pauses: a short pause ends a whole request,
         a half-said one gets longer."""
-        contexts = self.session.contexts or ("main",)
-        return is_whole_request(self.recognizer.heard_so_far(), self.session.policy.matcher,
-                                contexts[:1])
+        return heard_a_whole_request(self.recognizer, self.session.policy.matcher,
+                                     self.session.contexts or ("main",))
 
     def _on_endpoint(self, event: Endpoint) -> list[Output]:
         match event.kind:

@@ -14,11 +14,18 @@ from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE
 from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
 from ivr.speech.stt import SpeechEngine, Transcript
-from ivr.speech.whole_request import is_whole_request
+from ivr.speech.whole_request import heard_a_whole_request
 
 TAIL_MS = 1000
 """Silence added after the recording beyond the longest pause that ends an utterance, so speech
 at its very end still gets endpointed."""
+
+
+def trailing_silence(settings: EndpointSettings) -> np.ndarray:
+    """Digital silence to put after a recording, long enough for its last words to end an
+    utterance however the endpointer is set."""
+    tail_ms = max(settings.end_silence_ms, settings.incomplete_silence_ms) + TAIL_MS
+    return np.zeros(PHONE_RATE * tail_ms // 1000, np.int16)
 
 
 def recognise_recording(engine: SpeechEngine, pcm: np.ndarray, contexts: Sequence[str],
@@ -29,12 +36,10 @@ def recognise_recording(engine: SpeechEngine, pcm: np.ndarray, contexts: Sequenc
     settings = settings or EndpointSettings(no_input_ms=10**9)
     recognizer = engine.recognizer()
     complete = None if matcher is None else (
-        lambda: is_whole_request(recognizer.heard_so_far(), matcher, contexts[:1]))
+        lambda: heard_a_whole_request(recognizer, matcher, contexts))
     endpointer = Endpointer(settings, complete)
     endpointer.listen()
-    tail_ms = max(settings.end_silence_ms, settings.incomplete_silence_ms) + TAIL_MS
-    tail = np.zeros(PHONE_RATE * tail_ms // 1000, np.int16)
-    audio = np.concatenate([pcm.astype(np.int16), tail])
+    audio = np.concatenate([pcm.astype(np.int16), trailing_silence(settings)])
     try:
         for start in range(0, len(audio) - PHONE_FRAME_BYTES + 1, PHONE_FRAME_BYTES):
             frame = audio[start:start + PHONE_FRAME_BYTES]

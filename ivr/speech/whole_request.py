@@ -10,6 +10,14 @@ from collections.abc import Sequence
 from ivr.nlu.matcher import Matcher
 from ivr.nlu.normalize import normalize
 from ivr.nlu.numbers import find_digit_runs
+from ivr.speech.stt import Recognizer
+
+
+def heard_a_whole_request(recognizer: Recognizer, matcher: Matcher,
+                          contexts: Sequence[str]) -> bool:
+    """Whether what the recogniser has heard of the utterance so far is a whole request in
+    the first of its contexts (the one the caller's answer is understood in)."""
+    return is_whole_request(recognizer.heard_so_far(), matcher, contexts[:1])
 
 
 def is_whole_request(words: str, matcher: Matcher, contexts: Sequence[str]) -> bool:
