@@ -69,13 +69,14 @@ def test_a_script_with_an_unknown_step_is_a_clear_error(env: dict[str, str],
 def test_wav_files_give_one_json_line_each(env: dict[str, str], tmp_path: Path) -> None:
     broken = tmp_path / "broken.wav"
     broken.write_bytes(b"RIFF\x00\x00\x00\x00WAVEnothing here")
-    files = [WAVS / "150-do-you-deliver-to-canada.wav", WAVS / "215-silence.wav", broken]
+    files = [WAVS / "108-i-want-to-find-out-about-my-order.wav", WAVS / "215-silence.wav",
+             broken]
     result = replay(env, *map(str, files), "--json")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 1  # the broken file
-    assert [line["intent"] for line in lines] == ["shipping_info", None, None]
+    assert [line["intent"] for line in lines] == ["order_status", None, None]
     assert set(lines[0]) == {"file", "transcript", "intent", "confidence", "slots"}
-    assert lines[0]["transcript"] == "do you deliver to canada"
+    assert lines[0]["transcript"] == "i want to find out about my order"
     assert lines[1]["transcript"] == ""
     assert "no RIFF" in lines[2]["error"] or "no format" in lines[2]["error"]
 

@@ -31,18 +31,18 @@ RECOGNISED = [
     ("037-you-sent-me-the-wrong-item", "return_reason", "return_reason"),
     ("044-let-me-talk-to-a-human", "confirm", "speak_to_agent"),
     ("104-four-out-of-five", "rating", "rating"),
-    ("051-can-you-tell-me-if-my-order-went-out-yet", "main", "order_status"),
-    ("150-do-you-deliver-to-canada", "main", "shipping_info"),
+    ("108-i-want-to-find-out-about-my-order", "main", "order_status"),
+    ("151-what-are-the-delivery-options", "main", "shipping_info"),
     ("154-talk-to-an-agent", "main", "speak_to_agent"),
     ("162-okay-thank-you-bye", "main", "goodbye"),
     ("180-wrong-item", "return_reason", "return_reason"),
 ]
 """Manifest utterances the bundled model hears, and its n-best alternatives agree on, today
-(about a fifth of the espeak-ng manifest is understood: see BENCHMARKS.md); they pin down the
+(about a third of the espeak-ng manifest is understood: see BENCHMARKS.md); they pin down the
 path from audio to intent."""
 RECOGNISED_NAME = "154-talk-to-an-agent"
-FORCED_INTO_SHOP_WORDS = ["194-what-s-the-weather-like-tomorrow",
-                          "flite-196-i-d-like-to-book-a-flight",
+FORCED_INTO_SHOP_WORDS = ["196-i-d-like-to-book-a-flight",
+                          "flite-195-where-is-the-nearest-pharmacy",
                           "flite-199-i-want-to-order-a-pizza"]
 """Out-of-domain utterances whose best reading the matcher understands, and which the n-best
 agreement (ivr.speech.consensus) rejects."""
@@ -88,7 +88,8 @@ def test_out_of_domain_speech_forced_into_shop_words_is_rejected_by_its_alternat
     assert judged(transcript, matcher, ["main"]).rejected
 
 
-@pytest.mark.parametrize("name", ["191-tell-me-a-joke", "200-what-s-the-capital-of-france",
+@pytest.mark.parametrize("name", ["194-what-s-the-weather-like-tomorrow",
+                                  "flite-201-play-some-music",
                                   "212-i-need-a-taxi-to-the-airport"])
 def test_out_of_domain_speech_is_heard_but_not_understood(
         sphinx: PocketSphinxEngine, matcher: Matcher, name: str) -> None:
