@@ -79,7 +79,8 @@ def test_a_caller_who_pauses_half_way_is_heard_in_one_turn(
     feed(call, hiss(len(greeting.ulaw) // 8 + 300))
     feed(call, pcm_to_ulaw(paused_speech("can I speak", "to an agent", "flite:rms")) + hiss(1500))
     assert [turn.intent for turn in call.turns] == ["speak_to_agent"]
-    assert call.turns[0].transcript.text.endswith("to an agent")
+    heard = call.turns[0].transcript.text  # "... to an agent" or "... to the agent"
+    assert heard.startswith("can i speak") and heard.endswith("agent")
 
 
 def test_a_guess_its_alternatives_disagree_on_is_asked_again_not_acted_on(
