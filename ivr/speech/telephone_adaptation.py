@@ -2,17 +2,18 @@
 speech heard over a phone line, estimated from real people's telephone recordings.
 
 PocketSphinx's bundled model was trained on 16 kHz speech; a call brings 8 kHz μ-law, so the
-model's top mel filters see nothing and every cepstrum is off. On real people's speech that
-nearly doubled the words heard wrong (BENCHMARKS.md, "Telephone channel"). Maximum-likelihood
-linear regression (MLLR) fits one affine transform of the model's Gaussian means to adaptation
-audio; PocketSphinx applies it when it loads the model, so decoding costs nothing more.
+model's top mel filters hear nothing and every cepstrum is off. Maximum-likelihood linear
+regression (MLLR) fits one affine transform of the model's Gaussian means (per feature stream)
+to adaptation audio; PocketSphinx applies it when it loads the model, so decoding costs
+nothing more.
 
 The adaptation audio is Asterisk's English prompts (Allison Smith for Digium, CC-BY-SA-3.0):
 about fourteen minutes of a real person recorded for the telephone, sent here through the same
-μ-law round trip a call takes. They are not the fixture manifest's voices, and the transform is
-judged on other people (PocketSphinx's own test recordings), so it learns the line, not the
-fixtures. The tools are sphinxtrain's (Debian packages sphinxtrain, sphinxbase-utils and
-pocketsphinx); the recordings are Debian's asterisk-core-sounds-en-wav; what they say is in
+μ-law round trip a call takes. No fixture audio goes into it. With it the fixture manifest's
+synthetic callers are understood much more often; PocketSphinx's own test recordings of three
+other real people are heard about as well as without it (BENCHMARKS.md, "Telephone channel").
+The tools are sphinxtrain's (Debian packages sphinxtrain, sphinxbase-utils and pocketsphinx);
+the recordings are Debian's asterisk-core-sounds-en-wav; what they say is in
 `telephone_prompts.txt`. Run `python -m ivr.speech.telephone_adaptation` to estimate it again.
 """
 
