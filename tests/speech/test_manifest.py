@@ -22,10 +22,11 @@ from ivr.speech.tts import Synthesizer
 FOLDER = PROJECT_ROOT / "audio_fixtures"
 MANIFEST = load_manifest(FOLDER / "manifest.yaml")
 
-FLOORS = {"espeak-ng": (0.30, 0.22), "flite": (0.65, 0.05)}
+FLOORS = {"espeak-ng": (0.30, 0.22), "flite": (0.65, 0.05), "recorded": (1.0, 0.10)}
 """Per voice family: (intent accuracy floor, out-of-domain false accept ceiling). Measured
 2026-11-26 with the telephone transform: espeak-ng 32.5 % / 17.9 % (5 of 28), flite 67.5 % /
-0 % (0 of 24) (BENCHMARKS.md); each ceiling allows one false accept more.
+0 % (0 of 24), real people 1 of 1 / 0 of 10 (BENCHMARKS.md); each ceiling allows one false
+accept more.
 Accuracy is far from the 97 % target: these guard against regressions while recognition is
 worked on."""
 
@@ -39,7 +40,7 @@ def test_at_least_150_utterances_over_every_intent_and_context(grammar: Grammar)
     assert kinds["ood"] >= 20 and kinds["silence"] >= 3
     assert len({u.voice for u in MANIFEST}) >= 5 and len({u.rate for u in MANIFEST}) >= 4
     assert sum(u.noise_snr_db is not None for u in MANIFEST) >= 40
-    assert {u.source for u in MANIFEST} == {"espeak-ng", "flite"}
+    assert {u.source for u in MANIFEST} == {"espeak-ng", "flite", "recorded"}
 
 
 def test_every_entry_has_its_telephone_band_wav() -> None:
@@ -49,7 +50,8 @@ def test_every_entry_has_its_telephone_band_wav() -> None:
         assert utterance.wav(FOLDER).read_bytes()[20:22] == (7).to_bytes(2, "little")  # μ-law
 
 
-@pytest.mark.parametrize("utterance", MANIFEST[::37], ids=lambda u: u.id)
+@pytest.mark.parametrize("utterance", [u for u in MANIFEST if not u.recorded][::37],
+                         ids=lambda u: u.id)
 def test_the_committed_wavs_are_what_the_builder_makes(utterance: Utterance,
                                                        synthesizer: Synthesizer) -> None:
     """espeak-ng's output jitters by a few samples from run to run, so lengths are compared."""
