@@ -1,20 +1,20 @@
 """The telephone-channel transform: how it is estimated (sphinxtrain on Asterisk's recordings of a
-real person), and that the shipped one makes PocketSphinx hear real people over the phone
-better. The real people are PocketSphinx's own test recordings (Debian pocketsphinx-testdata):
-other speakers than the transform learnt from, and not synthesised."""
+real person), and that the shipped one does not make PocketSphinx hear other real people worse
+(the manifest's recordings of people, from PocketSphinx's own test data)."""
 
 from __future__ import annotations
 
 import struct
-import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 from pocketsphinx import Decoder, get_model_path
 
+from ivr.config import PROJECT_ROOT
 from ivr.errors import SpeechModelError
-from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, ulaw_to_pcm
+from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, read_wav, ulaw_to_pcm
+from ivr.speech.fixtures import Utterance, load_manifest
 from ivr.speech.sphinx_decoding import (
     MODEL_RATE,
     TELEPHONE_TRANSFORM,
@@ -34,27 +34,9 @@ from ivr.speech.telephone_adaptation import (
 )
 
 MODEL = Path(get_model_path()) / "en-us"
-TEST_DATA = Path("/usr/share/pocketsphinx/test/data")
-PEOPLE = [
-    ("librivox/sense_and_sensibility_01_austen_64kb-0870.wav",
-     "and mister john dashwood had then leisure to consider how much there might be "
-     "prudently in his power to do for them"),
-    ("librivox/sense_and_sensibility_01_austen_64kb-0880.wav",
-     "he was not an ill disposed young man"),
-    ("librivox/sense_and_sensibility_01_austen_64kb-0890.wav",
-     "unless to be rather cold hearted and rather selfish is to be ill disposed"),
-    ("librivox/sense_and_sensibility_01_austen_64kb-0920.wav",
-     "had he married a more amiable woman he might have been made still more respectable "
-     "than he was"),
-    ("librivox/sense_and_sensibility_01_austen_64kb-0930.wav",
-     "he might even have been made amiable himself"),
-    ("goforward.raw", "go forward ten meters"),
-    ("cards/001.wav", "ten of clubs"),
-    ("cards/002.wav", "four queen of clubs"),
-    ("cards/003.wav", "seven of clubs"),
-    ("cards/005.wav", "eight of spades four of clubs seven of hearts"),
-]
-"""Three people's 16 kHz recordings and what they say (the test data's transcriptions)."""
+PEOPLE = [u for u in load_manifest(PROJECT_ROOT / "audio_fixtures" / "manifest.yaml")
+          if u.recorded]
+"""Three real people's recordings in the telephone band (audio_fixtures/RECORDINGS.md)."""
 
 
 def test_prompt_text_becomes_dictionary_words() -> None:
@@ -132,14 +114,14 @@ def test_the_shipped_transform_is_a_full_transform_of_each_stream() -> None:
 def test_real_people_over_the_phone_are_heard_no_worse_with_the_transform() -> None:
     """The transform learnt one person's telephone voice; other people must not pay for it.
     Through the worker's own decoding (20 ms chunks, telephone cepstral means, comfort noise)
-    with PocketSphinx's general English language model, words heard wrong over three people's
-    recordings put through the phone line: 31 of 93 without the transform, 33 with it. A
-    transform that had learnt its speaker rather than the line would lose many more."""
+    with PocketSphinx's general English language model, words heard wrong over three other
+    people's recordings: 34 of 98 with the transform and without it. A transform that had
+    learnt its speaker rather than the line would lose many more."""
     errors = {}
     for adapted in (True, False):
         utterance = UtteranceDecoder(new_decoder(adapted))
-        errors[adapted] = sum(_word_errors(said, _heard(utterance, TEST_DATA / name))
-                              for name, said in PEOPLE)
+        errors[adapted] = sum(_word_errors(person.text, _heard(utterance, person))
+                              for person in PEOPLE)
     assert errors[True] <= errors[False] + 3, errors
 
 
@@ -159,20 +141,12 @@ def _transform(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
     return streams
 
 
-def _recording(path: Path) -> np.ndarray:
-    if path.suffix == ".raw":  # 16 kHz, 16-bit, little-endian
-        return np.frombuffer(path.read_bytes(), "<i2")
-    with wave.open(str(path)) as file:
-        assert file.getframerate() == MODEL_RATE != PHONE_RATE
-        return np.frombuffer(file.readframes(file.getnframes()), "<i2")
-
-
-def _heard(utterance: UtteranceDecoder, recording: Path) -> list[str]:
-    """A 16 kHz recording sent down the phone line and decoded as a call's audio is."""
-    line = over_the_phone(_recording(recording), MODEL_RATE)
+def _heard(utterance: UtteranceDecoder, person: Utterance) -> list[str]:
+    """A recording decoded as a call's audio is, in 20 ms frames."""
+    line = read_wav(person.wav(PROJECT_ROOT / "audio_fixtures"))
     utterance.start("general", str(MODEL / "en-us.lm.bin"))
-    for chunk in np.array_split(line, len(line) // PHONE_FRAME_BYTES):  # 20 ms μ-law frames
-        utterance.feed(chunk)
+    for frame in np.array_split(line, len(line) // PHONE_FRAME_BYTES):
+        utterance.feed(frame)
     return [word for word, _, _ in utterance.finish().words]
 
 
