@@ -10,8 +10,8 @@ nothing more.
 The adaptation audio is Asterisk's English prompts (Allison Smith for Digium, CC-BY-SA-3.0):
 about fourteen minutes of a real person recorded for the telephone, sent here through the same
 μ-law round trip a call takes. No fixture audio goes into it. With it the fixture manifest's
-synthetic callers are understood much more often; PocketSphinx's own test recordings of three
-other real people are heard about as well as without it (BENCHMARKS.md, "Telephone channel").
+synthetic callers are understood much more often; PocketSphinx's own test recordings of four
+other real speakers are heard about as well as without it (BENCHMARKS.md, "Telephone channel").
 The tools are sphinxtrain's (Debian packages sphinxtrain, sphinxbase-utils and pocketsphinx);
 the recordings are Debian's asterisk-core-sounds-en-wav; what they say is in
 `telephone_prompts.txt`. Run `python -m ivr.speech.telephone_adaptation` to estimate it again.

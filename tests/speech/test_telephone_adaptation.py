@@ -36,7 +36,7 @@ from ivr.speech.telephone_adaptation import (
 MODEL = Path(get_model_path()) / "en-us"
 PEOPLE = [u for u in load_manifest(PROJECT_ROOT / "audio_fixtures" / "manifest.yaml")
           if u.recorded]
-"""Three real people's recordings in the telephone band (audio_fixtures/RECORDINGS.md)."""
+"""Four real speakers' recordings in the telephone band (audio_fixtures/RECORDINGS.md)."""
 
 
 def test_prompt_text_becomes_dictionary_words() -> None:
@@ -55,9 +55,15 @@ def test_prompts_are_kept_only_when_every_word_can_be_aligned(tmp_path: Path) ->
     assert prompts == [Prompt("auth-thankyou", ("thank", "you"))]
 
 
-def test_the_shipped_prompt_list_is_what_the_transform_was_estimated_from() -> None:
+@pytest.fixture(scope="module")
+def prompts() -> list[Prompt]:
+    """The shipped prompt list, as the adaptation reads it."""
     decoder = new_decoder(adapted=False)
-    prompts = read_prompts(PROMPTS_FILE, lambda word: decoder.lookup_word(word) is not None)
+    return read_prompts(PROMPTS_FILE, lambda word: decoder.lookup_word(word) is not None)
+
+
+def test_the_shipped_prompt_list_is_what_the_transform_was_estimated_from(
+        prompts: list[Prompt]) -> None:
     assert len(prompts) == 317
     assert Prompt("auth-thankyou", ("thank", "you")) in prompts
 
@@ -89,9 +95,7 @@ def test_over_the_phone_is_8_khz_mu_law() -> None:
     assert np.array_equal(line, ulaw_to_pcm(pcm_to_ulaw(line)))  # only μ-law's levels
 
 
-def test_a_transform_is_estimated_from_recordings(tmp_path: Path) -> None:
-    decoder = new_decoder(adapted=False)
-    prompts = read_prompts(PROMPTS_FILE, lambda word: decoder.lookup_word(word) is not None)
+def test_a_transform_is_estimated_from_recordings(prompts: list[Prompt], tmp_path: Path) -> None:
     out = tmp_path / "telephone.mllr"
     assert estimate(prompts[:40], SOUNDS_DIR, out, log=lambda _: None) == 40
     streams = _transform(out)
@@ -114,8 +118,8 @@ def test_the_shipped_transform_is_a_full_transform_of_each_stream() -> None:
 def test_real_people_over_the_phone_are_heard_no_worse_with_the_transform() -> None:
     """The transform learnt one person's telephone voice; other people must not pay for it.
     Through the worker's own decoding (20 ms chunks, telephone cepstral means, comfort noise)
-    with PocketSphinx's general English language model, words heard wrong over three other
-    people's recordings: 34 of 98 with the transform and without it. A transform that had
+    with PocketSphinx's general English language model, words heard wrong over four other
+    speakers' recordings: 34 of 98 with the transform and without it. A transform that had
     learnt its speaker rather than the line would lose many more."""
     errors = {}
     for adapted in (True, False):
@@ -145,7 +149,7 @@ def _heard(utterance: UtteranceDecoder, person: Utterance) -> list[str]:
     """A recording decoded as a call's audio is, in 20 ms frames."""
     line = read_wav(person.wav(PROJECT_ROOT / "audio_fixtures"))
     utterance.start("general", str(MODEL / "en-us.lm.bin"))
-    for frame in np.array_split(line, len(line) // PHONE_FRAME_BYTES):
+    for frame in np.array_split(line, len(line) // PHONE_FRAME_BYTES):  # a byte per sample
         utterance.feed(frame)
     return [word for word, _, _ in utterance.finish().words]
 
