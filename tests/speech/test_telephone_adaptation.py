@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pocketsphinx import Decoder, get_model_path
+from rapidfuzz.distance import Levenshtein
 
 from ivr.config import PROJECT_ROOT
 from ivr.errors import SpeechModelError
@@ -124,7 +125,7 @@ def test_real_people_over_the_phone_are_heard_no_worse_with_the_transform() -> N
     errors = {}
     for adapted in (True, False):
         utterance = UtteranceDecoder(new_decoder(adapted))
-        errors[adapted] = sum(_word_errors(person.text, _heard(utterance, person))
+        errors[adapted] = sum(Levenshtein.distance(person.text.split(), _heard(utterance, person))
                               for person in PEOPLE)
     assert errors[True] <= errors[False] + 3, errors
 
@@ -152,14 +153,3 @@ def _heard(utterance: UtteranceDecoder, person: Utterance) -> list[str]:
     for frame in np.array_split(line, len(line) // PHONE_FRAME_BYTES):  # a byte per sample
         utterance.feed(frame)
     return [word for word, _, _ in utterance.finish().words]
-
-
-def _word_errors(said: str, heard: list[str]) -> int:
-    """Edit distance in words."""
-    reference = said.split()
-    row = list(range(len(heard) + 1))
-    for i, word in enumerate(reference, 1):
-        diagonal, row[0] = row[0], i
-        for j, other in enumerate(heard, 1):
-            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (word != other))
-    return row[-1]
