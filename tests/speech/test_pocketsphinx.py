@@ -19,7 +19,7 @@ from ivr.speech.codec import PHONE_RATE, decode_wav, read_wav, resample, wav_byt
 from ivr.speech.consensus import judged, understood
 from ivr.speech.endpoint import EndpointSettings
 from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
-from ivr.speech.sphinx_decoding import ALTERNATIVES
+from ivr.speech.sphinx_decoding import ALTERNATIVES, Decoded, UtteranceDecoder, new_decoder
 from ivr.speech.utterance import recognise_recording
 
 FIXTURES = PROJECT_ROOT / "audio_fixtures" / "wav"
@@ -248,6 +248,32 @@ def test_a_dead_decoder_process_rejects_the_utterance_and_is_replaced(
     recognizer.feed(fixture(RECOGNISED_NAME))
     assert recognizer.finish().text  # a fresh process hears it again
     recognizer.close()
+
+
+HEARD_DIFFERENTLY_AFTER_OTHERS = ["062-who-is-delivering-my-parcel",
+                                  "066-the-jacket-i-bought-is-too-big",
+                                  "118-my-parcel-was-supposed-to-come-yesterday",
+                                  "150-do-you-deliver-to-canada"]
+"""Utterances whose best reading changed with what the decoder had decoded before, while its
+noise estimate carried over from one utterance to the next."""
+
+
+def test_a_decoder_hears_an_utterance_the_same_whatever_it_decoded_before(
+        sphinx: PocketSphinxEngine) -> None:
+    """Decoders are pooled: a caller's words must not depend on the calls a decoder served."""
+    _, language_model = sphinx.language_model(["main"])
+
+    def decoded(utterance: UtteranceDecoder, name: str) -> Decoded:
+        utterance.start("main", str(language_model))
+        utterance.feed(fixture(name))
+        return utterance.finish()
+
+    alone = [decoded(UtteranceDecoder(new_decoder()), name)
+             for name in HEARD_DIFFERENTLY_AFTER_OTHERS]
+    pooled = UtteranceDecoder(new_decoder())
+    decoded(pooled, "003-get-me-a-person")  # babble noise
+    after_others = [decoded(pooled, name) for name in reversed(HEARD_DIFFERENTLY_AFTER_OTHERS)]
+    assert after_others[::-1] == alone
 
 
 def test_a_spare_decoder_cut_short_by_the_program_ending_is_not_an_error() -> None:
