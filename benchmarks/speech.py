@@ -1,7 +1,7 @@
 """Local speech figures: recognition real-time factor per stream (PocketSphinx grammars and the
 Vosk Korean model), end of speech → intent latency, accuracy and out-of-domain false accepts on
-the fixture manifest, two streams decoding at once, the cost of Vosk's phrase list for `main`,
-and synthesis time.
+the fixture manifest (and how many the n-best alternatives could get right at most), two
+streams decoding at once, the cost of Vosk's phrase list for `main`, and synthesis time.
 
 Run: .venv/bin/python benchmarks/speech.py   (figures go into BENCHMARKS.md)
 """
@@ -25,7 +25,7 @@ from ivr.call.components import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher
-from ivr.replay import by_source, evaluate, score
+from ivr.replay import by_source, evaluate, means_what_was_said, score
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, read_wav, ulaw_to_pcm
 from ivr.speech.consensus import judged, understood
 from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
@@ -36,7 +36,7 @@ from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
 from ivr.speech.sphinx_decoding import EDGE_NOISE_MS
 from ivr.speech.stt import SpeechEngine
 from ivr.speech.tts import Synthesizer, Voice
-from ivr.speech.utterance import trailing_silence
+from ivr.speech.utterance import recognise_recording, trailing_silence
 from ivr.speech.vosk_stt import VoskEngine
 from ivr.speech.whole_request import heard_a_whole_request
 
@@ -180,6 +180,25 @@ def accuracy(engine: SpeechEngine, matcher: Matcher) -> None:
         print(f"manifest, {source} voices: {source_score}")
 
 
+def alternatives_ceiling(engine: SpeechEngine, matcher: Matcher) -> None:
+    """The most that any rule choosing among the recogniser's readings could get right (a
+    rejection rule, a vote, a reranker): in-domain utterances whose intent is in the best
+    reading or one of its n-best alternatives."""
+    found: dict[str, list[bool]] = {}
+    for utterance in load_manifest(FIXTURES / "manifest.yaml"):
+        if utterance.intent is None:
+            continue
+        contexts = [utterance.context]
+        heard = recognise_recording(engine, read_wav(utterance.wav(FIXTURES)), contexts,
+                                    matcher=matcher)
+        right = any(means_what_was_said(matcher.match_first(reading, contexts), utterance)
+                    for reading in {heard.text, *heard.alternatives})
+        found.setdefault(utterance.source, []).append(right)
+    for source, rights in sorted(found.items()):
+        print(f"manifest, {source} voices: the intent among the best reading and its "
+              f"alternatives {sum(rights)}/{len(rights)} = {100 * sum(rights) / len(rights):.1f}%")
+
+
 def two_streams(engine: SpeechEngine, matcher: Matcher, clips: Sequence[np.ndarray]) -> None:
     """Whether one call's decoding holds up another's: two threads against one, same work."""
     def work() -> None:
@@ -282,6 +301,7 @@ def main() -> None:
         real_time_factor(engine, matcher)
         end_of_speech_latency(engine, matcher)
         accuracy(engine, matcher)
+        alternatives_ceiling(engine, matcher)
         clips = [read_wav(u.wav(FIXTURES)) for u in load_manifest(FIXTURES / "manifest.yaml")
                  if u.context == "main"][:20]
         two_streams(engine, matcher, clips)

@@ -92,6 +92,12 @@ def by_source(outcomes: Sequence[Outcome]) -> dict[str, Score]:
             for source in sources}
 
 
+def means_what_was_said(match: Match, utterance: Utterance) -> bool:
+    """The manifest's intent, with every slot value it names."""
+    return match.intent == utterance.intent and all(
+        match.slots.get(k) == v for k, v in utterance.slots.items())
+
+
 def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outcome]:
     """Every manifest utterance through the recogniser and the matcher."""
     outcomes = []
@@ -100,9 +106,8 @@ def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outco
         started = time.perf_counter()
         transcript, match = _hear(engine, matcher, pcm, utterance.context)
         seconds = time.perf_counter() - started
-        correct = match.intent == utterance.intent and all(
-            match.slots.get(k) == v for k, v in utterance.slots.items())
-        outcomes.append(Outcome(utterance, transcript.text, match.intent, correct, seconds))
+        outcomes.append(Outcome(utterance, transcript.text, match.intent,
+                                means_what_was_said(match, utterance), seconds))
     return outcomes
 
 
