@@ -34,9 +34,9 @@ from ivr.speech.stt import Transcript, WordTiming
 log = logging.getLogger(__name__)
 
 HEARD_CONFIDENCE = 0.9
-"""PocketSphinx gives no useful posterior here (its lattice posteriors came out 1.0 for right
-and wrong words alike); whatever it heard gets this, until ivr.speech.consensus replaces it
-with how many of the n-best alternatives mean the same."""
+"""PocketSphinx gives no better confidence of its own (its lattice word posteriors separate right
+from wrong answers no better than the n-best agreement); whatever it heard gets this, until
+ivr.speech.consensus replaces it with how many of the n-best alternatives mean the same."""
 FRAME_MS = 10
 PRESTARTED_DECODERS = 4
 """Worker processes started with the server: enough for several callers talking at once."""
