@@ -25,7 +25,7 @@ from ivr.call.components import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher
-from ivr.replay import by_source, evaluate, means_what_was_said, score
+from ivr.replay import Outcome, by_source, evaluate, means_what_was_said, score
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, read_wav, ulaw_to_pcm
 from ivr.speech.consensus import judged, understood
 from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
@@ -36,7 +36,7 @@ from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
 from ivr.speech.sphinx_decoding import EDGE_NOISE_MS
 from ivr.speech.stt import SpeechEngine
 from ivr.speech.tts import Synthesizer, Voice
-from ivr.speech.utterance import recognise_recording, trailing_silence
+from ivr.speech.utterance import trailing_silence
 from ivr.speech.vosk_stt import VoskEngine
 from ivr.speech.whole_request import heard_a_whole_request
 
@@ -173,26 +173,24 @@ def end_of_speech_latency(engine: SpeechEngine, matcher: Matcher) -> None:
           f"max {max(pause_checks):.1f} ms ({len(pause_checks)} pauses)")
 
 
-def accuracy(engine: SpeechEngine, matcher: Matcher) -> None:
-    outcomes = evaluate(FIXTURES, engine, matcher)
+def accuracy(outcomes: Sequence[Outcome]) -> None:
     print(f"manifest, all voices: {score(outcomes)}")
     for source, source_score in by_source(outcomes).items():
         print(f"manifest, {source} voices: {source_score}")
 
 
-def alternatives_ceiling(engine: SpeechEngine, matcher: Matcher) -> None:
+def alternatives_ceiling(outcomes: Sequence[Outcome], matcher: Matcher) -> None:
     """The most that any rule choosing among the recogniser's readings could get right (a
     rejection rule, a vote, a reranker): in-domain utterances whose intent is in the best
     reading or one of its n-best alternatives."""
     found: dict[str, list[bool]] = {}
-    for utterance in load_manifest(FIXTURES / "manifest.yaml"):
+    for outcome in outcomes:
+        utterance = outcome.utterance
         if utterance.intent is None:
             continue
-        contexts = [utterance.context]
-        heard = recognise_recording(engine, read_wav(utterance.wav(FIXTURES)), contexts,
-                                    matcher=matcher)
-        right = any(means_what_was_said(matcher.match_first(reading, contexts), utterance)
-                    for reading in {heard.text, *heard.alternatives})
+        right = any(means_what_was_said(matcher.match_first(reading, [utterance.context]),
+                                        utterance)
+                    for reading in {outcome.transcript, *outcome.alternatives})
         found.setdefault(utterance.source, []).append(right)
     for source, rights in sorted(found.items()):
         print(f"manifest, {source} voices: the intent among the best reading and its "
@@ -300,8 +298,9 @@ def main() -> None:
         engine.prepare([[context] for context in grammar.contexts()])  # not timed
         real_time_factor(engine, matcher)
         end_of_speech_latency(engine, matcher)
-        accuracy(engine, matcher)
-        alternatives_ceiling(engine, matcher)
+        outcomes = evaluate(FIXTURES, engine, matcher)
+        accuracy(outcomes)
+        alternatives_ceiling(outcomes, matcher)
         clips = [read_wav(u.wav(FIXTURES)) for u in load_manifest(FIXTURES / "manifest.yaml")
                  if u.context == "main"][:20]
         two_streams(engine, matcher, clips)

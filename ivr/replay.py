@@ -59,6 +59,8 @@ class Outcome:
     intent: str | None
     correct: bool
     seconds: float
+    alternatives: tuple[str, ...] = ()
+    """The recogniser's other readings of it (its n-best list), for rules that choose among them."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outco
         transcript, match = _hear(engine, matcher, pcm, utterance.context)
         seconds = time.perf_counter() - started
         outcomes.append(Outcome(utterance, transcript.text, match.intent,
-                                means_what_was_said(match, utterance), seconds))
+                                means_what_was_said(match, utterance), seconds,
+                                transcript.alternatives))
     return outcomes
 
 

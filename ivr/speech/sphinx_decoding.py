@@ -42,10 +42,9 @@ TELEPHONE_CMN = ("41.84,21.92,-34.87,37.57,-28.27,-0.01,6.57,-32.44,16.50,-12.52
 adaptation). Each utterance starts from these instead of the wideband model's defaults or the
 previous caller's voice (and from a fresh noise estimate: _forget_noise), so results do not
 depend on which call used the decoder before, and the first words of a call are heard as well
-as the last. Re-measured over espeak-ng's and
-flite's voices together (third session): each coefficient moved by at most 1.8, and through the
-call path it gave 155 instead of 154 of 382 intents right but 6 instead of 4 of 52 false
-accepts, so these stay."""
+as the last. Re-measured over espeak-ng's and flite's voices together (third session): each
+coefficient moved by at most 1.8, and through the call path it gave 155 instead of 154 of 382
+intents right but 6 instead of 4 of 52 false accepts, so these stay."""
 SEARCH_OPTIONS = {"fwdflat": False, "fillprob": 1e-4}
 """PocketSphinx's default beams, without its second (flat-lexicon) pass, and noise fillers
 ([NOISE], [SPEECH]) more likely than its default 1e-8. Over the fixture manifest with the
