@@ -36,6 +36,7 @@ class Mode(StrEnum):
 class SttEngine(StrEnum):
     """Which local recogniser turns caller audio into text."""
 
+    WHISPER = "whisper"
     VOSK = "vosk"
     POCKETSPHINX = "pocketsphinx"
 
@@ -64,8 +65,11 @@ class Settings:
     """The URL Twilio uses to reach us (IVR_PUBLIC_URL), for signatures and stream URLs."""
     mode: Mode = Mode.STREAM
     """stream (local speech) or gather (Twilio's speech) (IVR_MODE)."""
-    stt: SttEngine | None = None
-    """vosk or pocketsphinx (IVR_STT); unset: vosk when a model is configured."""
+    stt: SttEngine = SttEngine.WHISPER
+    """whisper, pocketsphinx or vosk (IVR_STT)."""
+    whisper_model: str = "tiny.en"
+    """A folder holding a CTranslate2 Whisper model, or a model name: tiny.en and base work
+    offline (IVR_WHISPER_MODEL)."""
     vosk_model: Path | None = None
     """Folder of a Vosk model (IVR_VOSK_MODEL)."""
     cache_dir: Path = PROJECT_ROOT / "var" / "cache"
@@ -120,7 +124,8 @@ class Settings:
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN", "").strip(),
             public_url=reader.get("IVR_PUBLIC_URL", _http_url, ""),
             mode=reader.get("IVR_MODE", Mode, "stream"),
-            stt=reader.get("IVR_STT", _optional(SttEngine), ""),
+            stt=reader.get("IVR_STT", SttEngine, "whisper"),
+            whisper_model=reader.get("IVR_WHISPER_MODEL", _non_empty, "tiny.en"),
             vosk_model=reader.get("IVR_VOSK_MODEL", _optional(_existing_dir), ""),
             cache_dir=reader.get("IVR_CACHE_DIR", Path, str(PROJECT_ROOT / "var" / "cache")),
             tts_voice=reader.get("IVR_TTS_VOICE", _non_empty, "en-us"),

@@ -10,7 +10,8 @@ from ivr.errors import ConfigError
 
 def test_defaults_need_no_environment() -> None:
     settings = Settings.from_env({})
-    assert settings.mode is Mode.STREAM and settings.stt is None
+    assert settings.mode is Mode.STREAM and settings.stt is SttEngine.WHISPER
+    assert settings.whisper_model == "tiny.en"
     assert settings.max_failures == 3 and settings.agent_queue == "support"
     assert settings.database_path.name == "ivr.db"
     assert settings.incomplete_silence_ms == 0  # half-said requests: off unless set
@@ -33,7 +34,7 @@ def test_values_are_parsed(tmp_path: Path) -> None:
 def test_every_problem_is_reported_together() -> None:
     with pytest.raises(ConfigError) as error:
         Settings.from_env({"IVR_MAX_FAILURES": "0", "IVR_CONFIRM_BELOW": "2",
-                           "IVR_STT": "whisper", "IVR_DATABASE_URL": "postgres://db/ivr",
+                           "IVR_STT": "kaldi", "IVR_DATABASE_URL": "postgres://db/ivr",
                            "IVR_GRAMMAR_DIR": "/nonexistent", "IVR_SECRET_KEY": "hunter2"})
     message = str(error.value)
     for name in ("IVR_MAX_FAILURES", "IVR_CONFIRM_BELOW", "IVR_STT", "IVR_DATABASE_URL",

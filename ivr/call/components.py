@@ -64,7 +64,7 @@ class VoiceParts:
 def build_voice(settings: Settings, components: Components) -> VoiceParts:
     """Load the speech engine (once per process) and the synthesiser with its prompt cache."""
     synthesizer = Synthesizer(Voice(settings.tts_voice, settings.tts_rate))
-    return VoiceParts(speech_engine(settings, components.grammar),
+    return VoiceParts(speech_engine(settings, components.grammar, components.matcher),
                       PromptAudio(synthesizer, Path(settings.cache_dir)),
                       EndpointSettings(end_silence_ms=settings.end_silence_ms,
                                        incomplete_silence_ms=settings.incomplete_silence_ms))

@@ -1,4 +1,5 @@
-"""Choosing and loading the speech recogniser a process uses (IVR_STT, IVR_VOSK_MODEL).
+"""Choosing and loading the speech recogniser a process uses (IVR_STT, IVR_WHISPER_MODEL,
+IVR_VOSK_MODEL).
 
 Only this module and the adapters import the engines, and only when asked to, so the dialog,
 the matcher and `ivr nlu` never pay for loading a speech model.
@@ -12,30 +13,31 @@ from pathlib import Path
 from ivr.config import Settings, SttEngine
 from ivr.errors import SpeechModelError
 from ivr.nlu.grammar import Grammar
+from ivr.nlu.matcher import Matcher
 from ivr.speech.stt import SpeechEngine
 
 _engines: dict[tuple[str, str, int], SpeechEngine] = {}
 _lock = threading.Lock()
 
 
-def chosen_engine(settings: Settings) -> SttEngine:
-    """IVR_STT if set; otherwise Vosk when a model is configured, else PocketSphinx."""
-    if settings.stt is not None:
-        return settings.stt
-    return SttEngine.VOSK if settings.vosk_model else SttEngine.POCKETSPHINX
-
-
-def speech_engine(settings: Settings, grammar: Grammar) -> SpeechEngine:
-    """The process's shared engine for these settings, loaded on first use."""
-    kind = chosen_engine(settings)
-    key = (str(kind), str(settings.vosk_model or ""), id(grammar))
+def speech_engine(settings: Settings, grammar: Grammar, matcher: Matcher) -> SpeechEngine:
+    """The process's shared engine for these settings, loaded on first use. Whisper chooses
+    among its readings with the matcher; the others leave that to ivr.speech.consensus."""
+    kind = settings.stt
+    model = settings.whisper_model if kind is SttEngine.WHISPER else settings.vosk_model
+    key = (str(kind), str(model or ""), id(grammar))
     with _lock:
         if key not in _engines:
-            _engines[key] = _load(kind, settings, grammar)
+            _engines[key] = _load(kind, settings, grammar, matcher)
         return _engines[key]
 
 
-def _load(kind: SttEngine, settings: Settings, grammar: Grammar) -> SpeechEngine:
+def _load(kind: SttEngine, settings: Settings, grammar: Grammar,
+          matcher: Matcher) -> SpeechEngine:
+    if kind is SttEngine.WHISPER:
+        from ivr.speech.stt.whisper.engine import WhisperEngine
+
+        return WhisperEngine(settings.whisper_model, Path(settings.cache_dir), grammar, matcher)
     if kind is SttEngine.VOSK:
         from ivr.speech.vosk_stt import DOWNLOAD_HINT, VoskEngine
 

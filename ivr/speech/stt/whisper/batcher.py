@@ -1,0 +1,155 @@
+"""One decoding thread per process that batches the utterances of concurrent calls.
+
+CTranslate2 decodes a batch of eight short utterances in about a third of the time it takes to
+decode them one after another (BENCHMARKS.md), and it releases the GIL while it works, so calls
+keep streaming meanwhile. The thread takes everything queued each time it is free: a lone
+caller never waits for a batch to fill, and callers who finish together share one decode.
+Whisper batches only utterances whose prompts put <|startoftranscript|> at the same position,
+so requests are grouped by prompt; audio in a group is padded to the longest.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ivr.speech.stt.whisper.model import LoadedModel
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 8
+"""Utterances decoded together at most; more wait for the next batch."""
+BEAM_SIZE = 5
+HYPOTHESES = 5
+"""The beam's readings returned with each utterance: the grammar chooses among them."""
+TOKENS_PER_SECOND = 8
+"""Room in the output for fast speech and digits written one token each; it also bounds the
+repetition loops a short window can start."""
+SPARE_TOKENS = 12
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One of the beam's readings."""
+
+    text: str
+    logprob: float
+    """Mean log probability per token (CTranslate2's score with length penalty 1)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What Whisper made of one utterance."""
+
+    hypotheses: tuple[Hypothesis, ...]
+    """Best first."""
+    no_speech: float
+    """Whisper's probability that the window holds no speech at all."""
+
+
+@dataclass
+class _Request:
+    features: np.ndarray
+    prompt: tuple[int, ...]
+    seconds: float
+    result: Future[Decoded] = field(default_factory=Future)
+
+
+class DecodeBatcher:
+    """Queue utterances; a daemon thread decodes them in batches."""
+
+    def __init__(self, model: LoadedModel) -> None:
+        self.model = model
+        self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="whisper-decoder", daemon=True)
+        self._thread.start()
+
+    def submit(self, features: np.ndarray, prompt: Sequence[int], seconds: float
+               ) -> Future[Decoded]:
+        """Log-mel features of one utterance ([n_mels, frames]); the future holds the result."""
+        request = _Request(features, tuple(prompt), seconds)
+        self._queue.put(request)
+        return request.result
+
+    @property
+    def waiting(self) -> int:
+        """Utterances queued and not yet taken by the decoding thread."""
+        return self._queue.qsize()
+
+    def close(self) -> None:
+        self._queue.put(None)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            pending = [first]
+            while True:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._queue.put(None)
+                    break
+                pending.append(more)
+            for group in _groups(pending):
+                self._decode(group)
+
+    def _decode(self, group: list[_Request]) -> None:
+        live = [request for request in group if request.result.set_running_or_notify_cancel()]
+        if not live:
+            return
+        try:
+            results = self._generate(live)
+        except Exception as exc:  # handed to every caller, whose turn falls back
+            log.exception("Whisper decoding failed for %d utterance(s)", len(live))
+            for request in live:
+                request.result.set_exception(exc)
+            return
+        for request, result in zip(live, results, strict=True):
+            request.result.set_result(result)
+
+    def _generate(self, group: list[_Request]) -> list[Decoded]:
+        import ctranslate2
+
+        frames = max(request.features.shape[1] for request in group)
+        batch = np.stack([_padded(request.features, frames) for request in group])
+        prompt = list(group[0].prompt)
+        longest = max(request.seconds for request in group)
+        results: list[Any] = self.model.whisper.generate(
+            ctranslate2.StorageView.from_array(batch), [prompt] * len(group),
+            beam_size=BEAM_SIZE, num_hypotheses=HYPOTHESES, return_scores=True,
+            return_no_speech_prob=True,
+            max_length=len(prompt) + SPARE_TOKENS + int(TOKENS_PER_SECOND * longest))
+        decode = self.model.tokenizer.decode
+        return [Decoded(tuple(Hypothesis(decode(ids).strip(), float(score))
+                              for ids, score in zip(result.sequences_ids, result.scores,
+                                                    strict=True)),
+                        float(result.no_speech_prob))
+                for result in results]
+
+
+def _groups(requests: list[_Request]) -> list[list[_Request]]:
+    """Requests with the same prompt together, at most MAX_BATCH in each, oldest first."""
+    by_prompt: dict[tuple[int, ...], list[_Request]] = {}
+    for request in requests:
+        by_prompt.setdefault(request.prompt, []).append(request)
+    return [same[start:start + MAX_BATCH] for same in by_prompt.values()
+            for start in range(0, len(same), MAX_BATCH)]
+
+
+def _padded(features: np.ndarray, frames: int) -> np.ndarray:
+    """Features continued to `frames` with the log-mel of silence the extractor gives padding."""
+    missing = frames - features.shape[1]
+    if missing <= 0:
+        return features
+    return np.pad(features, ((0, 0), (0, missing)), constant_values=float(features.min()))

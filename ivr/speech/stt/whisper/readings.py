@@ -1,0 +1,138 @@
+"""From Whisper's beam of readings to one transcript the bot may act on.
+
+Whisper hears an open vocabulary and writes it as subtitles: a caller in a closed domain is
+heard best by letting the grammar pick among the beam's readings (the first the matcher
+understands), as long as that reading is nearly as likely as the best one. What Whisper writes
+on silence and noise ("Thank you for watching.", "you", "Bye.") is not speech, and a window it
+thinks holds no speech is not acted on, so a quiet line never becomes `goodbye`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ivr.nlu.matcher import Matcher
+from ivr.nlu.normalize import normalize
+from ivr.nlu.numbers import UNITS, ZERO_LETTERS
+from ivr.speech.stt import Transcript
+from ivr.speech.stt.whisper.batcher import Decoded, Hypothesis
+
+STOCK_PHRASES = frozenset({
+    "you", "thank you", "thanks", "thank you very much", "bye", "bye bye", "goodbye",
+    "thank you for watching", "thanks for watching", "thank you for watching bye",
+    "please subscribe", "subscribe", "thank you so much for watching", "so", "okay",
+})
+"""What Whisper writes on silence, breath and line noise (its training subtitles' endings),
+normalised. Accepted as a caller's words only from a window Whisper is sure holds speech."""
+SURE_OF_SPEECH = 0.1
+"""A stock phrase counts only when Whisper's no-speech probability is below this, and it was
+decoded with at least STOCK_LOGPROB per token (out-of-domain speech came out as "Thank you.
+Thank you." at -1.3)."""
+STOCK_LOGPROB = -0.5
+MAX_NO_SPEECH = 0.6
+"""Above this no-speech probability, a reading that is not confidently decoded is dropped
+(the rule Whisper's own transcribe uses, with MIN_LOGPROB)."""
+MIN_LOGPROB = -1.0
+MAX_GAP = 0.6
+"""A lower-ranked reading the grammar understands is taken over the best one only when its
+mean log probability per token is at most this much worse."""
+REPEATS_NEEDED = {1: 4, 2: 3}
+"""How often an n-gram must repeat in a row before it is a decoding loop: four for one word
+("yet yet yet yet"), three for two, twice for longer ones; "five five" is a number."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A cleaned hypothesis with its rank in the beam."""
+
+    text: str
+    logprob: float
+    rank: int
+
+
+def transcript_of(decoded: Decoded, matcher: Matcher, contexts: Sequence[str]) -> Transcript:
+    """The transcript of one utterance: the reading the grammar understands, if any is likely
+    enough; otherwise the best reading (which the matcher will not understand); rejected when
+    no reading holds speech."""
+    readings = _speech_readings(decoded)
+    if not readings:
+        return Transcript("", 0.0, rejected=True)
+    best = readings[0]
+    for reading in readings:
+        if best.logprob - reading.logprob > MAX_GAP:
+            break
+        if matcher.match_first(reading.text, contexts).intent is not None:
+            return _transcript(reading, decoded.no_speech)
+    return _transcript(best, decoded.no_speech)
+
+
+def _speech_readings(decoded: Decoded) -> list[Reading]:
+    readings = []
+    for rank, hypothesis in enumerate(decoded.hypotheses):
+        text = without_loops(hypothesis.text)
+        if not normalize(text) or _not_speech(text, hypothesis, decoded.no_speech):
+            continue
+        readings.append(Reading(text, hypothesis.logprob, rank))
+    return readings
+
+
+def _not_speech(text: str, hypothesis: Hypothesis, no_speech: float) -> bool:
+    if " ".join(normalize(text)) in STOCK_PHRASES and (
+            no_speech >= SURE_OF_SPEECH or hypothesis.logprob < STOCK_LOGPROB):
+        return True
+    return no_speech > MAX_NO_SPEECH and hypothesis.logprob < MIN_LOGPROB
+
+
+def _transcript(chosen: Reading, no_speech: float) -> Transcript:
+    """Confidence: the chosen reading's mean token probability, less for a window Whisper
+    doubts holds speech and for a reading below the top of the beam. The alternatives are not
+    passed on: ivr.speech.consensus's agreement rule is for PocketSphinx's n-best lists."""
+    confidence = math.exp(chosen.logprob) * (1.0 - no_speech)
+    if chosen.rank:
+        confidence *= 0.8
+    return Transcript(chosen.text, round(min(1.0, confidence), 3))
+
+
+_WORD = re.compile(r"\S+")
+
+
+def without_loops(text: str) -> str:
+    """The text with a phrase repeated over and over (a short window's decoding loop, "as my
+    ownership as my ownership as my ownership") said once."""
+    words = _WORD.findall(text)
+    plain = [_plain(w) for w in words]
+    for size in range(2, len(words) // 2 + 1):
+        if (len(words) % size == 0 and plain == plain[:size] * (len(words) // size)
+                and not all(_is_number(word) for word in plain[:size])):
+            return " ".join(words[:size])  # the whole reading again: "Thank you. Thank you."
+    for size in range(1, len(words) // 2 + 1):
+        needed = REPEATS_NEEDED.get(size, 2)
+        start = 0
+        while start + size * needed <= len(words):
+            phrase = [_plain(w) for w in words[start:start + size]]
+            end = start + size
+            while [_plain(w) for w in words[end:end + size]] == phrase:
+                end += size
+            rest = words[end:]
+            cut_short = bool(rest) and _is_prefix(rest, phrase)
+            if (end - start) // size + cut_short >= needed:
+                kept = words[:start + size] + ([] if cut_short else rest)
+                return without_loops(" ".join(kept))
+            start += 1
+    return text
+
+
+def _is_prefix(rest: list[str], phrase: list[str]) -> bool:
+    """Whether what follows a loop is its phrase again, cut short by the length limit."""
+    return [_plain(w) for w in rest] == phrase[:len(rest)]
+
+
+def _is_number(word: str) -> bool:
+    return word.isdigit() or word in UNITS or word in ZERO_LETTERS
+
+
+def _plain(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower())
