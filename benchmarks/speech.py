@@ -1,5 +1,7 @@
-"""Local speech figures: recognition real-time factor per stream (PocketSphinx grammars and the
-Vosk Korean model), end of speech → intent latency, accuracy and out-of-domain false accepts on
+"""Local speech figures, each engine on the same manifest and held-out set in one run: Whisper
+tiny.en (accuracy, CPU, memory, end of speech → intent for one and eight callers);
+recognition real-time factor per stream (PocketSphinx grammars and the Vosk Korean model),
+end of speech → intent latency, accuracy and out-of-domain false accepts on
 the fixture manifest (and how many the n-best alternatives could get right at most), two
 streams decoding at once, the cost of Vosk's phrase list for `main`, and synthesis time.
 
@@ -35,12 +37,15 @@ from ivr.speech.phrase_list import covering_phrases
 from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
 from ivr.speech.sphinx_decoding import EDGE_NOISE_MS
 from ivr.speech.stt import SpeechEngine
+from ivr.speech.stt.whisper.engine import WhisperEngine
 from ivr.speech.tts import Synthesizer, Voice
 from ivr.speech.utterance import trailing_silence
 from ivr.speech.vosk_stt import VoskEngine
 from ivr.speech.whole_request import heard_a_whole_request
 
 FIXTURES = PROJECT_ROOT / "audio_fixtures"
+HELD_OUT = FIXTURES / "heldout"
+"""Utterances no recogniser was tuned on (audio_fixtures/heldout/manifest.yaml)."""
 LATENCY_CALLS = 4
 LATENCY_SAMPLE = 3
 
@@ -142,8 +147,9 @@ def children_cpu_seconds() -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def end_of_speech_latency(engine: SpeechEngine, matcher: Matcher) -> None:
-    """Endpoint → intent with audio arriving in real time, LATENCY_CALLS calls at once, over
+def end_of_speech_latency(engine: SpeechEngine, matcher: Matcher,
+                          calls: int = LATENCY_CALLS) -> None:
+    """Endpoint → intent with audio arriving in real time, `calls` calls at once, over
     every LATENCY_SAMPLE-th manifest utterance (all of them would take twenty minutes)."""
     utterances = load_manifest(FIXTURES / "manifest.yaml")[::LATENCY_SAMPLE]
     latencies: list[float] = []
@@ -157,26 +163,60 @@ def end_of_speech_latency(engine: SpeechEngine, matcher: Matcher) -> None:
                 latencies.append(streamed.latency_s * 1000)
             pause_checks.extend(streamed.pause_checks_ms)
 
-    threads = [threading.Thread(target=call, args=(utterances[n::LATENCY_CALLS],))
-               for n in range(LATENCY_CALLS)]
+    threads = [threading.Thread(target=call, args=(utterances[n::calls],))
+               for n in range(calls)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     cuts = statistics.quantiles(latencies, n=20)
-    print(f"end of speech → intent, {LATENCY_CALLS} paced calls at once: "
+    print(f"{engine.name}: end of speech → intent, {calls} paced calls at once: "
           f"p50 {statistics.median(latencies):.0f} ms, p95 {cuts[18]:.0f} ms, "
           f"max {max(latencies):.0f} ms ({len(latencies)} utterances)")
+    if len(pause_checks) < 2:
+        return
     cuts = statistics.quantiles(pause_checks, n=20)
     print(f"whole request? asked when the caller paused: p50 "
           f"{statistics.median(pause_checks):.1f} ms, p95 {cuts[18]:.1f} ms, "
           f"max {max(pause_checks):.1f} ms ({len(pause_checks)} pauses)")
 
 
-def accuracy(outcomes: Sequence[Outcome]) -> None:
-    print(f"manifest, all voices: {score(outcomes)}")
+def accuracy(outcomes: Sequence[Outcome], label: str) -> None:
+    print(f"{label}, all voices: {score(outcomes)}")
     for source, source_score in by_source(outcomes).items():
-        print(f"manifest, {source} voices: {source_score}")
+        print(f"{label}, {source} voices: {source_score}")
+
+
+def whisper_figures(grammar: Grammar, matcher: Matcher) -> None:
+    """Whisper tiny.en over the same manifest and the held-out set: accuracy, CPU per second
+    of audio (its decoding threads are this process's), warm-up, memory and latency."""
+    rss_before = resident_mb()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        engine = WhisperEngine("tiny.en", Path(folder), grammar, matcher)
+        loaded = time.perf_counter() - started
+        engine.prepare([[context] for context in grammar.contexts()])
+        print(f"whisper: model loaded in {loaded:.1f} s, warmed in "
+              f"{time.perf_counter() - started - loaded:.1f} s, "
+              f"RSS +{resident_mb() - rss_before:.0f} MB")
+        cpu = time.process_time()
+        outcomes = evaluate(FIXTURES, engine, matcher)
+        audio_s = sum(len(read_wav(o.utterance.wav(FIXTURES))) for o in outcomes) / PHONE_RATE
+        print(f"whisper: CPU per second of manifest audio "
+              f"{(time.process_time() - cpu) / audio_s:.3f}")
+        accuracy(outcomes, "whisper manifest")
+        accuracy(evaluate(HELD_OUT, engine, matcher), "whisper held-out")
+        end_of_speech_latency(engine, matcher, calls=1)
+        end_of_speech_latency(engine, matcher, calls=8)
+        engine.close()
+
+
+def resident_mb() -> float:
+    """This process's resident memory (VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def alternatives_ceiling(outcomes: Sequence[Outcome], matcher: Matcher) -> None:
@@ -293,13 +333,15 @@ def synthesis(synthesizer: Synthesizer) -> None:
 
 def main() -> None:
     grammar, matcher, _ = grammar_and_matcher(PROJECT_ROOT / "grammars" / "en")
+    whisper_figures(grammar, matcher)
     with tempfile.TemporaryDirectory() as folder:
         engine = PocketSphinxEngine(grammar, Path(folder))
         engine.prepare([[context] for context in grammar.contexts()])  # not timed
         real_time_factor(engine, matcher)
         end_of_speech_latency(engine, matcher)
         outcomes = evaluate(FIXTURES, engine, matcher)
-        accuracy(outcomes)
+        accuracy(outcomes, "pocketsphinx manifest")
+        accuracy(evaluate(HELD_OUT, engine, matcher), "pocketsphinx held-out")
         alternatives_ceiling(outcomes, matcher)
         clips = [read_wav(u.wav(FIXTURES)) for u in load_manifest(FIXTURES / "manifest.yaml")
                  if u.context == "main"][:20]

@@ -14,6 +14,7 @@ import pytest
 from ivr.config import Settings
 from ivr.errors import SpeechModelError
 from ivr.nlu.grammar import Grammar
+from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import pcm_to_ulaw, ulaw_to_pcm
 from ivr.speech.engines import speech_engine
 from ivr.speech.stt import transcribe
@@ -164,12 +165,12 @@ def test_a_broken_model_folder_is_a_clear_error(tmp_path: Path, korean_model: Pa
 
 
 def test_a_model_that_knows_none_of_a_contexts_sentences_is_a_clear_error(
-        korean_model: Path, grammar: Grammar, tmp_path: Path) -> None:
+        korean_model: Path, grammar: Grammar, matcher: Matcher, tmp_path: Path) -> None:
     """IVR_VOSK_MODEL pointing at a model of another language: a message at start-up, not a
     crash inside Vosk (an empty phrase list leaves it no decoding graph)."""
     settings = Settings.from_env({"IVR_STT": "vosk", "IVR_VOSK_MODEL": str(korean_model),
                                   "IVR_CACHE_DIR": str(tmp_path)})
-    engine = speech_engine(settings, grammar)
+    engine = speech_engine(settings, grammar, matcher)
     assert isinstance(engine, VoskEngine)
     with pytest.raises(SpeechModelError, match="knows no sentence of confirm"):
         engine.prepare([["confirm"]])

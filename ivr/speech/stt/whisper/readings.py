@@ -20,13 +20,18 @@ from ivr.nlu.numbers import UNITS, ZERO_LETTERS
 from ivr.speech.stt import Transcript
 from ivr.speech.stt.whisper.batcher import Decoded, Hypothesis
 
-STOCK_PHRASES = frozenset({
-    "you", "thank you", "thanks", "thank you very much", "bye", "bye bye", "goodbye",
+NEVER_SAID = frozenset({
     "thank you for watching", "thanks for watching", "thank you for watching bye",
-    "please subscribe", "subscribe", "thank you so much for watching", "so", "okay",
+    "thank you so much for watching", "please subscribe", "subscribe",
+    "thanks for watching bye", "see you next time", "see you in the next video",
 })
-"""What Whisper writes on silence, breath and line noise (its training subtitles' endings),
-normalised. Accepted as a caller's words only from a window Whisper is sure holds speech."""
+"""Whisper's subtitle endings: what it writes on silence and noise, never a caller's words."""
+STOCK_PHRASES = frozenset({
+    "you", "thank you", "thanks", "thank you very much", "bye", "bye bye", "goodbye", "so",
+    "okay",
+})
+"""What Whisper also writes on silence, breath and line noise, but a caller may say: accepted
+only from a window Whisper is sure holds speech."""
 SURE_OF_SPEECH = 0.1
 """A stock phrase counts only when Whisper's no-speech probability is below this, and it was
 decoded with at least STOCK_LOGPROB per token (out-of-domain speech came out as "Thank you.
@@ -80,8 +85,11 @@ def _speech_readings(decoded: Decoded) -> list[Reading]:
 
 
 def _not_speech(text: str, hypothesis: Hypothesis, no_speech: float) -> bool:
-    if " ".join(normalize(text)) in STOCK_PHRASES and (
-            no_speech >= SURE_OF_SPEECH or hypothesis.logprob < STOCK_LOGPROB):
+    words = " ".join(normalize(text))
+    if words in NEVER_SAID:
+        return True
+    if words in STOCK_PHRASES and (no_speech >= SURE_OF_SPEECH
+                                   or hypothesis.logprob < STOCK_LOGPROB):
         return True
     return no_speech > MAX_NO_SPEECH and hypothesis.logprob < MIN_LOGPROB
 

