@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ivr.config import PROJECT_ROOT
+from ivr.nlu.normalize import normalize
 
 IVR = str(Path(sys.executable).parent / "ivr")
 CALLS = sorted((PROJECT_ROOT / "audio_fixtures" / "calls").glob("*.yaml"))
@@ -42,7 +43,7 @@ def test_every_scripted_call_passes(env: dict[str, str]) -> None:
     assert "[barge-in: prompt stopped]" in result.stdout
     assert "[transfer → support: no_input]" in result.stdout
     # The words heard vary with espeak-ng's run-to-run jitter; what they mean must not.
-    assert re.search(r"heard: '[a-z ]+' → shipping_info", result.stdout)
+    assert re.search(r"heard: '[^']+' → shipping_info", result.stdout)
 
 
 def test_a_failed_expectation_is_reported_and_exits_1(env: dict[str, str],
@@ -76,7 +77,8 @@ def test_wav_files_give_one_json_line_each(env: dict[str, str], tmp_path: Path) 
     assert result.returncode == 1  # the broken file
     assert [line["intent"] for line in lines] == ["order_status", None, None]
     assert set(lines[0]) == {"file", "transcript", "intent", "confidence", "slots"}
-    assert lines[0]["transcript"] == "i want to find out about my order"
+    said = "i want to find out about my order"
+    assert normalize(lines[0]["transcript"]) == said.split()
     assert lines[1]["transcript"] == ""
     assert "no RIFF" in lines[2]["error"] or "no format" in lines[2]["error"]
 
@@ -84,7 +86,7 @@ def test_wav_files_give_one_json_line_each(env: dict[str, str], tmp_path: Path) 
 def test_the_context_option_changes_what_is_listened_for(env: dict[str, str]) -> None:
     wav = WAVS / "flite-021-no.wav"
     line = json.loads(replay(env, str(wav), "--json", "--context", "confirm").stdout)
-    assert (line["transcript"], line["intent"]) == ("no", "no")
+    assert set(normalize(line["transcript"])) == {"no"} and line["intent"] == "no"
     line = json.loads(replay(env, str(wav), "--json", "--context", "main").stdout)
     assert line["intent"] != "no"  # main has no yes/no: the same audio means something else
     result = replay(env, str(wav), "--context", "nowhere")
