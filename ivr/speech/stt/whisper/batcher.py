@@ -78,11 +78,6 @@ class DecodeBatcher:
         self._queue.put(request)
         return request.result
 
-    @property
-    def waiting(self) -> int:
-        """Utterances queued and not yet taken by the decoding thread."""
-        return self._queue.qsize()
-
     def close(self) -> None:
         self._queue.put(None)
 

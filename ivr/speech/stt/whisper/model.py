@@ -39,8 +39,6 @@ class LoadedModel:
     """faster_whisper.tokenizer.Tokenizer, set to transcribe English."""
     features: Any
     """faster_whisper.feature_extractor.FeatureExtractor: 16 kHz audio → log-mel frames."""
-    multilingual: bool
-    """Whether the model can tell languages apart (base can; tiny.en cannot)."""
 
 
 def model_folder(value: str, cache_dir: Path) -> Path:
@@ -55,7 +53,7 @@ def model_folder(value: str, cache_dir: Path) -> Path:
     return _checked(_downloaded(value))
 
 
-def load_model(value: str, cache_dir: Path, threads: int | None = None) -> LoadedModel:
+def load_model(value: str, cache_dir: Path) -> LoadedModel:
     """Load the model once: int8 on the CPU, float16 on CUDA where a GPU is present."""
     import ctranslate2
     import tokenizers
@@ -68,7 +66,7 @@ def load_model(value: str, cache_dir: Path, threads: int | None = None) -> Loade
         whisper = ctranslate2.models.Whisper(
             str(folder), device="cuda" if cuda else "cpu",
             compute_type="float16" if cuda else "int8",
-            intra_threads=threads or os.cpu_count() or 1)
+            intra_threads=os.cpu_count() or 1)
         hf_tokenizer = tokenizers.Tokenizer.from_file(str(folder / "tokenizer.json"))
     except (RuntimeError, ValueError, OSError) as exc:
         raise SpeechModelError(f"{VARIABLE}={value!r}: {folder} is not a loadable CTranslate2 "
@@ -78,8 +76,7 @@ def load_model(value: str, cache_dir: Path, threads: int | None = None) -> Loade
     tokenizer = Tokenizer(hf_tokenizer, multilingual, task="transcribe",
                           language="en" if multilingual else None)
     log.info("Whisper model %s loaded from %s (%s)", value, folder, "cuda" if cuda else "cpu")
-    return LoadedModel(value, whisper, tokenizer, FeatureExtractor(feature_size=whisper.n_mels),
-                       multilingual)
+    return LoadedModel(value, whisper, tokenizer, FeatureExtractor(feature_size=whisper.n_mels))
 
 
 def _checked(folder: Path) -> Path:
