@@ -150,6 +150,24 @@ def test_a_pause_is_decoded_in_advance_and_what_follows_is_not_lost(
     assert understood(transcript, matcher, ["main"]).intent == "cancel_order", transcript.text
 
 
+def test_each_pause_is_decoded_in_advance(
+        whisper: WhisperEngine, paused_speech: Callable[[str, str, str], np.ndarray]) -> None:
+    """After a mid-sentence pause the caller goes on; the pause after the last words starts a
+    decode of the whole utterance, which finish() then takes."""
+    audio = paused_speech("I want to cancel", "my order", "slt")
+    quiet = np.random.default_rng(3).normal(0, 20, PHONE_RATE // 2).astype(np.int16)
+    recognizer = whisper.recognizer()
+    recognizer.start(["main"])
+    for start in range(0, len(audio) + len(quiet), 160):  # 20 ms frames, as a call feeds it
+        recognizer.feed(np.concatenate([audio, quiet])[start:start + 160])
+    deadline = time.monotonic() + 30
+    while "order" not in recognizer.heard_so_far().lower() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "order" in recognizer.heard_so_far().lower()
+    assert "order" in recognizer.finish().text.lower()
+    recognizer.close()
+
+
 def test_concurrent_calls_are_decoded_together_and_each_gets_its_own_answer(
         whisper: WhisperEngine, matcher: Matcher) -> None:
     cases = [("flite-005-where-is-my-order", "main", "order_status"),

@@ -115,10 +115,8 @@ class WhisperRecognizer:
 
     def start(self, contexts: Sequence[str]) -> None:
         with self._lock:
+            self._forget()
             self._contexts = tuple(contexts)
-            self._chunks, self._samples = [], 0
-            self._loudest, self._last_voiced = 0.0, 0
-            self._speculation = None
 
     def feed(self, pcm: np.ndarray) -> str:
         """Keep the audio; start a speculative decode once the caller pauses. No partial text:
@@ -131,8 +129,8 @@ class WhisperRecognizer:
             self._track_voice(pcm)
             quiet_samples = self._samples - self._last_voiced
             if (quiet_samples >= PHONE_RATE * SPECULATE_AFTER_MS // 1000
-                    and self._speculation is None and self._last_voiced):
-                self._speculation = _Speculation(self._samples, self._start_decode())
+                    and self._last_voiced and self._standing_speculation() is None):
+                self._speculate()
         return ""
 
     def heard_so_far(self) -> str:
@@ -151,10 +149,9 @@ class WhisperRecognizer:
         with self._lock:
             if not self._samples:
                 return Transcript("", 0.0)
-            speculation = self._speculation
-            if speculation is None or self._last_voiced > speculation.samples:
-                speculation = _Speculation(self._samples, self._start_decode())
-            self._chunks, self._samples, self._speculation = [], 0, None
+            speculation = self._standing_speculation() or self._speculate()
+            self._speculation = None  # the result is ours now: not to be cancelled
+            self._forget()
         try:
             decoded = speculation.result.result(timeout=DECODE_DEADLINE_S)
         except FutureTimeout:
@@ -167,10 +164,33 @@ class WhisperRecognizer:
 
     def close(self) -> None:
         with self._lock:
-            self._chunks, self._samples, self._speculation = [], 0, None
+            self._forget()
+
+    def _forget(self) -> None:
+        """Drop the utterance: its audio, and a decode of it nobody will read."""
+        if self._speculation is not None:
+            self._speculation.result.cancel()
+        self._chunks, self._samples, self._speculation = [], 0, None
+        self._loudest, self._last_voiced = 0.0, 0
 
     def _transcript(self, decoded: Decoded) -> Transcript:
         return transcript_of(decoded, self.engine.matcher, self._contexts or ("main",))
+
+    def _standing_speculation(self) -> _Speculation | None:
+        """The decode started in the last pause, if it still stands for the utterance: nothing
+        voiced since."""
+        speculation = self._speculation
+        if speculation is not None and self._last_voiced <= speculation.samples:
+            return speculation
+        return None
+
+    def _speculate(self) -> _Speculation:
+        """Decode the audio so far. A decode from an earlier pause, which the caller has since
+        talked past, is dropped (unless the decoding thread has already taken it)."""
+        if self._speculation is not None:
+            self._speculation.result.cancel()
+        self._speculation = _Speculation(self._samples, self._start_decode())
+        return self._speculation
 
     def _track_voice(self, pcm: np.ndarray) -> None:
         """Remember where the caller last spoke: the end of the loudest-ish 20 ms chunk."""
