@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from ivr.nlu.grammar import Grammar, SlotList
 from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, normalize
-from ivr.nlu.numbers import find_digit_runs
+from ivr.nlu.numbers import find_digit_runs, with_digit_homophones
 
 THRESHOLD = 0.65
 """Below this F-score an utterance is "not understood" (intent None)."""
@@ -206,14 +206,17 @@ class Matcher:
 
 def _extract_digits(words: list[str],
                     slots: tuple[SlotList, ...]) -> tuple[list[str], dict[str, str]]:
-    """Replace the longest fitting digit run with its slot's placeholder; return the value."""
+    """Replace the longest fitting digit run with its slot's placeholder; return the value.
+    Where a number is asked for, homophones of digits next to number words count as digits
+    ("for eight two one three"); the words are left as they were if no run fits a slot."""
     if not slots:
         return words, {}
-    runs = sorted(find_digit_runs(words), key=lambda run: len(run.digits), reverse=True)
+    heard = with_digit_homophones(words)
+    runs = sorted(find_digit_runs(heard), key=lambda run: len(run.digits), reverse=True)
     for run in runs:
         for slot in slots:
             spec = slot.digits
             if spec and spec.min_digits <= len(run.digits) <= spec.max_digits:
-                replaced = [*words[: run.start], slot.placeholder(), *words[run.end :]]
+                replaced = [*heard[: run.start], slot.placeholder(), *heard[run.end :]]
                 return replaced, {slot.name: run.digits}
     return words, {}

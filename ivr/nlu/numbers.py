@@ -20,6 +20,12 @@ ZERO_LETTERS = frozenset({"oh", "o", "nought", "nil"})
 """Said for 0 inside a number; alone, "oh" is an interjection, not a digit."""
 REPEATERS = {"double": 2, "triple": 3}
 
+HOMOPHONES = {"for": "four", "fore": "four", "to": "two", "too": "two", "won": "one",
+              "ate": "eight", "free": "three", "tree": "three", "fife": "five", "niner": "nine",
+              "nein": "nine"}
+"""Words a recogniser writes for a digit ("for eight two one three", "one to three"), read as
+that digit only before another number word, where a number is being read out."""
+
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 """How each digit is spoken, for turning digit strings back into words."""
 
@@ -59,6 +65,17 @@ def _neighbour_is_number(words: list[str], index: int, step: int) -> bool:
         return False
     word = words[other]
     return word.isdigit() or word in UNITS or word in TEENS or word in TENS
+
+
+def with_digit_homophones(words: list[str]) -> list[str]:
+    """The words with each homophone of a digit that a number word follows spelled as that
+    digit: "for eight two" → "four eight two", "one to three" → "one two three". One after a
+    number is left alone: "track four eight two one three for me" is about order 48213."""
+    heard = list(words)
+    for index in range(len(heard) - 1, -1, -1):  # right to left: "for to one" → "four two one"
+        if heard[index] in HOMOPHONES and _neighbour_is_number(heard, index, +1):
+            heard[index] = HOMOPHONES[heard[index]]
+    return heard
 
 
 def find_digit_runs(words: list[str]) -> list[DigitRun]:

@@ -86,6 +86,20 @@ def test_short_numbers_are_not_order_numbers(matcher: Matcher) -> None:
     assert "order_number" not in matcher.match("I want to return one item").slots
 
 
+@pytest.mark.parametrize(("text", "digits"), [
+    ("For eight, two, one, three.", "48213"),
+    ("One, to, three, four, five.", "12345"),
+    ("Nine, zero, ate, one, seven.", "90817"),
+])
+def test_digit_homophones_are_read_where_a_number_is_asked_for(matcher: Matcher, text: str,
+                                                               digits: str) -> None:
+    assert matcher.match(text, "order_number").slots == {"order_number": digits}
+
+
+def test_homophones_left_alone_when_no_number_fits(matcher: Matcher) -> None:
+    assert matcher.match("I want to talk to a person", "order_number").intent == "speak_to_agent"
+
+
 def test_unknown_context_is_a_clear_error(matcher: Matcher) -> None:
     with pytest.raises(ValueError, match="unknown context 'nowhere'"):
         matcher.match("hello", "nowhere")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ivr.nlu.normalize import normalize
-from ivr.nlu.numbers import find_digit_runs, spell_digits
+from ivr.nlu.numbers import find_digit_runs, spell_digits, with_digit_homophones
 
 
 @pytest.mark.parametrize(("text", "digits"), [
@@ -32,3 +32,18 @@ def test_spell_digits_round_trips() -> None:
     spoken = spell_digits("70055")
     assert spoken == "seven zero zero five five"
     assert find_digit_runs(spoken.split())[0].digits == "70055"
+
+
+@pytest.mark.parametrize(("text", "heard"), [
+    ("for eight two one three", "four eight two one three"),
+    ("one to three four five", "one two three four five"),
+    ("nine zero ate one seven", "nine zero eight one seven"),
+    ("free one one nine oh", "three one one nine oh"),
+    ("to too won", "to too won"),  # no number word to anchor them: not a number
+    ("I want to go for a walk", "i want to go for a walk"),
+    ("send it to me for five days", "send it to me four five days"),  # too short for a slot
+    ("four eight two one three for me", "four eight two one three for me"),
+    ("for to one", "four two one"),
+])
+def test_homophones_of_digits_count_only_next_to_numbers(text: str, heard: str) -> None:
+    assert with_digit_homophones(normalize(text)) == heard.split()
