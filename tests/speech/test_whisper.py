@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -245,3 +247,33 @@ def test_a_missing_or_broken_model_folder_names_the_variable(tmp_path: Path) -> 
         (tmp_path / name).write_text("not a model")
     with pytest.raises(SpeechModelError, match="IVR_WHISPER_MODEL"):
         load_model(str(tmp_path), tmp_path)
+
+
+EXIT_WHILE_WARMING = """
+import sys, threading, time
+from ivr.call.components import grammar_and_matcher
+from ivr.config import PROJECT_ROOT
+from ivr.speech.stt.whisper.engine import WhisperEngine
+grammar, matcher, _ = grammar_and_matcher(PROJECT_ROOT / "grammars" / "en")
+engine = WhisperEngine("tiny.en", PROJECT_ROOT / "var" / "cache", grammar, matcher)
+contexts = [[context] for context in grammar.contexts()]
+threading.Thread(target=engine.prepare, args=(contexts,), daemon=True).start()
+time.sleep(float(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("after_s", [0.5, 1.5, 2.5, 3.5])
+def test_a_process_that_ends_mid_decode_exits_cleanly(after_s: float) -> None:
+    """The server's warm-up runs on a daemon thread; ending the process while it decodes must
+    not abort it (CTranslate2 calls std::terminate if its model is torn down mid-decode)."""
+    ended = subprocess.run([sys.executable, "-c", EXIT_WHILE_WARMING, str(after_s)],
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert ended.returncode == 0, ended.stderr
+    assert "terminate called" not in ended.stderr
+
+
+def test_a_closed_batcher_cancels_what_it_is_given(whisper: WhisperEngine) -> None:
+    batcher = DecodeBatcher(whisper.model)
+    batcher.close()
+    features = np.zeros((80, 100), np.float32)
+    assert batcher.submit(features, whisper.prompt(["main"]), 1.0).cancelled()

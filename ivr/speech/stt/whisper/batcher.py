@@ -10,6 +10,7 @@ so requests are grouped by prompt; audio in a group is padded to the longest.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import threading
@@ -33,6 +34,8 @@ TOKENS_PER_SECOND = 8
 """Room in the output for fast speech and digits written one token each; it also bounds the
 repetition loops a short window can start."""
 SPARE_TOKENS = 12
+CLOSE_WAIT_S = 10.0
+"""How long closing waits for the batch being decoded to finish."""
 
 
 @dataclass(frozen=True)
@@ -68,23 +71,37 @@ class DecodeBatcher:
     def __init__(self, model: LoadedModel) -> None:
         self.model = model
         self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._closed = False
         self._thread = threading.Thread(target=self._run, name="whisper-decoder", daemon=True)
         self._thread.start()
+        # CTranslate2 aborts the process ("terminate called") if the interpreter tears the
+        # model down while this thread is inside a decode: stop it before that.
+        atexit.register(self.close)
 
     def submit(self, features: np.ndarray, prompt: Sequence[int], seconds: float
                ) -> Future[Decoded]:
-        """Log-mel features of one utterance ([n_mels, frames]); the future holds the result."""
+        """Log-mel features of one utterance ([n_mels, frames]); the future holds the result
+        (cancelled once the batcher is closed)."""
         request = _Request(features, tuple(prompt), seconds)
-        self._queue.put(request)
+        if self._closed:
+            request.result.cancel()
+        else:
+            self._queue.put(request)
         return request.result
 
     def close(self) -> None:
+        """Cancel what is queued and wait for the batch being decoded."""
+        self._closed = True
         self._queue.put(None)
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=CLOSE_WAIT_S)
+        atexit.unregister(self.close)
 
     def _run(self) -> None:
         while True:
             first = self._queue.get()
             if first is None:
+                self._cancel_queued()
                 return
             pending = [first]
             while True:
@@ -99,7 +116,20 @@ class DecodeBatcher:
             for group in _groups(pending):
                 self._decode(group)
 
+    def _cancel_queued(self) -> None:
+        while True:
+            try:
+                request = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if request is not None:
+                request.result.cancel()
+
     def _decode(self, group: list[_Request]) -> None:
+        if self._closed:
+            for request in group:
+                request.result.cancel()
+            return
         live = [request for request in group if request.result.set_running_or_notify_cancel()]
         if not live:
             return

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +68,10 @@ class WhisperEngine:
         for seconds in WARM_UP_SECONDS:
             pcm = quiet[:PHONE_RATE * seconds].astype(np.int16)
             for prompt in prompts:
-                self.decode(pcm, prompt).result()
+                try:
+                    self.decode(pcm, prompt).result()
+                except CancelledError:
+                    return  # the process is ending
 
     def prompt(self, contexts: Sequence[str]) -> tuple[int, ...]:
         """Token ids that start a decode in these contexts."""
