@@ -6,6 +6,10 @@ keep streaming meanwhile. The thread takes everything queued each time it is fre
 caller never waits for a batch to fill, and callers who finish together share one decode.
 Whisper batches only utterances whose prompts put <|startoftranscript|> at the same position,
 so requests are grouped by prompt; audio in a group is padded to the longest.
+
+The audio's features are computed here too, not on the calls' threads: a call hands over its
+audio and waits, and when the process ends nothing but this thread, which is stopped first,
+is inside native code.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ivr.speech.stt.whisper.audio import window_features
 from ivr.speech.stt.whisper.model import LoadedModel
 
 log = logging.getLogger(__name__)
@@ -59,9 +64,9 @@ class Decoded:
 
 @dataclass
 class _Request:
-    features: np.ndarray
+    pcm: np.ndarray
+    """8 kHz int16 audio of the utterance."""
     prompt: tuple[int, ...]
-    seconds: float
     result: Future[Decoded] = field(default_factory=Future)
 
 
@@ -78,11 +83,10 @@ class DecodeBatcher:
         # model down while this thread is inside a decode: stop it before that.
         atexit.register(self.close)
 
-    def submit(self, features: np.ndarray, prompt: Sequence[int], seconds: float
-               ) -> Future[Decoded]:
-        """Log-mel features of one utterance ([n_mels, frames]); the future holds the result
-        (cancelled once the batcher is closed)."""
-        request = _Request(features, tuple(prompt), seconds)
+    def submit(self, pcm: np.ndarray, prompt: Sequence[int]) -> Future[Decoded]:
+        """One utterance's 8 kHz audio; the future holds the result (cancelled once the
+        batcher is closed)."""
+        request = _Request(pcm, tuple(prompt))
         if self._closed:
             request.result.cancel()
         else:
@@ -146,10 +150,11 @@ class DecodeBatcher:
     def _generate(self, group: list[_Request]) -> list[Decoded]:
         import ctranslate2
 
-        frames = max(request.features.shape[1] for request in group)
-        batch = np.stack([_padded(request.features, frames) for request in group])
+        windows = [window_features(request.pcm, self.model.features) for request in group]
+        frames = max(features.shape[1] for features, _ in windows)
+        batch = np.stack([_padded(features, frames) for features, _ in windows])
         prompt = list(group[0].prompt)
-        longest = max(request.seconds for request in group)
+        longest = max(seconds for _, seconds in windows)
         results: list[Any] = self.model.whisper.generate(
             ctranslate2.StorageView.from_array(batch), [prompt] * len(group),
             beam_size=BEAM_SIZE, num_hypotheses=HYPOTHESES, return_scores=True,

@@ -25,7 +25,6 @@ from ivr.nlu.matcher import Matcher
 from ivr.speech.built_once import BuiltOnce
 from ivr.speech.codec import PHONE_RATE
 from ivr.speech.stt import Transcript
-from ivr.speech.stt.whisper.audio import window_features
 from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded
 from ivr.speech.stt.whisper.model import load_model
 from ivr.speech.stt.whisper.prompts import context_prompt
@@ -78,8 +77,7 @@ class WhisperEngine:
         return self._prompts.get(tuple(contexts))
 
     def decode(self, pcm: np.ndarray, prompt: Sequence[int]) -> Future[Decoded]:
-        features, seconds = window_features(pcm, self.model.features)
-        return self.batcher.submit(features, prompt, seconds)
+        return self.batcher.submit(pcm, prompt)
 
     def close(self) -> None:
         self.batcher.close()
