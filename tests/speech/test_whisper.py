@@ -276,3 +276,13 @@ def test_a_closed_batcher_cancels_what_it_is_given(whisper: WhisperEngine) -> No
     batcher = DecodeBatcher(whisper.model)
     batcher.close()
     assert batcher.submit(np.zeros(PHONE_RATE, np.int16), whisper.prompt(["main"])).cancelled()
+
+
+@pytest.mark.parametrize("request_said", ["Cancel my order.", "Goodbye then.",
+                                          "I want to return it."])
+def test_a_request_that_changes_or_ends_something_is_taken_from_the_best_reading_only(
+        matcher: Matcher, request_said: str) -> None:
+    beam = (Hypothesis("The blue one, maybe.", -0.40), Hypothesis(request_said, -0.45))
+    transcript = transcript_of(Decoded(beam, 0.05), matcher, ["main"])
+    assert understood(transcript, matcher, ["main"]).intent is None
+    assert transcript_of(Decoded(beam[1:], 0.05), matcher, ["main"]).text == request_said

@@ -2,9 +2,11 @@
 
 Whisper hears an open vocabulary and writes it as subtitles: a caller in a closed domain is
 heard best by letting the grammar pick among the beam's readings (the first the matcher
-understands), as long as that reading is nearly as likely as the best one. What Whisper writes
-on silence and noise ("Thank you for watching.", "you", "Bye.") is not speech, and a window it
-thinks holds no speech is not acted on, so a quiet line never becomes `goodbye`.
+understands), as long as that reading is nearly as likely as the best one, and unless it would
+change or end something (ivr.nlu.consequential): those are taken from the best reading only.
+What Whisper writes on silence and noise ("Thank you for watching.", "you", "Bye.") is not
+speech, and a window it thinks holds no speech is not acted on, so a quiet line never becomes
+`goodbye`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ivr.nlu.consequential import CHANGES_OR_ENDS
 from ivr.nlu.matcher import Matcher
 from ivr.nlu.normalize import normalize
 from ivr.nlu.numbers import UNITS, ZERO_LETTERS
@@ -69,7 +72,8 @@ def transcript_of(decoded: Decoded, matcher: Matcher, contexts: Sequence[str]) -
     for reading in readings:
         if best.logprob - reading.logprob > MAX_GAP:
             break
-        if matcher.match_first(reading.text, contexts).intent is not None:
+        intent = matcher.match_first(reading.text, contexts).intent
+        if intent is not None and (reading is best or intent not in CHANGES_OR_ENDS):
             return _transcript(reading, decoded.no_speech)
     return _transcript(best, decoded.no_speech)
 
