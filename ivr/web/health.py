@@ -31,6 +31,9 @@ def healthz() -> ResponseReturnValue:
     settings: Settings = current_app.config["IVR_SETTINGS"]
     problems = readiness_problems(settings)
     services = current_services()
+    if not services.speech_ready.is_set():
+        problems.append("Speech recognition is still loading and warming up (seconds after a "
+                        "start); a call now would wait for it.")
     return jsonify(status="ok", ready_for_calls=not problems, problems=problems,
                    speech_ready=services.speech_ready.is_set(),
                    signatures_checked=not settings.dev_unsigned_webhooks), 200

@@ -1,5 +1,6 @@
-"""`ivr serve` for real: gunicorn on 127.0.0.1, answering /healthz, and a whole call played
-against it by `ivr replay --server` (webhooks and the media WebSocket under gunicorn)."""
+"""`ivr serve` for real: gunicorn on 127.0.0.1, answering /healthz, and the first calls after
+it says it is ready played against it by `ivr replay --server` (webhooks and the media
+WebSocket under gunicorn)."""
 
 from __future__ import annotations
 
@@ -52,10 +53,17 @@ def test_serve_answers_healthz_and_says_what_to_configure(tmp_path: Path) -> Non
 def test_healthz_ready_when_configured(settings: Settings) -> None:
     configured = Settings(**{**settings.__dict__, "twilio_auth_token": "t",
                              "public_url": "https://ivr.example.com"})
-    client: FlaskClient = create_app(configured).test_client()
+    app = create_app(configured)
+    client: FlaskClient = app.test_client()
+    warmed = app.extensions["ivr"].speech_ready
+    assert warmed.wait(timeout=120)
     health = client.get("/healthz").get_json()
     assert health["ready_for_calls"] is True and health["problems"] == []
     assert health["signatures_checked"] is True
+    warmed.clear()  # as it is while the recogniser warms up after a start
+    health = client.get("/healthz").get_json()
+    assert health["ready_for_calls"] is False and health["speech_ready"] is False
+    assert any("warming up" in problem for problem in health["problems"])
 
 
 def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
@@ -68,20 +76,27 @@ def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
     server = subprocess.Popen([str(bin_dir / "ivr"), "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(120):
+        ready = False
+        for _ in range(240):  # the first call is played as soon as the server says it is ready
             try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    ready = json.loads(response.read())["ready_for_calls"]
             except OSError:
-                time.sleep(0.5)
-        script = Path(__file__).parents[2] / "audio_fixtures" / "calls" / "asks_for_agent.yaml"
-        played = subprocess.run([str(bin_dir / "ivr"), "replay", str(script), "--server", base,
+                pass
+            if ready:
+                break
+            time.sleep(0.25)
+        calls = Path(__file__).parents[2] / "audio_fixtures" / "calls"
+        scripts = [str(calls / "spoken_requests.yaml"), str(calls / "asks_for_agent.yaml")]
+        played = subprocess.run([str(bin_dir / "ivr"), "replay", *scripts, "--server", base,
                                  "--save", str(tmp_path / "audio")], check=False, env=env,
                                 capture_output=True, text=True, timeout=240)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert ready, "the server never said it was ready for calls"
     assert played.returncode == 0, played.stdout + played.stderr
+    assert "== spoken_requests.yaml: PASS" in played.stdout  # speech heard by the first call
     assert "== asks_for_agent.yaml: PASS" in played.stdout
     assert "prompts recognised back from the audio: 1/1" in played.stdout
     assert "<Enqueue" in played.stdout
