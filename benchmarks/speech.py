@@ -10,6 +10,11 @@ Run: .venv/bin/python benchmarks/speech.py   (figures go into BENCHMARKS.md)
 
 from __future__ import annotations
 
+# isort: off
+import ivr  # noqa: F401 - first, as in the server: it keeps OpenBLAS to one thread before numpy
+# loads it. Whisper's features differ in the last bits with two BLAS threads, and that alone
+# changed the reading of 62 of the manifest's 383 utterances (BENCHMARKS.md).
+# isort: on
 import json
 import os
 import statistics

@@ -24,13 +24,18 @@ MAX_WINDOW_S = 30
 """Whisper's longest window; the endpointer cuts a turn off well before it (15 s)."""
 
 
+def window_seconds(samples: int) -> int:
+    """The window, in whole seconds, for this many samples of 8 kHz audio."""
+    return min(MAX_WINDOW_S, math.ceil(samples / PHONE_RATE + PADDING_S))
+
+
 def window_features(pcm: np.ndarray, extractor: Any) -> tuple[np.ndarray, float]:
     """8 kHz int16 audio → ([n_mels, frames] log-mel features, seconds of audio)."""
     import soxr
 
     audio = soxr.resample(pcm.astype(np.float32) / 32768.0, PHONE_RATE, MODEL_RATE)
     seconds = len(audio) / MODEL_RATE
-    window_s = min(MAX_WINDOW_S, math.ceil(seconds + PADDING_S))
+    window_s = window_seconds(len(pcm))
     samples = window_s * MODEL_RATE
     padded = np.zeros(samples, np.float32)
     padded[:min(len(audio), samples)] = audio[:samples]

@@ -5,7 +5,7 @@ decode them one after another (BENCHMARKS.md), and it releases the GIL while it 
 keep streaming meanwhile. The thread takes everything queued each time it is free: a lone
 caller never waits for a batch to fill, and callers who finish together share one decode.
 Whisper batches only utterances whose prompts put <|startoftranscript|> at the same position,
-so requests are grouped by prompt; audio in a group is padded to the longest.
+and only windows of one length, so requests are grouped by both.
 
 The audio's features are computed here too, not on the calls' threads: a call hands over its
 audio and waits, and when the process ends nothing but this thread, which is stopped first,
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ivr.speech.stt.whisper.audio import window_features
+from ivr.speech.stt.whisper.audio import window_features, window_seconds
 from ivr.speech.stt.whisper.model import LoadedModel
 
 log = logging.getLogger(__name__)
@@ -151,8 +151,7 @@ class DecodeBatcher:
         import ctranslate2
 
         windows = [window_features(request.pcm, self.model.features) for request in group]
-        frames = max(features.shape[1] for features, _ in windows)
-        batch = np.stack([_padded(features, frames) for features, _ in windows])
+        batch = np.stack([features for features, _ in windows])
         prompt = list(group[0].prompt)
         longest = max(seconds for _, seconds in windows)
         results: list[Any] = self.model.whisper.generate(
@@ -169,17 +168,11 @@ class DecodeBatcher:
 
 
 def _groups(requests: list[_Request]) -> list[list[_Request]]:
-    """Requests with the same prompt together, at most MAX_BATCH in each, oldest first."""
-    by_prompt: dict[tuple[int, ...], list[_Request]] = {}
+    """Requests with the same prompt and window length together, at most MAX_BATCH in each,
+    oldest first. Padding a shorter window to a longer one would change what Whisper hears,
+    so an utterance would be heard differently depending on who else was speaking."""
+    alike: dict[tuple[tuple[int, ...], int], list[_Request]] = {}
     for request in requests:
-        by_prompt.setdefault(request.prompt, []).append(request)
-    return [same[start:start + MAX_BATCH] for same in by_prompt.values()
+        alike.setdefault((request.prompt, window_seconds(len(request.pcm))), []).append(request)
+    return [same[start:start + MAX_BATCH] for same in alike.values()
             for start in range(0, len(same), MAX_BATCH)]
-
-
-def _padded(features: np.ndarray, frames: int) -> np.ndarray:
-    """Features continued to `frames` with the log-mel of silence the extractor gives padding."""
-    missing = frames - features.shape[1]
-    if missing <= 0:
-        return features
-    return np.pad(features, ((0, 0), (0, missing)), constant_values=float(features.min()))
