@@ -55,6 +55,9 @@ class Utterance:
     """Background noise at this signal-to-noise ratio; None for a clean line."""
     silence_s: float = 0.0
     """For silence entries: how long the caller says nothing."""
+    language: str = "en"
+    """The language spoken (Whisper's code): callers who speak another language must be told
+    the bot speaks English and offered a person, never understood as a request."""
 
     def wav(self, folder: Path) -> Path:
         return folder / "wav" / f"{self.id}.wav"
