@@ -23,6 +23,7 @@ from ivr.call.voice import CallerTurn, Output, Play, StopPlaying
 from ivr.errors import AudioError
 from ivr.events import Ask, EndCall, OrderCancelled, ReturnCreated, SurveyAnswered, Transfer
 from ivr.speech.codec import PHONE_FRAME_BYTES, frames, pcm_to_ulaw, read_wav
+from ivr.speech.stt import Transcript
 from ivr.speech.tts import Voice
 
 STEP_KEYS = {"say", "wav", "keys", "silence", "hangup", "expect", "voice", "rate", "barge_in"}
@@ -166,8 +167,7 @@ class ScriptRunner:
 
     def _show(self, outputs: list[Output]) -> None:
         for turn in self.call.turns[self._shown_turns:]:
-            heard = turn.transcript.text or ("(not in grammar)" if turn.transcript.rejected
-                                             else "(nothing)")
+            heard = turn.transcript.text or _unheard(turn.transcript)
             self._print(f"  heard: {heard!r} → {turn.intent} "
                         f"{turn.slots or ''} ({turn.latency_ms:.0f} ms)".rstrip())
         self._shown_turns = len(self.call.turns)
@@ -232,3 +232,10 @@ def _check_actions(expect: dict[str, Any], outputs: list[Output]) -> list[str]:
     if "barge_in" in expect and barged != bool(expect["barge_in"]):
         problems.append(f"expected barge-in {expect['barge_in']}, got {barged}")
     return problems
+
+
+def _unheard(transcript: Transcript) -> str:
+    """What to show for a turn without words."""
+    if transcript.language:
+        return f"(another language: {transcript.language})"
+    return "(not in grammar)" if transcript.rejected else "(nothing)"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ivr.agents_command import add_agents_arguments
-from ivr.config import PROJECT_ROOT, Settings
+from ivr.config import PROJECT_ROOT, Settings, SttEngine
 from ivr.errors import IvrError
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="accuracy report over the fixture manifest")
     replay.add_argument("--fixtures", type=Path, default=PROJECT_ROOT / "audio_fixtures",
                         help="fixture folder for --report (default audio_fixtures)")
+    replay.add_argument("--engines", type=_engine_names, metavar="NAME[,NAME…]",
+                        help="with --report: the recognisers to report on and compare "
+                             f"({', '.join(SttEngine)}; default IVR_STT's)")
     replay.add_argument("--server", metavar="URL",
                         help="play Twilio against a running server (signed with "
                              "TWILIO_AUTH_TOKEN) instead of running calls in-process")
@@ -107,6 +110,15 @@ def _parser() -> argparse.ArgumentParser:
     reset = demo_commands.add_parser("reset", help="rewrite the demo orders as of today")
     reset.set_defaults(run=_demo_reset)
     return parser
+
+
+def _engine_names(value: str) -> list[SttEngine]:
+    """"whisper,pocketsphinx" → the engines, in that order; argparse reports a bad name."""
+    try:
+        return [SttEngine(name.strip()) for name in value.split(",") if name.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{exc}; choose from {', '.join(SttEngine)}") from exc
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -33,6 +33,9 @@ class Heard:
     rejected: bool = False
     """Speech was heard but the recogniser found it outside the grammar: not understood,
     rather than not heard."""
+    language: str | None = None
+    """The caller spoke another language than English (its code, "fr"): the bot says it
+    speaks English and offers a person."""
 
 
 @dataclass(frozen=True, slots=True)

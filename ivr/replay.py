@@ -3,7 +3,8 @@ same code a phone call takes.
 
 - WAV files: each is endpointed and recognised in a context, one JSON line per file.
 - `--report`: every manifest utterance, with accuracy per intent, a confusion table,
-  out-of-domain false accepts and the slowest utterances.
+  out-of-domain false accepts, callers speaking other languages and the slowest utterances;
+  with several engines, each one's report and a table of them side by side.
 - A calls/*.yaml script: a whole call in-process — the caller's audio in 20 ms μ-law frames
   through VoiceCall (endpointer → recogniser → dialog → synthesis), keys as DTMF, silences as
   line noise — printed as a transcript with timings and checked against its expectations.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -40,12 +41,12 @@ def replay_wavs(files: Sequence[Path], context: str, engine: SpeechEngine, match
             transcript, match = _hear(engine, matcher, read_wav(path), context)
         except AudioError as exc:
             line |= {"error": str(exc), "transcript": None, "intent": None, "confidence": 0.0,
-                     "slots": {}}
+                     "slots": {}, "language": None}
             status = 1
         else:
             line |= {"transcript": transcript.text, "intent": match.intent,
                      "confidence": round(min(match.confidence, transcript.confidence or 1.0), 3),
-                     "slots": match.slots}
+                     "slots": match.slots, "language": transcript.language}
         print(json.dumps(line), file=out, flush=True)
     return status
 
@@ -61,29 +62,50 @@ class Outcome:
     seconds: float
     alternatives: tuple[str, ...] = ()
     """The recogniser's other readings of it (its n-best list), for rules that choose among them."""
+    language: str | None = None
+    """The other language the recogniser said it was, if it did."""
+
+    @property
+    def other_language(self) -> bool:
+        """Spoken in another language than English (the manifest says so)."""
+        return self.utterance.language != "en"
 
 
 @dataclass(frozen=True)
 class Score:
-    """Intents right among in-domain utterances; anything understood among the others."""
+    """Intents right among in-domain utterances; anything understood among the English
+    others; and how callers speaking another language were heard."""
 
     right: int
     in_domain: int
     false_accepts: int
     out_of_domain: int
+    other_language: int = 0
+    """Utterances in another language."""
+    told_english_only: int = 0
+    """Of those, how many the recogniser said were another language."""
+    other_language_accepts: int = 0
+    """Of those, how many were understood as a request anyway."""
 
     def __str__(self) -> str:
-        return (f"intents right {self.right}/{self.in_domain} = "
+        text = (f"intents right {self.right}/{self.in_domain} = "
                 f"{_percent(self.right, self.in_domain)}, out-of-domain false accepts "
                 f"{self.false_accepts}/{self.out_of_domain} = "
                 f"{_percent(self.false_accepts, self.out_of_domain)}")
+        if self.other_language:
+            text += (f", other languages: {self.told_english_only}/{self.other_language} "
+                     f"heard as such, {self.other_language_accepts} understood as a request")
+        return text
 
 
 def score(outcomes: Sequence[Outcome]) -> Score:
     in_domain = [o for o in outcomes if o.utterance.intent is not None]
-    ood = [o for o in outcomes if o.utterance.intent is None]
+    ood = [o for o in outcomes if o.utterance.intent is None and not o.other_language]
+    foreign = [o for o in outcomes if o.other_language]
     return Score(sum(o.correct for o in in_domain), len(in_domain),
-                 sum(o.intent is not None for o in ood), len(ood))
+                 sum(o.intent is not None for o in ood), len(ood), len(foreign),
+                 sum(o.language is not None for o in foreign),
+                 sum(o.intent is not None for o in foreign))
 
 
 def by_source(outcomes: Sequence[Outcome]) -> dict[str, Score]:
@@ -110,7 +132,7 @@ def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outco
         seconds = time.perf_counter() - started
         outcomes.append(Outcome(utterance, transcript.text, match.intent,
                                 means_what_was_said(match, utterance), seconds,
-                                transcript.alternatives))
+                                transcript.alternatives, transcript.language))
     return outcomes
 
 
@@ -136,12 +158,38 @@ def print_report(outcomes: Sequence[Outcome], out: TextIO) -> None:
         print(f"  {expected} → {got}: {count}", file=out)
     print(f"out-of-domain false accepts: {overall.false_accepts}/{overall.out_of_domain} = "
           f"{_percent(overall.false_accepts, overall.out_of_domain)}", file=out)
-    for outcome in (o for o in outcomes if o.utterance.intent is None and o.intent is not None):
+    for outcome in (o for o in outcomes if o.utterance.intent is None and o.intent is not None
+                    and not o.other_language):
         print(f"  {outcome.utterance.id}: heard {outcome.transcript!r} → {outcome.intent}",
               file=out)
+    if overall.other_language:
+        print(f"other languages: {overall.told_english_only}/{overall.other_language} heard as "
+              f"another language, {overall.other_language_accepts} understood as a request",
+              file=out)
+        for outcome in (o for o in outcomes if o.other_language and o.intent is not None):
+            print(f"  {outcome.utterance.id}: heard {outcome.transcript!r} → {outcome.intent}",
+                  file=out)
+    mistaken = [o for o in outcomes if o.language is not None and not o.other_language]
+    if mistaken:
+        print(f"English taken for another language: {len(mistaken)}", file=out)
+        for outcome in mistaken:
+            print(f"  {outcome.utterance.id}: heard as {outcome.language}", file=out)
     print("slowest utterances:", file=out)
     for outcome in sorted(outcomes, key=lambda o: -o.seconds)[:5]:
         print(f"  {outcome.seconds * 1000:7.0f} ms  {outcome.utterance.id}", file=out)
+
+
+def print_comparison(results: Mapping[str, Sequence[Outcome]], out: TextIO) -> None:
+    """The engines side by side, per source of audio."""
+    print("engines side by side:", file=out)
+    print(f"  {'engine':14} {'voices':10} {'intents right':>13}  {'false accepts':>13}  "
+          f"{'other languages named':>21}  {'acted on':>8}", file=out)
+    for name, outcomes in results.items():
+        for source, measured in by_source(outcomes).items():
+            print(f"  {name:14} {source:10} {measured.right:>6}/{measured.in_domain:<6}  "
+                  f"{measured.false_accepts:>6}/{measured.out_of_domain:<6}  "
+                  f"{measured.told_english_only:>10}/{measured.other_language:<10}  "
+                  f"{measured.other_language_accepts:>8}", file=out)
 
 
 def _hear(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray,

@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 import tempfile
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from ivr.call.components import VoiceParts, build_components, build_voice
+from ivr.call.components import Components, VoiceParts, build_components, build_voice
 from ivr.call.session import CallSession
 from ivr.call.voice import VoiceCall
 from ivr.call_script import ScriptRunner, load_script
-from ivr.config import Settings
+from ivr.config import Settings, SttEngine
 from ivr.errors import IvrError
-from ivr.replay import evaluate, print_report, replay_wavs
+from ivr.replay import evaluate, print_comparison, print_report, replay_wavs
 from ivr.speech.codec import ulaw_wav_bytes
+from ivr.speech.engines import engine_label, speech_engine
 from ivr.speech.prompt_audio import PromptAudio
 from ivr.speech.prompt_check import PromptListener
 from ivr.speech.tts import Synthesizer, Voice
@@ -34,7 +36,8 @@ def run_replay(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
     try:
         status = 0
         if args.report:
-            print_report(evaluate(args.fixtures, voice.engine, components.matcher), out)
+            report_engines(settings, args.engines or [settings.stt], components, args.fixtures,
+                           out)
         wavs = [f for f in args.files if f.suffix.lower() != ".yaml"]
         if wavs:
             if args.context not in components.matcher.contexts:
@@ -45,6 +48,20 @@ def run_replay(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
         return status
     finally:
         voice.prompt_audio.synthesizer.close()
+
+
+def report_engines(settings: Settings, engines: Sequence[SttEngine], components: Components,
+                   fixtures: Path, out: TextIO) -> None:
+    """Each engine's report over the same manifest, then the engines side by side."""
+    results = {}
+    for kind in engines:
+        engine_settings = replace(settings, stt=kind)
+        engine = speech_engine(engine_settings, components.grammar, components.matcher)
+        print(f"== engine: {engine_label(engine_settings)}", file=out)
+        results[kind.value] = evaluate(fixtures, engine, components.matcher)
+        print_report(results[kind.value], out)
+    if len(results) > 1:
+        print_comparison(results, out)
 
 
 def run_script(path: Path, settings: Settings, voice: VoiceParts, out: TextIO) -> int:

@@ -86,6 +86,10 @@ class ScriptedCall:
     def say(self, text: str, confidence: float = 1.0, rejected: bool = False) -> list[Action]:
         return self._record(self.session.handle(Heard(text, confidence, rejected)))
 
+    def speaks(self, language: str) -> list[Action]:
+        """A turn the recogniser heard as another language than English."""
+        return self._record(self.session.handle(Heard("", 0.0, True, language)))
+
     def keys(self, digits: str) -> list[Action]:
         return self._record(self.session.handle(Dtmf(digits)))
 

@@ -76,7 +76,8 @@ def test_wav_files_give_one_json_line_each(env: dict[str, str], tmp_path: Path) 
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 1  # the broken file
     assert [line["intent"] for line in lines] == ["order_status", None, None]
-    assert set(lines[0]) == {"file", "transcript", "intent", "confidence", "slots"}
+    assert set(lines[0]) == {"file", "transcript", "intent", "confidence", "slots", "language"}
+    assert lines[0]["language"] is None
     said = "i want to find out about my order"
     assert normalize(lines[0]["transcript"]) == said.split()
     assert lines[1]["transcript"] == ""
@@ -91,3 +92,34 @@ def test_the_context_option_changes_what_is_listened_for(env: dict[str, str]) ->
     assert line["intent"] != "no"  # main has no yes/no: the same audio means something else
     result = replay(env, str(wav), "--context", "nowhere")
     assert result.returncode == 2 and "unknown context" in result.stderr
+
+
+def test_the_report_names_each_engine_and_sets_them_side_by_side(env: dict[str, str],
+                                                                tmp_path: Path) -> None:
+    (tmp_path / "wav").mkdir()
+    entries = {"flite-005-where-is-my-order": "{context: main, intent: order_status, "
+                                              "voice: 'flite:slt'}",
+               "332-other-language-tr": "{context: confirm, intent: null, voice: tr, "
+                                        "language: tr}"}
+    manifest = "utterances:\n"
+    for name, entry in entries.items():
+        (tmp_path / "wav" / f"{name}.wav").write_bytes((WAVS / f"{name}.wav").read_bytes())
+        manifest += f"  - {{id: {name}, {entry[1:]}\n"
+    (tmp_path / "manifest.yaml").write_text(manifest)
+    result = replay(env, "--report", "--fixtures", str(tmp_path),
+                    "--engines", "whisper,pocketsphinx")
+    assert result.returncode == 0, result.stderr
+    report = result.stdout
+    assert "== engine: whisper (tiny.en)" in report and "== engine: pocketsphinx" in report
+    whisper_part = report.split("== engine: pocketsphinx")[0]
+    assert "other languages: 1/1 heard as another language, 0 understood" in whisper_part
+    table = report.split("engines side by side:")[1].splitlines()
+    assert [line.split()[:2] for line in table[2:]] == [
+        ["whisper", "espeak-ng"], ["whisper", "flite"],
+        ["pocketsphinx", "espeak-ng"], ["pocketsphinx", "flite"]]
+    assert table[2].split()[2:] == ["0/0", "0/0", "1/1", "0"]
+
+
+def test_an_unknown_engine_is_named(env: dict[str, str]) -> None:
+    result = replay(env, "--report", "--engines", "whisper,sphinx3")
+    assert result.returncode == 2 and "'sphinx3' is not a valid SttEngine" in result.stderr

@@ -198,7 +198,8 @@ class VoiceCall:
         if self.recorder:
             self.recorder.caller_said(transcript.text, match.intent, transcript.confidence,
                                       (time.perf_counter() - started) * 1000)
-        heard: Event = Heard(transcript.text, transcript.confidence, transcript.rejected)
+        heard: Event = Heard(transcript.text, transcript.confidence, transcript.rejected,
+                             transcript.language)
         outputs = self._perform(self.session.handle(heard))
         latency = (time.perf_counter() - started) * 1000
         self.turns.append(CallerTurn(event.at_ms, transcript, match.intent, dict(match.slots),

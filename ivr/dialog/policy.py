@@ -85,6 +85,8 @@ class Policy:
             match event:
                 case CallStarted():
                     self._greet(reply)
+                case Heard(language=str(language)):
+                    self._other_language(reply, language)
                 case Heard(text, rejected=True):
                     self._not_sure(reply, text)
                 case Heard(text, confidence) if text.strip():
@@ -140,6 +142,18 @@ class Policy:
         (a frustration phrase is heard the same whatever the caller was asking for)."""
         if not self._frustrated(reply, text):
             self._failure(reply, "no_match")
+
+    def _other_language(self, reply: Reply, language: str) -> None:
+        """Told once that the bot speaks only English, with a person offered (0 or "agent");
+        heard in another language again, the caller goes to a person. It counts as a
+        misunderstanding, so it cannot stretch the failures a caller meets before a person."""
+        reply.heard(f"[another language: {language}]", None)
+        told_before = reply.state.language is not None
+        reply.update(language=language)
+        if told_before or self._count_failure(reply, "no_match") >= self.settings.max_failures:
+            self._transfer(reply, TransferReason.OTHER_LANGUAGE)
+            return
+        reply.ask("english_only", reply.state.phase)
 
     def _frustrated(self, reply: Reply, text: str) -> bool:
         """A fed-up caller goes to a person at once; True when that happened."""

@@ -22,7 +22,7 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "greeting_known": frozenset({"name", "shop"}),
     "greeting_known_order": frozenset({"name", "shop", "order_number", "status"}),
     "main_help": frozenset(), "main_keys": frozenset(),
-    "didnt_hear": frozenset(), "didnt_understand": frozenset(),
+    "didnt_hear": frozenset(), "didnt_understand": frozenset(), "english_only": frozenset(),
     "ask_order_number": frozenset(), "order_number_help": frozenset(),
     "order_number_keys": frozenset(),
     "suggest_order": _ORDER, "suggest_order_help": _ORDER, "suggest_order_keys": _ORDER,

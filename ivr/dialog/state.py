@@ -59,6 +59,8 @@ class TransferReason(StrEnum):
     BOT_ERROR = "bot_error"
     LINE_PROBLEM = "line_problem"
     """The media stream failed before the dialog finished (set by the telephony side)."""
+    OTHER_LANGUAGE = "other_language"
+    """The caller kept speaking another language than English."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,8 @@ class DialogState:
     repeats: int = 0
     """Times in a row the caller asked to hear the last step again."""
     frustrated: bool = False
+    language: str | None = None
+    """The other language the caller was last heard speaking (Whisper's code), if any."""
     transcript: tuple[Turn, ...] = ()
     last_prompts: tuple[tuple[str, str], ...] = ()
     """(prompt id, text) of everything said in the last step, for "can you repeat that"."""
@@ -131,6 +135,7 @@ class DialogState:
             "order_number": self.order_number,
             "verified": self.verified,
             "frustrated": self.frustrated,
+            "language": self.language,
             "failures": {"no_input": self.total_no_input, "no_match": self.total_no_match},
             "done": list(self.done),
             "transcript": [

@@ -32,6 +32,16 @@ def speech_engine(settings: Settings, grammar: Grammar, matcher: Matcher) -> Spe
         return _engines[key]
 
 
+def engine_label(settings: Settings) -> str:
+    """The engine and its model, as a report names them."""
+    match settings.stt:
+        case SttEngine.WHISPER:
+            return f"whisper ({settings.whisper_model})"
+        case SttEngine.VOSK:
+            return f"vosk ({settings.vosk_model or 'no model set'})"
+    return "pocketsphinx (its bundled en-us model)"
+
+
 def _load(kind: SttEngine, settings: Settings, grammar: Grammar,
           matcher: Matcher) -> SpeechEngine:
     if kind is SttEngine.WHISPER:

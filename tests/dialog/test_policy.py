@@ -455,6 +455,42 @@ def test_words_the_recogniser_doubts_are_asked_again(call: Call) -> None:
     assert c.transfer() is None and c.state.phase is not Phase.ENDED
 
 
+def test_another_language_is_told_english_only_with_a_person_offered(call: Call) -> None:
+    c = call()
+    c.say("where is my order")
+    actions = c.speaks("fr")
+    assert prompt_ids(actions) == ["english_only"]
+    assert "only speak English" in actions[0].text and "press zero" in actions[0].text
+    assert c.state.phase is Phase.ORDER_NUMBER and c.transfer() is None
+    assert c.state.transcript[-2].text == "[another language: fr]"
+    assert prompt_ids(c.keys("0")) == ["transfer"]
+    assert (t := c.transfer()) and t.reason == "caller_request" and t.context["language"] == "fr"
+
+
+def test_a_caller_who_goes_on_in_another_language_goes_to_a_person(call: Call) -> None:
+    c = call()
+    c.speaks("es")
+    assert prompt_ids(c.speaks("es")) == ["transfer"]
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "other_language"
+    assert transfer.context["language"] == "es"
+
+
+def test_another_language_counts_towards_the_failures_before_a_person(call: Call) -> None:
+    c = call()
+    c.say("blue elephants dancing")
+    c.say("purple monkeys singing")
+    assert prompt_ids(c.speaks("de")) == ["transfer"]
+    assert (t := c.transfer()) and t.reason == "other_language"
+
+
+def test_a_caller_who_switches_to_english_carries_on(call: Call) -> None:
+    c = call(ANA)
+    c.speaks("pt")
+    assert prompt_ids(c.say("track my parcel"))[0] != "didnt_understand"
+    assert c.transfer() is None and c.state.intent == "track_package"
+
+
 def test_context_packet_carries_everything_learnt(call: Call) -> None:
     c = call(ANA)
     c.say("I want to return order 70055")

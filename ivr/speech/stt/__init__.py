@@ -40,6 +40,9 @@ class Transcript:
     alternatives: tuple[str, ...] = ()
     """Other readings the engine found nearly as likely (PocketSphinx's n-best), best first;
     empty where the engine gives none."""
+    language: str | None = None
+    """Set when the caller spoke another language than English (its code, "fr"); the text is
+    then empty and the transcript rejected. None where the engine cannot tell."""
 
 
 class Recognizer(Protocol):

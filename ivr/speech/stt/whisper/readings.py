@@ -6,7 +6,8 @@ understands), as long as that reading is nearly as likely as the best one, and u
 change or end something (ivr.nlu.consequential): those are taken from the best reading only.
 What Whisper writes on silence and noise ("Thank you for watching.", "you", "Bye.") is not
 speech, and a window it thinks holds no speech is not acted on, so a quiet line never becomes
-`goodbye`.
+`goodbye`. A turn the language check took for another language (language.py) is not acted on
+either, whatever English words tiny.en made of it: the transcript names the language instead.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ivr.nlu.normalize import normalize
 from ivr.nlu.numbers import UNITS, ZERO_LETTERS
 from ivr.speech.stt import Transcript
 from ivr.speech.stt.whisper.batcher import Decoded, Hypothesis
+from ivr.speech.stt.whisper.language import needs_checking
 
 NEVER_SAID = frozenset({
     "thank you for watching", "thanks for watching", "thank you for watching bye",
@@ -64,18 +66,26 @@ class Reading:
 def transcript_of(decoded: Decoded, matcher: Matcher, contexts: Sequence[str]) -> Transcript:
     """The transcript of one utterance: the reading the grammar understands, if any is likely
     enough; otherwise the best reading (which the matcher will not understand); rejected when
-    no reading holds speech."""
+    no reading holds speech or the speech was another language."""
     readings = _speech_readings(decoded)
-    if not readings:
-        return Transcript("", 0.0, rejected=True)
+    chosen = _chosen(readings, matcher, contexts) if readings else None
+    transcript = (Transcript("", 0.0, rejected=True) if chosen is None
+                  else _transcript(chosen, decoded.no_speech))
+    guess = decoded.language
+    if guess is not None and guess.other_language and needs_checking(transcript.confidence):
+        return Transcript("", 0.0, rejected=True, language=guess.likeliest)
+    return transcript
+
+
+def _chosen(readings: list[Reading], matcher: Matcher, contexts: Sequence[str]) -> Reading:
     best = readings[0]
     for reading in readings:
         if best.logprob - reading.logprob > MAX_GAP:
             break
         intent = matcher.match_first(reading.text, contexts).intent
         if intent is not None and (reading is best or intent not in CHANGES_OR_ENDS):
-            return _transcript(reading, decoded.no_speech)
-    return _transcript(best, decoded.no_speech)
+            return reading
+    return best
 
 
 def _speech_readings(decoded: Decoded) -> list[Reading]:
