@@ -34,8 +34,9 @@ from twilio.request_validator import RequestValidator
 
 from ivr.call_script import CallScript, ScriptRunner
 from ivr.config import PROJECT_ROOT
-from ivr.speech.prompt_audio import PromptAudio
-from ivr.speech.tts import Synthesizer, Voice
+from ivr.speech.tts import Voice
+from ivr.speech.tts.espeak import EspeakSynthesizer
+from ivr.speech.tts.prompt_audio import PromptAudio
 from ivr.telephony.player import RemoteCall, Webhooks
 from ivr.web.serve import run_gunicorn
 
@@ -178,7 +179,7 @@ def main() -> None:
     if args.hello:
         serve_hello(args.hello)
         return
-    synthesizer = Synthesizer(workers=1)
+    synthesizer = EspeakSynthesizer(workers=1)
     voices = PromptAudio(synthesizer, CACHE / "caller", Voice("en-us", 160))
     with tempfile.TemporaryDirectory() as folder:
         with ivr_server(Path(folder)) as base:

@@ -24,6 +24,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import vosk
@@ -35,18 +36,18 @@ from ivr.nlu.matcher import Matcher
 from ivr.replay import Outcome, by_source, evaluate, means_what_was_said, score
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, read_wav, ulaw_to_pcm
 from ivr.speech.consensus import judged, understood
-from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
+from ivr.speech.endpoint import EndpointSettings
 from ivr.speech.fixtures import Utterance, load_manifest
-from ivr.speech.language_model import caller_sentences
-from ivr.speech.phrase_list import covering_phrases
-from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
-from ivr.speech.sphinx_decoding import EDGE_NOISE_MS
+from ivr.speech.listener import Listener, Recognised, trailing_silence
 from ivr.speech.stt import SpeechEngine
+from ivr.speech.stt.pocketsphinx.decoding import EDGE_NOISE_MS
+from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
+from ivr.speech.stt.vosk.engine import VoskEngine
+from ivr.speech.stt.vosk.phrase_list import covering_phrases
 from ivr.speech.stt.whisper.engine import WhisperEngine
 from ivr.speech.tts import Synthesizer, Voice
-from ivr.speech.utterance import trailing_silence
-from ivr.speech.vosk_stt import VoskEngine
-from ivr.speech.whole_request import heard_a_whole_request
+from ivr.speech.tts.espeak import EspeakSynthesizer
+from ivr.speech.vocabulary import caller_sentences
 
 FIXTURES = PROJECT_ROOT / "audio_fixtures"
 HELD_OUT = FIXTURES / "heldout"
@@ -72,48 +73,45 @@ class Streamed:
     (the decoder catching up, then the matcher)."""
 
 
+class TimedListener(Listener):
+    """The call's listener, timing each "is this a whole request?" it asks."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pause_checks_ms: list[float] = []
+
+    def whole_request(self) -> bool:
+        started = time.perf_counter()
+        whole = super().whole_request()
+        self.pause_checks_ms.append((time.perf_counter() - started) * 1000)
+        return whole
+
+
 def stream(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray, context: str,
            paced: bool = False) -> Streamed:
     """Decode as a call does. Unpaced, frames go as fast as the recogniser takes them (for the
     real-time factor); paced, one every 20 ms as Twilio sends them, so the decoder has kept up
     with the speech when the endpoint fires, as it has in a call."""
-    recognizer = engine.recognizer()
-    result = Streamed()
-
-    def complete() -> bool:
-        started = time.perf_counter()
-        whole = heard_a_whole_request(recognizer, matcher, [context])
-        result.pause_checks_ms.append((time.perf_counter() - started) * 1000)
-        return whole
-
     settings = EndpointSettings(no_input_ms=10**9, incomplete_silence_ms=1200)
-    endpointer = Endpointer(settings, complete)
-    endpointer.listen()
+    listener = TimedListener(engine, lambda: [context], settings, matcher)
+    listener.endpointer.listen()
+    result = Streamed()
     audio = np.concatenate([pcm, trailing_silence(settings)])
     began = time.perf_counter()
     for start in range(0, len(audio) - PHONE_FRAME_BYTES + 1, PHONE_FRAME_BYTES):
         if paced:
             time.sleep(max(0.0, began + start / PHONE_RATE - time.perf_counter()))
-        frame = audio[start:start + PHONE_FRAME_BYTES]
-        was_in_speech = endpointer.in_speech
-        events = endpointer.feed(frame)
-        if was_in_speech and endpointer.in_speech:
-            heard = endpointer.recogniser_audio()
-            recognizer.feed(heard)
-            result.decoded_s += len(heard) / PHONE_RATE
-        for event in events:
-            if event.kind is Kind.SPEECH_STARTED:
-                recognizer.start([context])
-                recognizer.feed(event.audio)
-                result.decoded_s += len(event.audio) / PHONE_RATE
-            elif event.kind is Kind.UTTERANCE:
-                ended = time.perf_counter()
-                understood(judged(recognizer.finish(), matcher, [context]), matcher, [context])
+        for heard in listener.feed(audio[start:start + PHONE_FRAME_BYTES]):
+            if isinstance(heard, Recognised):
+                ended = time.perf_counter() - heard.recognised_ms / 1000
+                understood(judged(heard.transcript, matcher, [context]), matcher, [context])
                 result.latency_s = time.perf_counter() - ended
         if result.latency_s is not None:
             break
     result.wall_s = time.perf_counter() - began
-    recognizer.close()
+    result.decoded_s += listener.fed_samples / PHONE_RATE
+    result.pause_checks_ms = listener.pause_checks_ms
+    listener.close()
     return result
 
 
@@ -190,6 +188,9 @@ def accuracy(outcomes: Sequence[Outcome], label: str) -> None:
     print(f"{label}, all voices: {score(outcomes)}")
     for source, source_score in by_source(outcomes).items():
         print(f"{label}, {source} voices: {source_score}")
+    english = [o for o in outcomes if not o.other_language]
+    print(f"{label}: English taken for another language "
+          f"{sum(o.language is not None for o in english)}/{len(english)}")
 
 
 def whisper_figures(grammar: Grammar, matcher: Matcher) -> None:
@@ -318,7 +319,7 @@ def vosk_phrase_list(grammar: Grammar, engine: VoskEngine) -> None:
 
 
 def synthesis(synthesizer: Synthesizer) -> None:
-    from ivr.speech.prompt_audio import PromptAudio  # noqa: PLC0415
+    from ivr.speech.tts.prompt_audio import PromptAudio  # noqa: PLC0415
 
     timings = []
     for n in range(50):
@@ -351,7 +352,7 @@ def main() -> None:
         clips = [read_wav(u.wav(FIXTURES)) for u in load_manifest(FIXTURES / "manifest.yaml")
                  if u.context == "main"][:20]
         two_streams(engine, matcher, clips)
-    synthesizer = Synthesizer()
+    synthesizer = EspeakSynthesizer()
     try:
         vosk_phrase_list(grammar, vosk_korean(synthesizer))
         synthesis(synthesizer)

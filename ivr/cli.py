@@ -195,12 +195,13 @@ def _progress_bar(description: str, unit: str) -> Callable[[Iterable[T]], Iterab
 
 def _prompts_render(args: argparse.Namespace) -> int:
     from ivr.dialog.prompts import PromptCatalog
-    from ivr.speech.prompt_audio import PromptAudio
-    from ivr.speech.tts import Synthesizer, Voice
+    from ivr.speech.tts import Voice
+    from ivr.speech.tts.espeak import EspeakSynthesizer
+    from ivr.speech.tts.prompt_audio import PromptAudio
 
     settings = Settings.from_env()
     texts = PromptCatalog.load(settings.prompts_file).fixed_texts(shop=settings.shop_name)
-    synthesizer = Synthesizer(Voice(settings.tts_voice, settings.tts_rate))
+    synthesizer = EspeakSynthesizer(Voice(settings.tts_voice, settings.tts_rate))
     try:
         audio = PromptAudio(synthesizer, settings.cache_dir)
         rendered, cached = audio.render(texts.values(), _progress_bar("prompts", "prompt"))
@@ -212,9 +213,9 @@ def _prompts_render(args: argparse.Namespace) -> int:
 
 def _fixtures_build(args: argparse.Namespace) -> int:
     from ivr.speech.fixtures import build
-    from ivr.speech.tts import Synthesizer
+    from ivr.speech.tts.espeak import EspeakSynthesizer
 
-    synthesizer = Synthesizer()
+    synthesizer = EspeakSynthesizer()
     try:
         written = build(args.folder, synthesizer, _progress_bar("fixtures", "utterance"))
     finally:
@@ -230,7 +231,7 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def _models_download(args: argparse.Namespace) -> int:
-    from ivr.speech.download import download_vosk_model
+    from ivr.speech.stt.vosk.download import download_vosk_model
 
     folder = download_vosk_model(Settings.from_env().cache_dir / "models")
     print(f"Vosk model ready: set IVR_VOSK_MODEL={folder}")

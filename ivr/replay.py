@@ -27,8 +27,8 @@ from ivr.nlu.matcher import Match, Matcher
 from ivr.speech.codec import read_wav
 from ivr.speech.consensus import judged, understood
 from ivr.speech.fixtures import Utterance, load_manifest
+from ivr.speech.listener import recognise_recording
 from ivr.speech.stt import SpeechEngine, Transcript
-from ivr.speech.utterance import recognise_recording
 
 
 def replay_wavs(files: Sequence[Path], context: str, engine: SpeechEngine, matcher: Matcher,

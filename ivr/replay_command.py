@@ -19,9 +19,10 @@ from ivr.errors import IvrError
 from ivr.replay import evaluate, print_comparison, print_report, replay_wavs
 from ivr.speech.codec import ulaw_wav_bytes
 from ivr.speech.engines import engine_label, speech_engine
-from ivr.speech.prompt_audio import PromptAudio
 from ivr.speech.prompt_check import PromptListener
-from ivr.speech.tts import Synthesizer, Voice
+from ivr.speech.tts import Voice
+from ivr.speech.tts.espeak import EspeakSynthesizer
+from ivr.speech.tts.prompt_audio import PromptAudio
 from ivr.telephony.player import RemoteCall, Webhooks
 
 
@@ -145,7 +146,7 @@ class _CallerVoices:
 
     def __init__(self, cache: Path) -> None:
         self.cache = cache
-        self.synthesizer = Synthesizer(workers=1)
+        self.synthesizer = EspeakSynthesizer(workers=1)
         self._audio: dict[Voice, PromptAudio] = {}
 
     def ulaw(self, text: str, voice: Voice) -> bytes:

@@ -45,3 +45,31 @@ def test_the_call_store_loads_no_web_or_telephony_code() -> None:
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
                                            text=True, check=True).stdout))
     assert not loaded & {"flask", "twilio", "ivr.web", "ivr.telephony"}
+
+
+ENGINE_HOMES = {"pocketsphinx": "ivr/speech/stt/pocketsphinx", "vosk": "ivr/speech/stt/vosk",
+                "ctranslate2": "ivr/speech/stt/whisper", "faster_whisper": "ivr/speech/stt/whisper",
+                "pyttsx3": "ivr/speech/tts"}
+
+
+def test_each_engine_library_is_imported_in_its_own_package_only() -> None:
+    offenders = []
+    for path in (PROJECT_ROOT / "ivr").rglob("*.py"):
+        where = path.relative_to(PROJECT_ROOT).as_posix()
+        for module in re.findall(r"^\s*(?:from|import) ([a-z_0-9]+)", path.read_text(), re.M):
+            if module in ENGINE_HOMES and not where.startswith(ENGINE_HOMES[module]):
+                offenders.append(f"{where} imports {module}")
+    assert offenders == []
+
+
+def test_the_callers_vocabulary_needs_no_engine() -> None:
+    """Vosk's phrase lists (and any engine's vocabulary) come from the grammar alone."""
+    code = ("import sys, json; from ivr.call.components import grammar_and_matcher; "
+            "from ivr.config import PROJECT_ROOT; from ivr.speech.vocabulary import "
+            "caller_sentences; g = grammar_and_matcher(PROJECT_ROOT / 'grammars' / 'en')[0]; "
+            "n = sum(1 for _ in caller_sentences(g, ['main'], lambda w: True)); "
+            "print(json.dumps([n, sorted(sys.modules)]))")
+    count, loaded = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                              text=True, check=True).stdout)
+    assert count > 1000
+    assert not {"pocketsphinx", "vosk", "ctranslate2"} & set(loaded)

@@ -160,7 +160,7 @@ def test_fixtures_build_writes_telephone_wavs(tmp_path: Path) -> None:
 
 def test_model_download_failure_says_what_to_do(tmp_path: Path) -> None:
     from ivr.errors import SpeechModelError  # noqa: PLC0415
-    from ivr.speech.download import download_vosk_model  # noqa: PLC0415
+    from ivr.speech.stt.vosk.download import download_vosk_model  # noqa: PLC0415
 
     with pytest.raises(SpeechModelError, match="set IVR_VOSK_MODEL"):
         download_vosk_model(tmp_path, url="http://127.0.0.1:9/vosk-model.zip")

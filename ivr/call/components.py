@@ -18,9 +18,10 @@ from ivr.nlu.loader import load_grammar
 from ivr.nlu.matcher import Matcher
 from ivr.speech.endpoint import EndpointSettings
 from ivr.speech.engines import speech_engine
-from ivr.speech.prompt_audio import PromptAudio
 from ivr.speech.stt import SpeechEngine
-from ivr.speech.tts import Synthesizer, Voice
+from ivr.speech.tts import Voice
+from ivr.speech.tts.espeak import EspeakSynthesizer
+from ivr.speech.tts.prompt_audio import PromptAudio
 
 
 @lru_cache(maxsize=4)
@@ -63,7 +64,7 @@ class VoiceParts:
 
 def build_voice(settings: Settings, components: Components) -> VoiceParts:
     """Load the speech engine (once per process) and the synthesiser with its prompt cache."""
-    synthesizer = Synthesizer(Voice(settings.tts_voice, settings.tts_rate))
+    synthesizer = EspeakSynthesizer(Voice(settings.tts_voice, settings.tts_rate))
     return VoiceParts(speech_engine(settings, components.grammar, components.matcher),
                       PromptAudio(synthesizer, Path(settings.cache_dir)),
                       EndpointSettings(end_silence_ms=settings.end_silence_ms,

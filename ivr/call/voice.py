@@ -1,11 +1,11 @@
 """VoiceCall: one call as audio — μ-law frames in, μ-law prompts out — around a CallSession.
 
 This is the path every audio transport shares (Twilio media streams, in-process replay): frames
-go through the endpointer; an utterance streams into the call's own recogniser from the moment
-speech starts, so when the caller stops only the last bit is left to decode; the transcript goes
-to the dialog; the dialog's prompts come back as cached or freshly synthesised audio. The clock
-is the inbound audio itself (20 ms a frame), so replay runs faster than real time and still
-behaves exactly like a live call.
+go through the call's listener (ivr.speech.listener: the endpointer and the call's own
+recogniser, which hears an utterance from the moment speech starts, so when the caller stops
+only the last bit is left to decode); the transcript goes to the dialog; the dialog's prompts
+come back as cached or freshly synthesised audio. The clock is the inbound audio itself (20 ms
+a frame), so replay runs faster than real time and still behaves exactly like a live call.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ from ivr.events import (
 )
 from ivr.speech.codec import ulaw_to_pcm
 from ivr.speech.consensus import judged, understood
-from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind
-from ivr.speech.prompt_audio import PromptAudio, duration_ms
+from ivr.speech.endpoint import EndpointSettings, Kind
+from ivr.speech.listener import Heard as Listened
+from ivr.speech.listener import Listener, Recognised
 from ivr.speech.stt import SpeechEngine, Transcript
-from ivr.speech.whole_request import heard_a_whole_request
+from ivr.speech.tts.prompt_audio import PromptAudio, duration_ms
 from ivr.store.redact import redact
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,8 @@ class VoiceCall:
         self.session = session
         self.recorder = recorder
         self.prompts = prompts
-        self.endpointer = Endpointer(endpoint, complete=self._heard_a_whole_request)
-        self.recognizer = engine.recognizer()
+        self.listener = Listener(engine, self._contexts, endpoint, session.policy.matcher)
+        self.endpointer = self.listener.endpointer
         self.turns: list[CallerTurn] = []
         self.key_entry = KeyCollector()
         self.closed = False
@@ -107,14 +108,9 @@ class VoiceCall:
         """One inbound frame of caller audio."""
         if self.closed:
             return []
-        pcm = ulaw_to_pcm(ulaw)
-        was_in_speech = self.endpointer.in_speech
         outputs: list[Output] = []
-        events = self.endpointer.feed(pcm)
-        if was_in_speech and self.endpointer.in_speech:
-            self.recognizer.feed(self.endpointer.recogniser_audio())
-        for event in events:
-            outputs += self._on_endpoint(event)
+        for heard in self.listener.feed(ulaw_to_pcm(ulaw)):
+            outputs += self._on_heard(heard)
         entry = self.key_entry.tick(self.now_ms)
         if entry:
             outputs += self.keys(entry)
@@ -166,34 +162,26 @@ class VoiceCall:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            self.endpointer.stop()
-            self.recognizer.close()
+            self.listener.close()
 
-    def _heard_a_whole_request(self) -> bool:
-        """Asked by the endpointer when the caller pauses: a short pause ends a whole request,
-        a half-said one gets longer."""
-        return heard_a_whole_request(self.recognizer, self.session.policy.matcher,
-                                     self.session.contexts or ("main",))
+    def _contexts(self) -> tuple[str, ...]:
+        return self.session.contexts or ("main",)
 
-    def _on_endpoint(self, event: Endpoint) -> list[Output]:
-        match event.kind:
+    def _on_heard(self, heard: Listened) -> list[Output]:
+        if isinstance(heard, Recognised):
+            return self._on_utterance(heard)
+        match heard.kind:
             case Kind.BARGE_IN:
                 return [StopPlaying()]
-            case Kind.SPEECH_STARTED:
-                self.recognizer.start(self.session.contexts or ("main",))
-                self.recognizer.feed(event.audio)
-                return []
             case Kind.NO_INPUT:
                 return self._perform(self.session.handle(NoInput()))
-            case Kind.UTTERANCE:
-                return self._on_utterance(event)
         return []
 
-    def _on_utterance(self, event: Endpoint) -> list[Output]:
-        started = time.perf_counter()
-        contexts = self.session.contexts or ("main",)
+    def _on_utterance(self, recognised: Recognised) -> list[Output]:
+        started = time.perf_counter() - recognised.recognised_ms / 1000
+        contexts = self._contexts()
         matcher = self.session.policy.matcher
-        transcript = judged(self.recognizer.finish(), matcher, contexts)
+        transcript = judged(recognised.transcript, matcher, contexts)
         match = understood(transcript, matcher, contexts[:1])
         if self.recorder:
             self.recorder.caller_said(transcript.text, match.intent, transcript.confidence,
@@ -202,8 +190,8 @@ class VoiceCall:
                              transcript.language)
         outputs = self._perform(self.session.handle(heard))
         latency = (time.perf_counter() - started) * 1000
-        self.turns.append(CallerTurn(event.at_ms, transcript, match.intent, dict(match.slots),
-                                     latency))
+        self.turns.append(CallerTurn(recognised.endpoint.at_ms, transcript, match.intent,
+                                     dict(match.slots), latency))
         log.info("call %s: heard %r (%s, %.2f) in %.0f ms", self.session.state.call_sid,
                  redact(transcript.text), match.intent,
                  transcript.confidence, latency)

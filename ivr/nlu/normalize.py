@@ -60,6 +60,16 @@ def normalize(text: str) -> list[str]:
     return joined.split()
 
 
+def short_forms_of(first: str, second: str) -> frozenset[str]:
+    """The single words normalize() reads as exactly these two ("it", "is" → "it's"; "can",
+    "not" → "can't", "cannot", "cant"): the recognisers listen for them too."""
+    candidates = {first + suffix for suffix, expansion in _SUFFIXES if expansion == f" {second}"}
+    candidates.add(f"{first}'s")
+    candidates |= {word for word, expansion in _IRREGULAR.items()
+                   if expansion == f"{first} {second}"}
+    return frozenset(word for word in candidates if normalize(word) == [first, second])
+
+
 def _expand_word(word: str) -> list[str]:
     if word in _IRREGULAR:
         return _IRREGULAR[word].split()

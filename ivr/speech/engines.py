@@ -49,14 +49,14 @@ def _load(kind: SttEngine, settings: Settings, grammar: Grammar,
 
         return WhisperEngine(settings.whisper_model, Path(settings.cache_dir), grammar, matcher)
     if kind is SttEngine.VOSK:
-        from ivr.speech.vosk_stt import DOWNLOAD_HINT, VoskEngine
+        from ivr.speech.stt.vosk.engine import DOWNLOAD_HINT, VoskEngine
 
         if settings.vosk_model is None:
             raise SpeechModelError(f"IVR_STT=vosk needs a model: {DOWNLOAD_HINT}")
-        from ivr.speech.language_model import caller_sentences
+        from ivr.speech.vocabulary import caller_sentences
 
         return VoskEngine(settings.vosk_model,
                           lambda contexts, known: caller_sentences(grammar, contexts, known))
-    from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
+    from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
 
     return PocketSphinxEngine(grammar, Path(settings.cache_dir))

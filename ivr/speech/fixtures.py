@@ -24,8 +24,8 @@ import yaml
 
 from ivr.errors import AudioError
 from ivr.speech.codec import PHONE_RATE, pcm_to_ulaw, to_int16, ulaw_wav_bytes
-from ivr.speech.flite import flite_speech, is_flite_voice
 from ivr.speech.tts import Synthesizer, Voice
+from ivr.speech.tts.flite import flite_speech, is_flite_voice
 
 LINE_NOISE = 12.0
 """Standard deviation of the faint hiss on every fixture: real lines are never digitally silent."""

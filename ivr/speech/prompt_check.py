@@ -23,8 +23,8 @@ import numpy as np
 
 from ivr.nlu.numbers import number_words
 from ivr.speech.codec import ulaw_to_pcm
-from ivr.speech.fsg import WordGraph, fsg_text
-from ivr.speech.sphinx_decoding import UtteranceDecoder, new_decoder
+from ivr.speech.stt.pocketsphinx.decoding import UtteranceDecoder, new_decoder
+from ivr.speech.stt.pocketsphinx.fsg import WordGraph, fsg_text
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Our audio at URLs Twilio can <Play>: rendered prompts and hold music.
 
-Prompt files are named by a hash of voice + text (ivr.speech.prompt_audio), so their URLs are
+Prompt files are named by a hash of voice + text (ivr.speech.tts.prompt_audio), so their URLs are
 unguessable, never change meaning, and can be cached forever. Twilio fetches them with a plain
 GET, so they are not signature-checked; nothing else is served from here.
 """

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.nlu.normalize import normalize
+from ivr.nlu.normalize import normalize, short_forms_of
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -19,3 +19,10 @@ from ivr.nlu.normalize import normalize
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
+
+
+def test_short_forms_of_a_pair_are_the_words_normalize_reads_as_it() -> None:
+    assert {"can't", "cannot", "cant"} <= short_forms_of("can", "not")
+    assert short_forms_of("it", "is") == {"it's"}
+    assert "gonna" in short_forms_of("going", "to")
+    assert short_forms_of("my", "order") == frozenset()

@@ -12,14 +12,15 @@ import pytest
 
 from ivr.nlu.grammar import Grammar
 from ivr.speech.codec import PHONE_RATE, pcm_to_ulaw, ulaw_to_pcm
-from ivr.speech.flite import flite_speech
-from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
+from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
 from ivr.speech.tts import Synthesizer
+from ivr.speech.tts.espeak import EspeakSynthesizer
+from ivr.speech.tts.flite import flite_speech
 
 
 @pytest.fixture(scope="session")
 def synthesizer() -> Iterator[Synthesizer]:
-    synth = Synthesizer()
+    synth = EspeakSynthesizer()
     yield synth
     synth.close()
 

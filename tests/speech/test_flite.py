@@ -9,7 +9,7 @@ import pytest
 
 from ivr.errors import AudioError
 from ivr.speech.codec import PHONE_RATE
-from ivr.speech.flite import flite_speech, is_flite_voice
+from ivr.speech.tts.flite import flite_speech, is_flite_voice
 
 
 def test_flite_voices_are_named_with_a_prefix() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ivr.speech.fsg import WordGraph, fsg_text
+from ivr.speech.stt.pocketsphinx.fsg import WordGraph, fsg_text
 
 
 def small_graph() -> WordGraph:

@@ -18,7 +18,7 @@ from ivr.nlu.matcher import Matcher
 from ivr.replay import Outcome, by_source, evaluate, print_report, score
 from ivr.speech.codec import PHONE_RATE, read_wav, resample, wav_bytes
 from ivr.speech.fixtures import Utterance, build, load_manifest, render
-from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
+from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
 from ivr.speech.stt.whisper.engine import WhisperEngine
 from ivr.speech.tts import Synthesizer
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ivr.speech.phrase_list import covering_phrases
+from ivr.speech.stt.vosk.phrase_list import covering_phrases
 
 
 def pairs(sentences: list[list[str]]) -> set[tuple[str, str]]:

@@ -18,9 +18,14 @@ from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_RATE, decode_wav, read_wav, resample, wav_bytes
 from ivr.speech.consensus import judged, understood
 from ivr.speech.endpoint import EndpointSettings
-from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
-from ivr.speech.sphinx_decoding import ALTERNATIVES, Decoded, UtteranceDecoder, new_decoder
-from ivr.speech.utterance import recognise_recording
+from ivr.speech.listener import recognise_recording
+from ivr.speech.stt.pocketsphinx.decoding import (
+    ALTERNATIVES,
+    Decoded,
+    UtteranceDecoder,
+    new_decoder,
+)
+from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
 
 FIXTURES = PROJECT_ROOT / "audio_fixtures" / "wav"
 RECOGNISED = [
@@ -280,7 +285,7 @@ def test_a_spare_decoder_cut_short_by_the_program_ending_is_not_an_error() -> No
     """`ivr replay` of a short call used to end with "ERROR … could not start a spare speech
     decoder": the spare, still loading, was stopped with the program."""
     program = ("import logging, time; logging.basicConfig()\n"
-               "from ivr.speech.sphinx_decoding import DecoderPool\n"
+               "from ivr.speech.stt.pocketsphinx.decoding import DecoderPool\n"
                "DecoderPool().call_started(); time.sleep(0.3)\n")
     ended = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                            timeout=60, check=False)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from ivr.nlu.numbers import number_words
-from ivr.speech.prompt_audio import PromptAudio
 from ivr.speech.prompt_check import PromptListener
 from ivr.speech.tts import Synthesizer
+from ivr.speech.tts.prompt_audio import PromptAudio
 
 PROMPTS = [
     ("greeting", "Thanks for calling Demo Shop. I can check an order, track a parcel, start a "

@@ -16,13 +16,13 @@ from ivr.config import PROJECT_ROOT
 from ivr.errors import SpeechModelError
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, read_wav, ulaw_to_pcm
 from ivr.speech.fixtures import Utterance, load_manifest
-from ivr.speech.sphinx_decoding import (
+from ivr.speech.stt.pocketsphinx.decoding import (
     MODEL_RATE,
     TELEPHONE_TRANSFORM,
     UtteranceDecoder,
     new_decoder,
 )
-from ivr.speech.telephone_adaptation import (
+from ivr.speech.stt.pocketsphinx.telephone_adaptation import (
     PROMPTS_FILE,
     SOUNDS_DIR,
     Prompt,

@@ -13,8 +13,9 @@ import pytest
 from ivr.errors import SynthesisError
 from ivr.speech.codec import PHONE_RATE, decode_wav, wav_bytes
 from ivr.speech.endpoint import level_db
-from ivr.speech.prompt_audio import PromptAudio, duration_ms
-from ivr.speech.tts import WAV_HEADER_BYTES, Synthesizer, Voice, wait_for_audio
+from ivr.speech.tts import Synthesizer, Voice
+from ivr.speech.tts.espeak import WAV_HEADER_BYTES, EspeakSynthesizer, wait_for_audio
+from ivr.speech.tts.prompt_audio import PromptAudio, duration_ms
 
 
 def test_speech_comes_back_as_8khz_audio_of_a_plausible_length(synthesizer: Synthesizer) -> None:
@@ -43,7 +44,7 @@ def test_empty_text_is_silence_without_a_worker(synthesizer: Synthesizer) -> Non
 
 
 def test_a_hung_worker_is_replaced_and_the_failure_is_clear() -> None:
-    impatient = Synthesizer(workers=1, deadline=0.001)
+    impatient = EspeakSynthesizer(workers=1, deadline=0.001)
     try:
         with pytest.raises(SynthesisError, match="failed twice"):
             impatient.synthesize("This sentence cannot be spoken in a millisecond.")

@@ -17,9 +17,10 @@ from ivr.replay import Outcome, print_report
 from ivr.speech.codec import frames, pcm_to_ulaw, read_wav
 from ivr.speech.endpoint import EndpointSettings
 from ivr.speech.fixtures import Utterance
-from ivr.speech.pocketsphinx_stt import PocketSphinxEngine
-from ivr.speech.prompt_audio import PromptAudio
+from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
 from ivr.speech.tts import Synthesizer
+from ivr.speech.tts.espeak import EspeakSynthesizer
+from ivr.speech.tts.prompt_audio import PromptAudio
 
 SPEECH = (Path(__file__).parents[2] / "audio_fixtures" / "wav"
           / "151-what-are-the-delivery-options.wav")
@@ -127,7 +128,7 @@ def test_keys_reach_the_dialog_and_a_transfer_closes_the_call(
 
 def test_a_broken_synthesiser_does_not_break_the_call(
         policy: Policy, sphinx: PocketSphinxEngine, tmp_path: Path) -> None:
-    broken = Synthesizer(workers=1, deadline=0.001)
+    broken = EspeakSynthesizer(workers=1, deadline=0.001)
     try:
         call = voice_call(policy, sphinx, broken, tmp_path)
         outputs = call.start()

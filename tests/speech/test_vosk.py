@@ -18,8 +18,9 @@ from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import pcm_to_ulaw, ulaw_to_pcm
 from ivr.speech.engines import speech_engine
 from ivr.speech.stt import transcribe
+from ivr.speech.stt.vosk.engine import VoskEngine
 from ivr.speech.tts import Synthesizer, Voice
-from ivr.speech.vosk_stt import VoskEngine
+from ivr.speech.tts.espeak import EspeakSynthesizer
 
 SENTENCES = {
     "greeting": [["안녕하세요"], ["감사합니다"], ["안녕하세요", "감사합니다"]],
@@ -46,7 +47,7 @@ def vosk_engine(korean_model: Path) -> VoskEngine:
 def korean_voice() -> Iterator[Synthesizer]:
     """Its own worker: after a Korean sentence espeak-ng keeps some language state, and English
     sentences from the same worker come out at a slightly different length."""
-    synth = Synthesizer(Voice("ko", 140), workers=1)
+    synth = EspeakSynthesizer(Voice("ko", 140), workers=1)
     yield synth
     synth.close()
 
@@ -103,7 +104,7 @@ def test_whole_sentences_teach_vosk_the_word_order(korean_model: Path) -> None:
     """A shop's sentences in Korean (the model's language), spoken by espeak-ng at 150 words a
     minute. From a list of single words Vosk heard "번호 번호 있어요": it had no word order."""
     engine = VoskEngine(korean_model, lambda contexts, known: SHOP_SENTENCES)
-    synthesizer = Synthesizer(Voice("ko", 150), workers=1)
+    synthesizer = EspeakSynthesizer(Voice("ko", 150), workers=1)
     try:
         audio = phone(synthesizer, "주문 번호 몰라요")
     finally:

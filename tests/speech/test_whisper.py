@@ -24,6 +24,7 @@ from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_RATE, read_wav
 from ivr.speech.consensus import understood
+from ivr.speech.listener import recognise_recording
 from ivr.speech.stt.whisper import engine as whisper_engine
 from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded, Hypothesis
 from ivr.speech.stt.whisper.engine import WhisperEngine
@@ -31,7 +32,6 @@ from ivr.speech.stt.whisper.language import LanguageGuess
 from ivr.speech.stt.whisper.model import load_model, model_folder
 from ivr.speech.stt.whisper.prompts import context_prompt
 from ivr.speech.stt.whisper.readings import transcript_of, without_loops
-from ivr.speech.utterance import recognise_recording
 
 WAV = Path(__file__).parents[2] / "audio_fixtures" / "wav"
 

@@ -19,8 +19,9 @@ from ivr.commerce.demo import reset_demo
 from ivr.commerce.sqlite import SqliteOrderService
 from ivr.config import Settings
 from ivr.database import connect
-from ivr.speech.prompt_audio import PromptAudio
-from ivr.speech.tts import Synthesizer, Voice
+from ivr.speech.tts import Voice
+from ivr.speech.tts.espeak import EspeakSynthesizer
+from ivr.speech.tts.prompt_audio import PromptAudio
 from ivr.store.accounts import Role
 from ivr.web.app import create_app
 from ivr.web.services import Services
@@ -112,7 +113,7 @@ class CallerVoices:
     """Caller speech for `say:` steps of scripted calls played over the wire."""
 
     def __init__(self, cache: Path) -> None:
-        self.synthesizer = Synthesizer(workers=1)
+        self.synthesizer = EspeakSynthesizer(workers=1)
         self.cache = cache
 
     def ulaw(self, text: str, voice: Voice) -> bytes:

@@ -1,9 +1,9 @@
-"""PocketSphinx, the zero-download default: the English model inside the `pocketsphinx` wheel,
-with a language model per context generated from grammars/ (ivr.speech.language_model); the
+"""PocketSphinx, the low-CPU recogniser: the English model inside the `pocketsphinx` wheel,
+with a language model per context generated from grammars/ (language_model.py); the
 matcher decides what the words mean, and rejects what is not the shop's business.
 
 Telephone audio is 8 kHz; the bundled model is 16 kHz, so audio is resampled on the way in.
-Decoding happens in worker processes (ivr.speech.sphinx_decoding): a call borrows one for each
+Decoding happens in worker processes (decoding.py): a call borrows one for each
 utterance. This process keeps one decoder of its own, only to look words up while building the
 context language models.
 """
@@ -22,14 +22,15 @@ import numpy as np
 from ivr.errors import SpeechModelError
 from ivr.nlu.grammar import Grammar
 from ivr.speech.built_once import BuiltOnce
-from ivr.speech.language_model import context_language_model, general_words, short_forms
-from ivr.speech.sphinx_decoding import (
+from ivr.speech.stt import Transcript, WordTiming
+from ivr.speech.stt.pocketsphinx.decoding import (
     EDGE_NOISE_MS,
     DecoderPool,
     DecoderProcess,
     new_decoder,
 )
-from ivr.speech.stt import Transcript, WordTiming
+from ivr.speech.stt.pocketsphinx.language_model import context_language_model, general_words
+from ivr.speech.vocabulary import short_forms
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class PocketSphinxEngine:
                 return self._probe.lookup_word(word) is not None
 
         text = context_language_model(self.grammar, contexts, known, general_words(),
-                                      short_forms())
+                                      short_forms(self.grammar, contexts, known))
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         path = self.cache_dir / f"{'+'.join(contexts)}-{digest}.arpa"
         if not path.exists():

@@ -54,7 +54,7 @@ of 191 (espeak-ng voices) and out-of-domain false accepts 10 instead of 12 of 28
 narrower beams once used with closed grammars lost a third of the intents here.)"""
 TELEPHONE_TRANSFORM = Path(__file__).with_name("telephone.mllr")
 """The bundled model's means moved towards speech heard over a phone line (MLLR, estimated from
-a real person's telephone recordings: ivr.speech.telephone_adaptation). Over the fixture
+a real person's telephone recordings: telephone_adaptation.py). Over the fixture
 manifest, intents right went from 167 to 191 of 382 with as many false accepts (5 of 52); three
 other real people's recordings are heard about as well as without it (33 against 31 of 93
 words wrong). Decoding costs no more (BENCHMARKS.md, "Telephone channel")."""

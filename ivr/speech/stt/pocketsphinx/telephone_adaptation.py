@@ -14,7 +14,8 @@ synthetic callers are understood much more often; PocketSphinx's own test record
 other real speakers are heard about as well as without it (BENCHMARKS.md, "Telephone channel").
 The tools are sphinxtrain's (Debian packages sphinxtrain, sphinxbase-utils and pocketsphinx);
 the recordings are Debian's asterisk-core-sounds-en-wav; what they say is in
-`telephone_prompts.txt`. Run `python -m ivr.speech.telephone_adaptation` to estimate it again.
+`telephone_prompts.txt`. Run `python -m ivr.speech.stt.pocketsphinx.telephone_adaptation` to
+estimate it again.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import numpy as np
 from ivr.errors import SpeechModelError
 from ivr.nlu.numbers import DIGIT_WORDS
 from ivr.speech.codec import PHONE_RATE, pcm_to_ulaw, read_wav, resample, ulaw_to_pcm
-from ivr.speech.sphinx_decoding import MODEL_RATE, TELEPHONE_TRANSFORM, new_decoder
+from ivr.speech.stt.pocketsphinx.decoding import MODEL_RATE, TELEPHONE_TRANSFORM, new_decoder
 
 PROMPTS_FILE = Path(__file__).with_name("telephone_prompts.txt")
 SOUNDS_DIR = Path("/usr/share/asterisk/sounds/en_US_f_Allison")

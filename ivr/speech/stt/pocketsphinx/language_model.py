@@ -1,6 +1,5 @@
-"""What a caller may say in a context, for the recognisers: a trigram language model (ARPA
-text) built from the grammar's sentences for PocketSphinx, and the sentences themselves for
-Vosk's phrase lists (ivr.speech.phrase_list).
+"""What a caller may say in a context, as PocketSphinx hears it: a trigram language model (ARPA
+text) built from the grammar's sentences as callers say them (ivr.speech.vocabulary).
 
 Why not a closed grammar: a finite-state grammar forces every sound into a whole sentence of the
 grammar, but callers mix known words in new orders ("where the heck is my stuff") and the
@@ -12,29 +11,19 @@ and 107 → 138 of 191 with flite's voices, which are made from recordings of pe
 Everyday English words (the most frequent words of the general model bundled with PocketSphinx)
 share GENERAL_SHARE of the probability, so speech outside the shop's domain is heard as
 everyday words, which the matcher does not understand, rather than as the nearest shop phrase.
-
-The grammar spells sentences out ("where is my parcel": normalize() expands what callers say),
-but callers mostly say "where's", "don't", "I'd", which sound different: each sentence is also
-written with its short forms (short_forms()), and the matcher expands them back.
 """
 
 from __future__ import annotations
 
 import math
-import random
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
-from ivr.nlu.grammar import DigitsSpec, Grammar
-from ivr.nlu.normalize import normalize
-from ivr.nlu.numbers import DIGIT_WORDS, TEENS, TENS
+from ivr.nlu.grammar import Grammar
+from ivr.speech.vocabulary import ShortForms, weighted_sentences
 
-SPOKEN_DIGITS = (*DIGIT_WORDS, "oh")
-DIGIT_VARIANTS = 3
-"""Spoken digit runs written for each sentence with a digit slot (each run random)."""
 ORDER = 3
 GENERAL_WORDS = 3000
 """How many of the general model's most frequent words callers may also be heard saying.
@@ -47,25 +36,11 @@ GENERAL_SHARE = 0.2
 """Their share of the unigram probability. Measured at 0.05 / 0.2 / 0.4 (with 3000 words):
 out-of-domain false accepts 15 / 12 / 14 of 28 (espeak-ng voices) and 9 / 6 / 7 (flite
 voices), intents right 72 / 70 / 64 and 144 / 140 / 138 of 191."""
-SHORT_FORM_SHARE = 0.05
-"""Of a sentence with pairs callers shorten ("it is" → "it's"), the weight its short forms get
-together; the spelt-out sentence keeps the rest. Over the fixture manifest (espeak-ng + flite
-voices, 382 in-domain and 52 out-of-domain utterances) with no short forms / 0.02 / 0.05 / 0.1 /
-0.2 / 0.5: intents right 154 / 164 / 167 / 165 / 166 / 170, acted on as the wrong intent
-32 / 38 / 37 / 37 / 35 / 42, out-of-domain false accepts 4 / 5 / 5 / 6 / 10 / 11. Heard word
-for word with them: "I don't know my order number", "it doesn't work", "who's delivering my
-parcel". A small share is enough for the recogniser to hear them; more makes "I'd", "I'm"
-stand in for out-of-domain speech."""
-_PLAIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-"""Dictionary words that can be short forms: letters with at most one apostrophe inside, not
-"u.s." or "new-york's"."""
 MIN_BACKOFF = 0.05
 """Least probability kept for word sequences the grammar never has after a history."""
 SENTENCE_START, SENTENCE_END = "<s>", "</s>"
 
 Ngram = tuple[str, ...]
-ShortForms = Mapping[tuple[str, str], tuple[str, ...]]
-"""A pair of words → the single words callers say for it: ("can", "not") → ("can't", "cannot")."""
 
 
 def context_language_model(grammar: Grammar, contexts: Iterable[str],
@@ -73,20 +48,9 @@ def context_language_model(grammar: Grammar, contexts: Iterable[str],
                            short: ShortForms) -> str:
     """The ARPA text for the contexts; `known` says which words the dictionary can say,
     `general` maps everyday words to their probabilities (general_words()), `short` gives the
-    short forms of word pairs (short_forms())."""
-    model = _Model(_weighted_sentences(grammar, list(contexts), known, short))
+    short forms of word pairs (ivr.speech.vocabulary.short_forms)."""
+    model = _Model(weighted_sentences(grammar, list(contexts), known, short))
     return model.arpa(general)
-
-
-def caller_sentences(grammar: Grammar, contexts: Iterable[str],
-                     known: Callable[[str], bool]) -> Iterator[list[str]]:
-    """The sentences of the contexts as callers say them, short forms and spoken digit runs
-    included, each only if `known` knows every word of it (a recogniser that drops the words
-    it does not know would join the words on either side into a pair no caller says)."""
-    known = cache(known)  # asked about every word of some 236,000 sentences, of 600 words
-    for words, _ in _weighted_sentences(grammar, list(contexts), known, short_forms()):
-        if all(known(word) for word in words):
-            yield words
 
 
 @cache
@@ -103,19 +67,6 @@ def general_words(count: int = GENERAL_WORDS) -> dict[str, float]:
 
 
 @cache
-def short_forms() -> dict[tuple[str, str], tuple[str, ...]]:
-    """Every word of the bundled dictionary that normalize() expands to two words ("where's",
-    "can't", "cannot", "gonna"), by the pair it stands for. About half a second, once."""
-    found: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for word in sorted(_dictionary_words()):
-        if _PLAIN_WORD.fullmatch(word):
-            expanded = normalize(word)
-            if len(expanded) == 2:
-                found[(expanded[0], expanded[1])].append(word)
-    return {pair: tuple(words) for pair, words in found.items()}
-
-
-@cache
 def _dictionary_words() -> frozenset[str]:
     """The spellings of the bundled pronouncing dictionary ("read(2)" is "read" again)."""
     from pocketsphinx import get_model_path  # noqa: PLC0415 - build-time only
@@ -123,65 +74,6 @@ def _dictionary_words() -> frozenset[str]:
     path = Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"
     with open(path, encoding="utf-8") as dictionary:
         return frozenset(line.split(" ", 1)[0].partition("(")[0] for line in dictionary)
-
-
-def _weighted_sentences(grammar: Grammar, contexts: list[str], known: Callable[[str], bool],
-                        short: ShortForms) -> Iterator[tuple[list[str], float]]:
-    """Every sentence of the contexts with a weight: each intent weighs the same in total,
-    however many sentences its templates expand to (or the intents with long lists of
-    phrasings would drown the order number). Each is also said with its short forms, and
-    digit slots become spoken digit runs."""
-    specs = {s.placeholder(): s.digits for s in grammar.lists.values() if s.digits}
-    by_intent: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-    for context in contexts:
-        for sentence in grammar.sentences(context):
-            by_intent[sentence.intent].add(sentence.words)
-    by_intent["frustration"] = set(grammar.frustration_phrases())
-    rng = random.Random(0)
-    for sentences in by_intent.values():
-        sayable = sorted(s for s in sentences if all(w in specs or known(w) for w in s))
-        for spelt_out in sayable:
-            for words, share in _with_short_forms(spelt_out, short):
-                weight = share / len(sayable)
-                if not any(w in specs for w in words):
-                    yield list(words), weight
-                    continue
-                for _ in range(DIGIT_VARIANTS):
-                    run: list[str] = []
-                    for word in words:
-                        run += _digit_run(rng, specs[word]) if word in specs else [word]
-                    yield run, weight / DIGIT_VARIANTS
-
-
-def _with_short_forms(words: tuple[str, ...],
-                      short: ShortForms) -> list[tuple[tuple[str, ...], float]]:
-    """The sentence, and the sentence with each pair callers shorten said short, one pair at a
-    time (the trigrams around each short form are what the recogniser needs), with shares."""
-    variants = [(*words[:i], form, *words[i + 2:])
-                for i in range(len(words) - 1)
-                for form in short.get((words[i], words[i + 1]), ())]
-    if not variants:
-        return [(words, 1.0)]
-    each = SHORT_FORM_SHARE / len(variants)
-    return [(words, 1.0 - SHORT_FORM_SHARE), *((variant, each) for variant in variants)]
-
-
-def _digit_run(rng: random.Random, spec: DigitsSpec) -> list[str]:
-    """A run of digits as callers say them: mostly digit by digit, sometimes "double five",
-    "forty two" or "thirteen"."""
-    length = rng.randint(spec.min_digits, min(spec.max_digits, 8))
-    words: list[str] = []
-    while len(words) < length:
-        roll = rng.random()
-        if roll < 0.08:
-            words += ["double", rng.choice(SPOKEN_DIGITS)]
-        elif roll < 0.14:
-            words += [rng.choice(sorted(TENS)), rng.choice(DIGIT_WORDS[1:])]
-        elif roll < 0.18:
-            words.append(rng.choice(sorted(TEENS)))
-        else:
-            words.append(rng.choice(SPOKEN_DIGITS))
-    return words
 
 
 class _Model:

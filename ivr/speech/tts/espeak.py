@@ -1,4 +1,4 @@
-"""Speech synthesis: pyttsx3 (espeak-ng) in a worker process, to 8 kHz μ-law for the phone.
+"""The espeak-ng synthesiser: pyttsx3 in worker processes, to 8 kHz audio for the phone.
 
 pyttsx3's espeak driver is known to hang on repeated `runAndWait`, and a hung synthesiser in the
 server process would leave every caller in silence. So synthesis runs in a child process that
@@ -19,7 +19,6 @@ import queue
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ import numpy as np
 from ivr.errors import AudioError, SynthesisError
 from ivr.speech.codec import PHONE_RATE, decode_wav
 from ivr.speech.processes import spawn_worker, stop_worker
+from ivr.speech.tts import Voice
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +38,6 @@ RECYCLE_AFTER = 500
 """Sentences a worker speaks before it is replaced by a fresh process."""
 WAV_HEADER_BYTES = 44
 """A WAV file this long holds no samples."""
-
-
-@dataclass(frozen=True)
-class Voice:
-    """Which espeak-ng voice speaks, and how fast."""
-
-    name: str = "en-us"
-    """An espeak-ng voice name, optionally with a variant: "en-us", "en-gb+f3"."""
-    rate: int = 160
-    """Words per minute."""
-
-    @property
-    def key(self) -> str:
-        """Identifies the voice in prompt-cache keys: a new voice re-renders every prompt."""
-        return f"espeak-ng:{self.name}:{self.rate}"
 
 
 def _worker(connection: Connection) -> None:  # pragma: no cover - runs in the child process
@@ -128,7 +113,7 @@ class _Worker:
         stop_worker(self.connection, self.process)
 
 
-class Synthesizer:
+class EspeakSynthesizer:
     """Text → 8 kHz int16 PCM through a pool of isolated pyttsx3 workers."""
 
     def __init__(self, voice: Voice | None = None, workers: int = 2,

@@ -2,7 +2,7 @@
 
 The model folder comes from IVR_VOSK_MODEL (or `ivr models download en-us`). It is loaded once
 per process; each utterance gets its own KaldiRecognizer restricted to the grammar's sentences
-for the current contexts (ivr.speech.phrase_list: Vosk learns which word may follow which from
+for the current contexts (phrase_list.py: Vosk learns which word may follow which from
 them) plus "[unk]", so anything else comes back as unknown instead of a forced guess. The
 intent matcher then checks the words against the grammar's sentences. Small Vosk models want
 16 kHz audio, so phone audio is resampled on the way in.
@@ -22,8 +22,8 @@ import vosk
 from ivr.errors import SpeechModelError
 from ivr.speech.built_once import BuiltOnce
 from ivr.speech.codec import PHONE_RATE
-from ivr.speech.phrase_list import covering_phrases
 from ivr.speech.stt import Transcript, WordTiming
+from ivr.speech.stt.vosk.phrase_list import covering_phrases
 
 UNKNOWN = "[unk]"
 DOWNLOAD_HINT = ("get one with `ivr models download en-us` (needs internet) or download "
