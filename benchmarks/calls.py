@@ -1,11 +1,13 @@
 """Telephony figures: turn latency (caller's last speech frame → first bot audio frame),
-concurrent streamed calls with outbound audio kept in real time, and webhook throughput next to
-a bare Flask hello-world served the same way.
+concurrent streamed calls with outbound audio kept in real time, the server's CPU per second of
+caller speech and its memory, and webhook throughput next to a bare Flask hello-world served
+the same way.
 
 Everything runs against `ivr serve` (gunicorn, threaded) in a subprocess on 127.0.0.1, played
-by the same Twilio player as `ivr replay --server`.
+by the same Twilio player as `ivr replay --server`, once per recogniser asked for.
 
-Run: .venv/bin/python benchmarks/calls.py [--levels 10 20 30]   (figures go into BENCHMARKS.md)
+Run: .venv/bin/python benchmarks/calls.py [--levels 10 20 30] [--engines whisper pocketsphinx]
+     [--spread 8]   (figures go into BENCHMARKS.md)
 """
 
 from __future__ import annotations
@@ -53,20 +55,55 @@ def free_port() -> int:
 
 
 @contextmanager
-def ivr_server(folder: Path) -> Iterator[str]:
+def ivr_server(folder: Path, engine: str) -> Iterator[tuple[str, int]]:
+    """A server with this recogniser: its base URL and process id."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "TWILIO_AUTH_TOKEN": TOKEN, "IVR_PUBLIC_URL": base,
-           "IVR_DATABASE_URL": str(folder / "bench.db"), "IVR_CACHE_DIR": str(CACHE)}
+           "IVR_DATABASE_URL": str(folder / "bench.db"), "IVR_CACHE_DIR": str(CACHE),
+           "IVR_STT": engine}
     process = subprocess.Popen([str(Path(sys.executable).parent / "ivr"), "serve", "--port",
                                 str(port)], env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
         wait_until_ready(base, speech=True)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and every descendant (gunicorn's worker, decoder processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            except OSError:  # exited while we looked
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        queue += children.get(current, [])
+    return found
+
+
+def server_usage(pid: int) -> tuple[float, float]:
+    """(CPU seconds so far, resident MB now) of the server and its descendants."""
+    cpu = rss = 0.0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        rss += next((int(line.split()[1]) / 1024 for line in status.splitlines()
+                     if line.startswith("VmRSS:")), 0.0)
+    return cpu, rss
 
 
 @contextmanager
@@ -108,16 +145,51 @@ def load_script(turns: int) -> CallScript:
     return CallScript("load", "", steps, None, Voice("en-us", 160), PROJECT_ROOT)
 
 
-def run_calls(base: str, count: int, turns: int, voices: PromptAudio) -> list[RemoteCall]:
+def run_calls(base: str, count: int, turns: int, voices: PromptAudio,
+              spread_s: float = 0.0) -> list[RemoteCall]:
+    """`count` calls at once, the n-th starting n * spread_s / count seconds in, so with a
+    spread their callers speak at different moments, as in a call centre."""
     script = load_script(turns)
 
-    def one(_: int) -> RemoteCall:
+    def one(index: int) -> RemoteCall:
+        time.sleep(index * spread_s / count)
         call = RemoteCall(Webhooks(base, TOKEN), "", fast=False)
         ScriptRunner(call, lambda text, voice: voices.ulaw(text), io.StringIO()).run(script)
         return call
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(one, range(count)))
+
+
+def caller_speech_s(turns: int, voices: PromptAudio) -> float:
+    """Seconds of speech one load-script caller says."""
+    return sum(len(voices.ulaw(SPOKEN[i % len(SPOKEN)])) for i in range(turns)) / 8000
+
+
+def measured_level(base: str, pid: int, level: int, voices: PromptAudio,
+                   spread_s: float) -> None:
+    """One concurrency level: latency and gaps, and what it cost the server."""
+    cpu_before, idle_mb = server_usage(pid)
+    peak_mb = idle_mb
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak_mb
+        while not done.wait(0.5):
+            peak_mb = max(peak_mb, server_usage(pid)[1])
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    calls = run_calls(base, level, 2, voices, spread_s)
+    done.set()
+    watcher.join()
+    cpu = server_usage(pid)[0] - cpu_before
+    report_calls(f"concurrency {level}, starts spread over {spread_s:.0f} s", calls)
+    speech = level * caller_speech_s(2, voices)
+    print(f"  server CPU {cpu:.1f} s for {speech:.0f} s of caller speech "
+          f"({cpu / speech:.2f} s per second of speech, greetings and prompts included); "
+          f"RSS {idle_mb:.0f} MB idle, {peak_mb:.0f} MB at most "
+          f"(+{(peak_mb - idle_mb) / level:.1f} MB per call)")
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -175,6 +247,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hello", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--levels", type=int, nargs="*", default=[10, 20, 30])
+    parser.add_argument("--engines", nargs="*", default=["whisper", "pocketsphinx"])
+    parser.add_argument("--spread", type=float, default=8.0,
+                        help="seconds over which a level's calls start")
     args = parser.parse_args()
     if args.hello:
         serve_hello(args.hello)
@@ -182,11 +257,14 @@ def main() -> None:
     synthesizer = EspeakSynthesizer(workers=1)
     voices = PromptAudio(synthesizer, CACHE / "caller", Voice("en-us", 160))
     with tempfile.TemporaryDirectory() as folder:
-        with ivr_server(Path(folder)) as base:
-            report_calls("turn latency (2 calls)", run_calls(base, 2, 6, voices))
-            for level in args.levels:
-                report_calls(f"concurrency {level}", run_calls(base, level, 2, voices))
-            ivr_rate = throughput(base, "/twilio/voice", signed=True)
+        for engine in args.engines:
+            print(f"== IVR_STT={engine}")
+            with ivr_server(Path(folder), engine) as (base, pid):
+                print(f"  server RSS when ready: {server_usage(pid)[1]:.0f} MB")
+                report_calls("turn latency (2 calls)", run_calls(base, 2, 6, voices))
+                for level in args.levels:
+                    measured_level(base, pid, level, voices, args.spread)
+                ivr_rate = throughput(base, "/twilio/voice", signed=True)
         with hello_server() as hello:
             hello_rate = throughput(hello, "/hello", signed=False)
     synthesizer.close()

@@ -172,8 +172,7 @@ class Endpointer:
         """One 20 ms frame of 8 kHz PCM in; what it completed out."""
         self.now_ms += len(frame) * 1000 // PHONE_RATE or FRAME_MS
         level = level_db(frame)
-        floor = self._track_floor(level)
-        voiced = level > max(floor + self.settings.margin_db, self.settings.min_level_db)
+        voiced = self._voiced(frame, level)
         self._voiced_recent.append(voiced)
         if not self._listening:
             return []
@@ -181,6 +180,12 @@ class Endpointer:
             self._speech_levels.append(level)
             return self._continue_speech(frame, voiced)
         return self._wait_for_speech(frame)
+
+    def _voiced(self, frame: np.ndarray, level: float) -> bool:
+        """Whether the frame holds speech: its level stands well above the noise floor.
+        (benchmarks/vad.py puts Silero VAD here instead, to compare.)"""
+        floor = self._track_floor(level)
+        return level > max(floor + self.settings.margin_db, self.settings.min_level_db)
 
     def _track_floor(self, level: float) -> float:
         """Follow quiet frames down at once; rise only toward a *steady* level.
