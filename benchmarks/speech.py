@@ -92,7 +92,8 @@ def stream(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray, context: str
     """Decode as a call does. Unpaced, frames go as fast as the recogniser takes them (for the
     real-time factor); paced, one every 20 ms as Twilio sends them, so the decoder has kept up
     with the speech when the endpoint fires, as it has in a call."""
-    settings = EndpointSettings(no_input_ms=10**9, incomplete_silence_ms=1200)
+    settings = EndpointSettings(no_input_ms=10**9, incomplete_silence_ms=1200,
+                                confirm_speech=True)
     listener = TimedListener(engine, lambda: [context], settings, matcher)
     listener.endpointer.listen()
     result = Streamed()

@@ -55,11 +55,10 @@ class PresetEndpointer(Endpointer):
         self.preset = voiced
         self.with_energy = with_energy
 
-    def _voiced(self, frame: np.ndarray, level: float) -> bool:
-        energy = super()._voiced(frame, level)
+    def _voiced(self, frame: np.ndarray, loud: bool) -> bool:
         index = self.now_ms // FRAME_MS - 1
         preset = bool(self.preset[index]) if index < len(self.preset) else False
-        return preset and (energy or not self.with_energy)
+        return preset and (loud or not self.with_energy)
 
 
 def silero_voicing(pcm: np.ndarray) -> list[bool]:

@@ -33,6 +33,15 @@ class Mode(StrEnum):
     GATHER = "gather"
 
 
+class VoiceDetector(StrEnum):
+    """What decides which frames of caller audio hold speech."""
+
+    SILERO = "silero"
+    """The energy endpointer and Silero VAD must both hear speech (ivr.speech.vad)."""
+    ENERGY = "energy"
+    """The energy endpointer alone."""
+
+
 class SttEngine(StrEnum):
     """Which local recogniser turns caller audio into text."""
 
@@ -83,6 +92,8 @@ class Settings:
     incomplete_silence_ms: int = 0
     """Silence that ends it when the words so far are not yet a whole request
     (IVR_INCOMPLETE_SILENCE_MS); 0: off, every turn ends after end_silence_ms."""
+    vad: VoiceDetector = VoiceDetector.SILERO
+    """What tells speech from noise (IVR_VAD): silero or energy."""
     dev_unsigned_webhooks: bool = False
     """Accept unsigned Twilio webhooks (IVR_DEV_UNSIGNED_WEBHOOKS=1): development only, and
     announced loudly at startup and on /healthz."""
@@ -133,6 +144,7 @@ class Settings:
             end_silence_ms=reader.get("IVR_END_SILENCE_MS", _int_between(200, 3000), "600"),
             incomplete_silence_ms=reader.get("IVR_INCOMPLETE_SILENCE_MS",
                                              _int_between(0, 5000), "0"),
+            vad=reader.get("IVR_VAD", VoiceDetector, "silero"),
             dev_unsigned_webhooks=reader.get("IVR_DEV_UNSIGNED_WEBHOOKS", _flag, "0"),
             business_hours=reader.get("IVR_BUSINESS_HOURS",
                                       lambda raw: BusinessHours.parse(raw, zone), ""),

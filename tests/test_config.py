@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.config import Mode, Settings, SttEngine
+from ivr.config import Mode, Settings, SttEngine, VoiceDetector
 from ivr.errors import ConfigError
 
 
@@ -15,6 +15,7 @@ def test_defaults_need_no_environment() -> None:
     assert settings.max_failures == 3 and settings.agent_queue == "support"
     assert settings.database_path.name == "ivr.db"
     assert settings.incomplete_silence_ms == 0  # half-said requests: off unless set
+    assert settings.vad is VoiceDetector.SILERO
 
 
 def test_values_are_parsed(tmp_path: Path) -> None:
@@ -22,8 +23,9 @@ def test_values_are_parsed(tmp_path: Path) -> None:
         "IVR_DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "IVR_MODE": "gather",
         "IVR_STT": "pocketsphinx", "IVR_MAX_FAILURES": "5", "IVR_CONFIRM_BELOW": "0.4",
         "IVR_PUBLIC_URL": "https://ivr.example.com/", "IVR_PORT": "9000",
-        "IVR_INCOMPLETE_SILENCE_MS": "1500",
+        "IVR_INCOMPLETE_SILENCE_MS": "1500", "IVR_VAD": "energy",
     })
+    assert settings.vad is VoiceDetector.ENERGY
     assert settings.database_path == tmp_path / "a.db"
     assert settings.mode is Mode.GATHER and settings.stt is SttEngine.POCKETSPHINX
     assert settings.public_url == "https://ivr.example.com"
@@ -35,9 +37,10 @@ def test_every_problem_is_reported_together() -> None:
     with pytest.raises(ConfigError) as error:
         Settings.from_env({"IVR_MAX_FAILURES": "0", "IVR_CONFIRM_BELOW": "2",
                            "IVR_STT": "kaldi", "IVR_DATABASE_URL": "postgres://db/ivr",
+                           "IVR_VAD": "webrtc",
                            "IVR_GRAMMAR_DIR": "/nonexistent", "IVR_SECRET_KEY": "hunter2"})
     message = str(error.value)
     for name in ("IVR_MAX_FAILURES", "IVR_CONFIRM_BELOW", "IVR_STT", "IVR_DATABASE_URL",
-                 "IVR_GRAMMAR_DIR", "IVR_SECRET_KEY"):
+                 "IVR_GRAMMAR_DIR", "IVR_SECRET_KEY", "IVR_VAD"):
         assert name in message
     assert "only SQLite is supported" in message

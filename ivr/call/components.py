@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ivr.commerce.demo import ensure_demo
 from ivr.commerce.sqlite import SqliteOrderService
-from ivr.config import Settings
+from ivr.config import Settings, VoiceDetector
 from ivr.database import connect
 from ivr.dialog.policy import DialogSettings, Policy
 from ivr.dialog.prompts import PromptCatalog
@@ -68,4 +68,5 @@ def build_voice(settings: Settings, components: Components) -> VoiceParts:
     return VoiceParts(speech_engine(settings, components.grammar, components.matcher),
                       PromptAudio(synthesizer, Path(settings.cache_dir)),
                       EndpointSettings(end_silence_ms=settings.end_silence_ms,
-                                       incomplete_silence_ms=settings.incomplete_silence_ms))
+                                       incomplete_silence_ms=settings.incomplete_silence_ms,
+                                       confirm_speech=settings.vad is VoiceDetector.SILERO))

@@ -17,6 +17,7 @@ from enum import Enum, auto
 import numpy as np
 
 from ivr.speech.codec import FRAME_MS, PHONE_RATE
+from ivr.speech.vad import SpeechStream
 
 START_SLACK_MS = 100
 """Speech has short dips between syllables: the voiced time that starts an utterance may be
@@ -52,7 +53,9 @@ class EndpointSettings:
     speech_start_ms: int = 120
     """Voiced time in a row before an utterance counts as started."""
     min_speech_ms: int = 250
-    """Utterances with less voiced time than this are dropped as noise (coughs, clicks)."""
+    """Utterances with less loud time than this are dropped as noise (coughs, clicks). Loud,
+    not voiced: Silero VAD, where it confirms speech, hears less of a short word ("no") than
+    its level shows."""
     barge_in_ms: int = 300
     """Voiced time in a row over a playing prompt before the prompt is cut off."""
     no_input_ms: int = 6000
@@ -66,6 +69,9 @@ class EndpointSettings:
     """How far above the noise floor a frame must be to count as voiced."""
     min_level_db: float = -45.0
     """Frames quieter than this (dBFS) are never voiced, whatever the floor."""
+    confirm_speech: bool = False
+    """Whether Silero VAD must also hear speech in a frame for it to be voiced (ivr.speech.vad;
+    the server's IVR_VAD=silero)."""
 
 
 _NO_AUDIO = np.zeros(0, np.int16)
@@ -113,6 +119,7 @@ class Endpointer:
                  complete: Callable[[], bool] | None = None) -> None:
         self.settings = settings or EndpointSettings()
         self._complete = complete
+        self._silero = SpeechStream() if self.settings.confirm_speech else None
         self.now_ms = 0
         self.floor_db = INITIAL_FLOOR_DB
         self._levels: deque[float] = deque(maxlen=STEADY_FRAMES)
@@ -120,10 +127,12 @@ class Endpointer:
         self._prompt_until_ms = 0
         self._listen_from_ms = 0
         self._voiced_recent: deque[bool] = deque(maxlen=START_WINDOW_MS // FRAME_MS)
+        self._loud_recent: deque[bool] = deque(maxlen=START_WINDOW_MS // FRAME_MS)
+        """Frames above the noise floor, whether or not Silero heard speech in them."""
         self._in_speech = False
         self._speech: list[np.ndarray] = []
         self._speech_levels: list[float] = []
-        self._voiced_ms = 0
+        self._loud_ms = 0
         self._silence_ms = 0
         self._pause_ends_it: bool | None = None
         """Whether this pause ends the utterance once end_silence_ms is reached (asked then)."""
@@ -172,20 +181,28 @@ class Endpointer:
         """One 20 ms frame of 8 kHz PCM in; what it completed out."""
         self.now_ms += len(frame) * 1000 // PHONE_RATE or FRAME_MS
         level = level_db(frame)
-        voiced = self._voiced(frame, level)
+        loud = self._loud(level)
+        voiced = self._voiced(frame, loud)
+        self._loud_recent.append(loud)
         self._voiced_recent.append(voiced)
         if not self._listening:
             return []
         if self._in_speech:
             self._speech_levels.append(level)
-            return self._continue_speech(frame, voiced)
+            return self._continue_speech(frame, voiced, loud)
         return self._wait_for_speech(frame)
 
-    def _voiced(self, frame: np.ndarray, level: float) -> bool:
-        """Whether the frame holds speech: its level stands well above the noise floor.
-        (benchmarks/vad.py puts Silero VAD here instead, to compare.)"""
+    def _loud(self, level: float) -> bool:
+        """Whether the frame's level stands well above the noise floor."""
         floor = self._track_floor(level)
         return level > max(floor + self.settings.margin_db, self.settings.min_level_db)
+
+    def _voiced(self, frame: np.ndarray, loud: bool) -> bool:
+        """Whether the frame holds speech: it is loud, and Silero VAD agrees where it is asked
+        (Silero hears every frame, to follow the speech). benchmarks/vad.py swaps this out."""
+        if self._silero is None:
+            return loud
+        return self._silero.is_speech(frame) and loud
 
     def _track_floor(self, level: float) -> float:
         """Follow quiet frames down at once; rise only toward a *steady* level.
@@ -214,7 +231,7 @@ class Endpointer:
             if self.prompt_playing:
                 events.insert(0, Endpoint(Kind.BARGE_IN, self.now_ms))
                 self._prompt_until_ms = self.now_ms
-            self._voiced_ms = voiced_ms
+            self._loud_ms = sum(list(self._loud_recent)[-window:]) * FRAME_MS
             self._silence_ms = 0
             return events
         if not self.prompt_playing and self.now_ms - self._listen_from_ms >= s.no_input_ms:
@@ -222,7 +239,7 @@ class Endpointer:
             return [Endpoint(Kind.NO_INPUT, self.now_ms)]
         return []
 
-    def _continue_speech(self, frame: np.ndarray, voiced: bool) -> list[Endpoint]:
+    def _continue_speech(self, frame: np.ndarray, voiced: bool, loud: bool) -> list[Endpoint]:
         s = self.settings
         self._speech.append(frame)
         if self._silence_ms >= s.end_silence_ms and not voiced:
@@ -230,8 +247,9 @@ class Endpointer:
         else:
             self._for_recogniser = [*self._held, frame]
             self._held = []
+        if loud:
+            self._loud_ms += FRAME_MS
         if voiced:
-            self._voiced_ms += FRAME_MS
             self._silence_ms = 0
             self._pause_ends_it = None
         else:
@@ -239,7 +257,7 @@ class Endpointer:
         length_ms = len(self._speech) * FRAME_MS
         if not self._pause_is_over() and length_ms < s.max_utterance_ms:
             return []
-        if self._voiced_ms < s.min_speech_ms or self._steady():
+        if self._loud_ms < s.min_speech_ms or self._steady():
             self._reset_utterance()  # a cough, a click or noise: keep waiting for speech
             return []
         audio = np.concatenate(self._speech)
@@ -255,7 +273,7 @@ class Endpointer:
         if self._silence_ms >= s.incomplete_silence_ms:
             return True
         if self._pause_ends_it is None:
-            self._pause_ends_it = (self._complete is None or self._voiced_ms < s.min_speech_ms
+            self._pause_ends_it = (self._complete is None or self._loud_ms < s.min_speech_ms
                                    or self._complete())
         return self._pause_ends_it
 
@@ -268,7 +286,7 @@ class Endpointer:
         self._speech = []
         self._speech_levels = []
         self._recent = []
-        self._voiced_ms = 0
+        self._loud_ms = 0
         self._silence_ms = 0
         self._pause_ends_it = None
         self._held = []

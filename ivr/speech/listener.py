@@ -104,8 +104,9 @@ def recognise_recording(engine: SpeechEngine, pcm: np.ndarray, contexts: Sequenc
                         matcher: Matcher | None = None) -> Transcript:
     """The first utterance in 8 kHz audio, heard as a call hears it; an empty transcript if
     nobody spoke. So silence gives nothing, a cough is ignored, and ten minutes of silence
-    costs only the endpointer's time rather than ten minutes of decoding."""
-    settings = settings or EndpointSettings(no_input_ms=10**9)
+    costs only the endpointer's time rather than ten minutes of decoding. By default the
+    endpointer is set as the server's is (Silero VAD confirming speech), but waits for ever."""
+    settings = settings or EndpointSettings(no_input_ms=10**9, confirm_speech=True)
     listener = Listener(engine, lambda: contexts, settings, matcher)
     listener.endpointer.listen()
     audio = np.concatenate([pcm.astype(np.int16), trailing_silence(settings)])

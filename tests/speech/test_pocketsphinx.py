@@ -37,7 +37,7 @@ RECOGNISED = [
     ("044-let-me-talk-to-a-human", "confirm", "speak_to_agent"),
     ("104-four-out-of-five", "rating", "rating"),
     ("108-i-want-to-find-out-about-my-order", "main", "order_status"),
-    ("151-what-are-the-delivery-options", "main", "shipping_info"),
+    ("153-is-there-next-day-delivery", "main", "shipping_info"),
     ("154-talk-to-an-agent", "main", "speak_to_agent"),
     ("162-okay-thank-you-bye", "main", "goodbye"),
     ("180-wrong-item", "return_reason", "return_reason"),
