@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import onnxruntime
 import soxr
 
 from ivr.errors import SpeechModelError
@@ -37,7 +36,11 @@ SPEECH_PROBABILITY = 0.5
 
 @functools.cache
 def speech_model() -> Any:
-    """The process's ONNX session, loaded on first use (about 20 ms)."""
+    """The process's ONNX session, loaded on first use (about 20 ms). onnxruntime is imported
+    here, in the process that serves calls, never at import time: imported before gunicorn
+    forked its worker, it left the worker hanging for 30 s at exit beside CTranslate2, and
+    aborting beside PocketSphinx (tests/web/test_serve.py checks a clean stop)."""
+    import onnxruntime  # noqa: PLC0415 - see above
     options = onnxruntime.SessionOptions()
     options.inter_op_num_threads = 1
     options.intra_op_num_threads = 1

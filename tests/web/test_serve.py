@@ -73,8 +73,9 @@ def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
            "TWILIO_AUTH_TOKEN": "serve-token", "IVR_PUBLIC_URL": base,
            "IVR_CACHE_DIR": str(tmp_path / "cache")}
     bin_dir = Path(sys.executable).parent
+    log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen([str(bin_dir / "ivr"), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=log)
     try:
         ready = False
         for _ in range(240):  # the first call is played as soon as the server says it is ready
@@ -93,8 +94,14 @@ def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
                                 capture_output=True, text=True, timeout=240)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        stopping = time.monotonic()
+        server.wait(timeout=60)
+        stopped_s = time.monotonic() - stopping
+        log.close()
     assert ready, "the server never said it was ready for calls"
+    # A stop (a deploy, a restart) is prompt and clean: no worker hung or aborted at exit.
+    errors = (tmp_path / "serve.log").read_text()
+    assert stopped_s < 10 and "terminate called" not in errors and "was sent SIG" not in errors
     assert played.returncode == 0, played.stdout + played.stderr
     assert "== spoken_requests.yaml: PASS" in played.stdout  # speech heard by the first call
     assert "== asks_for_agent.yaml: PASS" in played.stdout
