@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from ivr.call.record import CallRecorder
+from ivr.events import Transfer
 from ivr.store.accounts import MAX_FAILURES_PER_NAME
 from tests.web.conftest import (
     ANA,
@@ -306,3 +308,17 @@ def test_the_audit_page_shows_who_saw_what(
     page = alice.get("/console/audit").text
     assert re.search(r"<td>bob</td><td>view call</td><td class=\"subject\">CA1</td>", page)
     assert ("alice", "login", "") in audit_rows(console_app)
+
+
+def test_the_call_page_says_when_the_caller_spoke_another_language(
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient
+) -> None:
+    """Only the media-stream path hears languages, so the transfer is recorded directly."""
+    gather_call(phone, "CA1", UNKNOWN, [])
+    packet = {"call_sid": "CA1", "reason": "other_language", "language": "fr",
+              "transcript": [{"speaker": "caller", "text": "[another language: fr]",
+                              "intent": None}]}
+    CallRecorder(services(console_app).store, "CA1").bot_did(
+        [Transfer("support", "other_language", packet)])
+    page = bob.get("/console/calls/CA1").text
+    assert "other language" in page and 'not English (the bot heard "fr")' in page
