@@ -55,6 +55,11 @@ class Hypothesis:
     """Mean log probability per token (CTranslate2's score with length penalty 1)."""
 
 
+def reading_confidence(logprob: float, no_speech: float) -> float:
+    """A reading's mean token probability, less for a window Whisper doubts holds speech."""
+    return math.exp(logprob) * (1.0 - no_speech)
+
+
 @dataclass(frozen=True)
 class Decoded:
     """What Whisper made of one utterance."""
@@ -72,7 +77,7 @@ class Decoded:
         window it doubts holds speech."""
         if not self.hypotheses:
             return 0.0
-        return math.exp(self.hypotheses[0].logprob) * (1.0 - self.no_speech)
+        return reading_confidence(self.hypotheses[0].logprob, self.no_speech)
 
 
 @dataclass

@@ -12,7 +12,6 @@ either, whatever English words tiny.en made of it: the transcript names the lang
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from ivr.nlu.matcher import Matcher
 from ivr.nlu.normalize import normalize
 from ivr.nlu.numbers import UNITS, ZERO_LETTERS
 from ivr.speech.stt import Transcript
-from ivr.speech.stt.whisper.batcher import Decoded, Hypothesis
+from ivr.speech.stt.whisper.batcher import Decoded, Hypothesis, reading_confidence
 from ivr.speech.stt.whisper.language import needs_checking
 
 NEVER_SAID = frozenset({
@@ -112,7 +111,7 @@ def _transcript(chosen: Reading, no_speech: float) -> Transcript:
     """Confidence: the chosen reading's mean token probability, less for a window Whisper
     doubts holds speech and for a reading below the top of the beam. The alternatives are not
     passed on: ivr.speech.consensus's agreement rule is for PocketSphinx's n-best lists."""
-    confidence = math.exp(chosen.logprob) * (1.0 - no_speech)
+    confidence = reading_confidence(chosen.logprob, no_speech)
     if chosen.rank:
         confidence *= 0.8
     return Transcript(chosen.text, round(min(1.0, confidence), 3))
