@@ -1,7 +1,9 @@
 """Intents that change or end something: the call (goodbye), an order (cancel, a new delivery
-address) or start a return. They need stronger evidence than a question does, so recognisers
+address), or that start a return or an exchange. They need stronger evidence than a question
+does: the matcher holds them to a higher score and refuses them when negated, and recognisers
 that choose among several readings of an utterance take them only from their best reading."""
 
 from __future__ import annotations
 
-CHANGES_OR_ENDS = frozenset({"goodbye", "cancel_order", "return_request", "change_address"})
+CHANGES_OR_ENDS = frozenset({"goodbye", "cancel_order", "return_request", "exchange_request",
+                             "change_address"})

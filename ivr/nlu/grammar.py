@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ivr.nlu.normalize import normalize
 from ivr.nlu.numbers import spell_digits
@@ -124,6 +124,9 @@ class Grammar:
     """Expansion rules by name, referenced as <name>."""
     frustration: tuple[Template, ...] = ()
     """Phrases that show a caller is fed up; any of them sends the call to a person."""
+    word_classes: dict[str, str] = field(default_factory=dict)
+    """Word -> the class word it is matched as ("trainers" -> "item"): the things callers name
+    are too many to write into sentences, and mean the same to the bot."""
     _expanded_rules: dict[str, list[Expansion]] = field(default_factory=dict, repr=False)
 
     def contexts(self) -> tuple[str, ...]:
@@ -181,7 +184,7 @@ class Grammar:
     def _normalise_words(self, words: tuple[str, ...]) -> tuple[str, ...]:
         out: list[str] = []
         for word in words:
-            out.extend([word] if word[:1] == "{" else normalize(word))
+            out.extend((word,) if word[:1] == "{" else _normalized_word(word))
         return tuple(out)
 
     def _expand_list(self, name: str) -> Iterator[Expansion]:
@@ -201,3 +204,9 @@ class Grammar:
                 raise ValueError(f"rule <{name}> expands to over {MAX_EXPANSIONS} sentences")
             self._expanded_rules[name] = expansions
         yield from self._expanded_rules[name]
+
+
+@lru_cache(maxsize=8192)
+def _normalized_word(word: str) -> tuple[str, ...]:
+    """normalize() of one template word; a grammar repeats a few thousand words 10^6 times."""
+    return tuple(normalize(word))

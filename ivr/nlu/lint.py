@@ -42,7 +42,8 @@ def _ambiguous_sentences(grammar: Grammar) -> list[Problem]:
             first = by_words.setdefault(sentence.words, sentence)
             same_words = first.intent != sentence.intent
             if not same_words:
-                first = by_content.setdefault(frozenset(content_words(sentence.words)), sentence)
+                classed = [grammar.word_classes.get(word, word) for word in sentence.words]
+                first = by_content.setdefault(frozenset(content_words(classed)), sentence)
             if first.intent == sentence.intent or (first.where, sentence.where) in reported:
                 continue
             reported.add((first.where, sentence.where))

@@ -17,6 +17,8 @@ File format (every top-level key is optional; definitions may be spread over fil
       my_order: "[my | the] (order | purchase)"
     frustration:
       - "this is ridiculous"
+    word_classes:
+      item: [shoes, jacket, mug]      # any of these words is matched as the word "item"
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from ivr.nlu.grammar import (
     SlotValue,
     Template,
 )
+from ivr.nlu.normalize import normalize
 from ivr.nlu.templates import (
     MAX_EXPANSIONS,
     ListRef,
@@ -46,7 +49,7 @@ from ivr.nlu.templates import (
     references,
 )
 
-_TOP_LEVEL = ("intents", "lists", "rules", "frustration")
+_TOP_LEVEL = ("intents", "lists", "rules", "frustration", "word_classes")
 
 
 class _Builder:
@@ -57,6 +60,7 @@ class _Builder:
         self.lists: dict[str, SlotList] = {}
         self.rules: dict[str, Template] = {}
         self.frustration: list[Template] = []
+        self.word_classes: dict[str, str] = {}
 
     # ------------------------------------------------------------------ reading files
     def add_file(self, path: Path) -> None:
@@ -82,6 +86,8 @@ class _Builder:
                         self.rules[name.value] = _template(node, path)
                 case "frustration":
                     self.frustration.extend(_template(n, path) for n in _sequence(value, path))
+                case "word_classes":
+                    self._add_word_classes(value, path)
                 case other:
                     raise _error(path, key, f"unknown section {other!r}; use one of {_TOP_LEVEL}")
 
@@ -100,6 +106,18 @@ class _Builder:
             templates = tuple(_template(n, path) for n in _sequence(sentences, path)) \
                 if sentences is not None else ()
             self.intents[name.value] = Intent(name.value, contexts, templates, _loc(path, name))
+
+    def _add_word_classes(self, node: yaml.Node, path: Path) -> None:
+        for name, body in _mapping(node, path, "word_classes"):
+            for member in _sequence(body, path):
+                words = normalize(_scalar(member, path))
+                if len(words) != 1:
+                    raise _error(path, member, f"word class {name.value}: {member.value!r} is "
+                                 "not one word; a class lists single words")
+                if words[0] in self.word_classes:
+                    raise _error(path, member, f"{words[0]!r} is already in word class "
+                                 f"{self.word_classes[words[0]]!r}; list it once")
+                self.word_classes[words[0]] = name.value
 
     def _add_lists(self, node: yaml.Node, path: Path) -> None:
         for name, body in _mapping(node, path, "lists"):
@@ -133,7 +151,8 @@ class _Builder:
 
     # ------------------------------------------------------------------ cross-checks
     def build(self) -> Grammar:
-        grammar = Grammar(self.intents, self.lists, self.rules, tuple(self.frustration))
+        grammar = Grammar(self.intents, self.lists, self.rules, tuple(self.frustration),
+                          self.word_classes)
         templates = [t for i in self.intents.values() for t in i.templates]
         templates += list(self.rules.values()) + list(self.frustration)
         templates += [p for s in self.lists.values() for v in s.values for p in v.phrases]

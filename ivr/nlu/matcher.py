@@ -7,13 +7,17 @@ sentence explains). Words are weighted by how few intents use them, so "cancel" 
 than "order". rapidfuzz matches words a recogniser or a typist got slightly wrong ("parcle").
 
 Out-of-domain speech ("I'd like a pizza") shares few weighted words with any sentence and falls
-below THRESHOLD: `intent` is None. The threshold and BETA were chosen from measurements on
-tests/nlu/test_matcher.py's table; see BENCHMARKS.md.
+below THRESHOLD: `intent` is None. Intents that change or end something need more: a higher
+score (CONSEQUENTIAL_THRESHOLD), and none of their decisive words negated ("I don't want to
+cancel"); when the best sentence fails that, the best harmless one may still be taken. The
+thresholds and BETA were chosen on tests/nlu/utterances.yaml, never on the held-out set; see
+BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -22,12 +26,28 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ivr.nlu.consequential import CHANGES_OR_ENDS
 from ivr.nlu.grammar import Grammar, SlotList
 from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, normalize
+from ivr.nlu.not_speech import never_said
 from ivr.nlu.numbers import find_digit_runs, with_digit_homophones
 
 THRESHOLD = 0.65
 """Below this F-score an utterance is "not understood" (intent None)."""
+CONSEQUENTIAL_THRESHOLD = 0.7
+"""The F-score an intent that changes or ends something (ivr.nlu.consequential) needs."""
+NEGATORS = frozenset({"not", "never", "no", "nothing", "without"})
+NEGATION_REACH = 4
+"""How far after a negator the word it negates may be ("do not want to cancel")."""
+SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant"})
+CLAUSE_BREAK = re.compile(r"[.,;:!?]+\s+|[.!?]+$| - ")
+"""Where a transcript's punctuation ends a clause (not inside "3-1-1-9-0" or "amara.org")."""
+MAX_CLAUSES = 6
+CANDIDATES = 24
+"""How many of the best sentences are tried when the best one is not safe to act on."""
+DECISIVE_USERS = 4
+"""A word used by at most this many intents of a context decides between them; negating one
+of a consequential sentence's decisive words rejects that sentence."""
 BETA = 1.6
 """Recall counts BETA times as much as precision: callers add words, rarely leave them out."""
 FUZZY_CUTOFF = 84.0
@@ -46,6 +66,13 @@ STOPWORDS = frozenset({
 })
 """Words that say nothing about what the caller wants. Not here on purpose: no, not, never,
 yes, where, when, how, what (they decide intents)."""
+DISCOURSE = frozenset({
+    "yeah", "yes", "yep", "yup", "okay", "alright", "right", "so", "well", "actually", "just",
+    "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway", "sorry",
+    "yea", "cool", "great", "lovely", "sure", "listen", "look", "quick", "question",
+})
+"""Words callers open and pad a request with ("yeah so, um, hi, ..."): ignored in a context
+whose grammar does not use them, and meaningful where it does ("yeah" answers a question)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,26 +101,38 @@ def content_words(words: list[str] | tuple[str, ...]) -> list[str]:
 
 
 class _ContextIndex:
-    """Every signature of one context as a 0/1 matrix over the context's vocabulary."""
+    """Every signature of one context as a 0/1 matrix over the context's vocabulary, stored by
+    column: an utterance touches only the columns of the words it has."""
 
     def __init__(self, grammar: Grammar, context: str) -> None:
-        signatures: dict[tuple[frozenset[str], str, tuple[tuple[str, str], ...]], None] = {}
+        signatures: dict[tuple[frozenset[str], str, tuple[tuple[str, str], ...]],
+                         list[str]] = {}
+        self.word_classes = grammar.word_classes
         for sentence in grammar.sentences(context):
-            tokens = frozenset(content_words(sentence.words))
+            words = self.classed(sentence.words)
+            tokens = frozenset(content_words(words))
             if tokens:
-                signatures[(tokens, sentence.intent, tuple(sorted(sentence.slots)))] = None
+                signatures.setdefault((tokens, sentence.intent, tuple(sorted(sentence.slots))),
+                                      words)
         keys = list(signatures)
+        self.sentence_words = [words for words in signatures.values()]
         self.vocabulary = sorted({t for tokens, _, _ in keys for t in tokens})
         self.column = {word: i for i, word in enumerate(self.vocabulary)}
         self.intents = [intent for _, intent, _ in keys]
         self.slots = [dict(slots) for _, _, slots in keys]
-        self.matrix = np.zeros((len(keys), len(self.vocabulary)), dtype=np.float32)
+        self.columns = np.zeros((len(self.vocabulary), len(keys)), dtype=np.float32)
         for row, (tokens, _, _) in enumerate(keys):
-            self.matrix[row, [self.column[t] for t in tokens]] = 1.0
+            self.columns[[self.column[t] for t in tokens], row] = 1.0
         self.weights = self._idf(keys)
         self.unknown_weight = 1.0 + math.log(max(len(set(self.intents)), 2))
-        self.totals = self.matrix @ self.weights
+        self.totals = self.weights @ self.columns
         self.digit_slots: tuple[SlotList, ...] = grammar.digit_slots(context)
+        self.consequential = np.array([i in CHANGES_OR_ENDS for i in self.intents], dtype=bool)
+        self.decisive_weight = 1.0 + math.log(max(len(set(self.intents)), 1) / DECISIVE_USERS)
+
+    def classed(self, words: Sequence[str]) -> list[str]:
+        """The words with each member of a word class replaced by its class word."""
+        return [self.word_classes.get(word, word) for word in words]
 
     def _idf(self, keys: list[tuple[frozenset[str], str, Any]]) -> np.ndarray:
         intents_using: dict[str, set[str]] = {}
@@ -125,9 +164,11 @@ def _similar_words(index: _ContextIndex, word: str) -> list[tuple[int, float]]:
 class Matcher:
     """Matches utterances against one grammar; build once, share between calls (read-only)."""
 
-    def __init__(self, grammar: Grammar, threshold: float = THRESHOLD) -> None:
+    def __init__(self, grammar: Grammar, threshold: float = THRESHOLD,
+                 consequential_threshold: float = CONSEQUENTIAL_THRESHOLD) -> None:
         self.grammar = grammar
         self.threshold = threshold
+        self.consequential_threshold = consequential_threshold
         self._indexes: dict[str, _ContextIndex] = {}
 
     @cached_property
@@ -151,21 +192,65 @@ class Matcher:
         return self._indexes[context]
 
     def match(self, text: str, context: str = "main") -> Match:
-        """The best intent for an utterance in a context; intent None when nothing fits."""
+        """The best intent for an utterance in a context; intent None when nothing fits.
+        A transcript of several clauses ("Yeah, so the thing I got is broken, I'd like a
+        refund.") that is not understood whole is understood by its best clause."""
         index = self.index(context)
         if len(text) > MAX_UTTERANCE_CHARS:
             return Match(text, None, 0.0)
-        words, digit_slots = _extract_digits(normalize(text), index.digit_slots)
+        whole = self._match_words(index, text, normalize(text))
+        clauses = [words for words in map(normalize, CLAUSE_BREAK.split(text)) if words]
+        if whole.intent is not None or len(clauses) < 2:
+            return whole
+        best = max((self._match_words(index, text, words) for words in clauses[:MAX_CLAUSES]),
+                   key=lambda found: (found.intent is not None, found.confidence))
+        if best.intent is None:
+            return whole
+        _, digits = _extract_digits(normalize(text), index.digit_slots)
+        return Match(text, best.intent, best.confidence, {**digits, **best.slots})
+
+    def _match_words(self, index: _ContextIndex, text: str, normalized: list[str]) -> Match:
+        if never_said(normalized):
+            return Match(text, None, 0.0)
+        words, digit_slots = _extract_digits(normalized, index.digit_slots)
+        words = [w for w in index.classed(words) if w not in DISCOURSE or w in index.column]
         tokens = content_words(words)
         if not tokens:
             return Match(text, None, 0.0)
         scores = self._scores(index, tokens)
-        best = int(np.argmax(scores))
+        best = self._best_safe(index, scores, words)
         confidence = min(1.0, float(scores[best]))
         if confidence < self.threshold:
             return Match(text, None, confidence)
         slots = {**index.slots[best], **digit_slots}
         return Match(text, index.intents[best], confidence, slots)
+
+    def _best_safe(self, index: _ContextIndex, scores: np.ndarray, words: list[str]) -> int:
+        """The best-scoring sentence that is harmless or safe to act on."""
+        best = int(np.argmax(scores))
+        if not index.consequential[best]:
+            return best
+        count = min(CANDIDATES, len(scores))
+        top = np.argpartition(-scores, count - 1)[:count]
+        for row in top[np.lexsort((top, -scores[top]))]:
+            if not index.consequential[row] or self._safe(index, int(row), float(scores[row]),
+                                                         words):
+                return int(row)
+        return int(np.argmax(np.where(index.consequential, 0.0, scores)))
+
+    def _safe(self, index: _ContextIndex, row: int, score: float, words: list[str]) -> bool:
+        """Whether a sentence that changes or ends something may be acted on: a high enough
+        score, one of its decisive words said ("I don't want my order" is only "not" and
+        "order"), and none of them negated unless the sentence negates it too ("I don't want
+        it any more" may cancel; "don't cancel" may not)."""
+        if score < self.consequential_threshold:
+            return False
+        decisive = {word for word in index.sentence_words[row] if word in index.column
+                    and index.weights[index.column[word]] >= index.decisive_weight}
+        if not decisive & set(words):
+            return False
+        wrongly_negated = (_negated(words) - _negated(index.sentence_words[row])) & decisive
+        return not wrongly_negated
 
     def match_first(self, text: str, contexts: Sequence[str]) -> Match:
         """The meaning in the first of the contexts that understands the utterance (a dialog
@@ -179,7 +264,7 @@ class Matcher:
     def _scores(self, index: _ContextIndex, tokens: list[str]) -> np.ndarray:
         """F-beta of every signature of the context against the utterance's content words."""
         rows = len(index.intents)
-        said = np.zeros(len(index.vocabulary), dtype=np.float32)
+        said: dict[int, float] = {}
         explained = np.zeros(rows, dtype=np.float32)
         said_weight = 0.0
         for token in tokens:
@@ -191,10 +276,13 @@ class Matcher:
                 continue
             coverage = np.zeros(rows, dtype=np.float32)
             for column, similarity in columns:
-                said[column] = max(said[column], similarity)
-                np.maximum(coverage, index.matrix[:, column] * similarity, out=coverage)
+                said[column] = max(said.get(column, 0.0), similarity)
+                np.maximum(coverage, index.columns[column] * similarity, out=coverage)
             explained += weight * coverage
-        recall = (index.matrix @ (said * index.weights)) / index.totals
+        covered = np.zeros(rows, dtype=np.float32)
+        for column, similarity in said.items():
+            covered += index.columns[column] * (similarity * float(index.weights[column]))
+        recall = covered / index.totals
         precision = explained / said_weight
         beta2 = BETA * BETA
         denominator = beta2 * precision + recall
@@ -202,6 +290,21 @@ class Matcher:
             score = np.where(denominator > 0,
                              (1 + beta2) * precision * recall / denominator, 0.0)
         return np.asarray(score)
+
+
+def _negated(words: Sequence[str]) -> set[str]:
+    """The words a negator negates: the first word after it that says something, past
+    stopwords and verbs of saying ("do not want to cancel", "I never said cancel", "no need to
+    send it back"; but "no thank you, bye" negates only "thank")."""
+    negated = set()
+    for at, negator in enumerate(words):
+        if negator not in NEGATORS:
+            continue
+        for word in words[at + 1 : at + 1 + NEGATION_REACH]:
+            if word not in STOPWORDS and word not in SAYING:
+                negated.add(word)
+                break
+    return negated
 
 
 def _extract_digits(words: list[str],

@@ -43,7 +43,8 @@ FILLERS = frozenset({
 })
 """Words that never carry meaning for the bot; dropped before matching."""
 
-_FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of")
+_FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
+                   "i am wondering", "i was just wondering")
 
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 

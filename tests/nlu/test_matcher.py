@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from ivr.nlu.consequential import CHANGES_OR_ENDS
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher, content_words
 from ivr.nlu.normalize import normalize
@@ -38,6 +39,58 @@ def test_rejects_out_of_domain(matcher: Matcher, text: str, context: str) -> Non
     result = matcher.match(text, context)
     assert result.intent is None, result
     assert result.slots == {}
+
+
+@pytest.mark.parametrize(("text", "context"), [pytest.param(r[0], r[1], id=f"{r[1]}:{r[0]}")
+                                               for r in TABLE["negated"]])
+def test_a_negated_request_never_changes_or_ends_anything(matcher: Matcher, text: str,
+                                                          context: str) -> None:
+    assert matcher.match(text, context).intent not in CHANGES_OR_ENDS
+
+
+def test_the_same_words_unnegated_do(matcher: Matcher) -> None:
+    """The negation rule, not a lack of words, is what stops the rows above."""
+    assert matcher.match("please cancel my order").intent == "cancel_order"
+    assert matcher.match("I want to return the shoes").intent == "return_request"
+    assert matcher.match("I want to change the delivery address").intent == "change_address"
+
+
+def test_a_change_needs_more_evidence_than_a_question(grammar: Grammar) -> None:
+    """Half of this sentence is words the grammar does not know: enough to answer a question,
+    not enough to cancel an order on."""
+    text = "stop my order zorble wibble flurb"
+    lenient = Matcher(grammar, consequential_threshold=0.0).match(text)
+    strict = Matcher(grammar).match(text)
+    assert lenient.intent == "cancel_order"
+    assert strict.intent != "cancel_order"
+
+
+@pytest.mark.parametrize("text", ["Thank you for watching.", "Thanks for watching!",
+                                  "Subtitles by the Amara.org community", "Please subscribe."])
+def test_what_recognisers_write_on_silence_is_never_understood(matcher: Matcher,
+                                                               text: str) -> None:
+    for context in matcher.contexts:
+        assert matcher.match(text, context).intent is None
+
+
+def test_the_things_callers_name_are_items(matcher: Matcher) -> None:
+    assert matcher.match("return the trainers and sandals").intent == "return_request"
+    assert matcher.match("return the zorble flurb").intent is None
+
+
+def test_a_transcript_is_understood_by_its_clearest_clause(matcher: Matcher) -> None:
+    said = "So I spoke to Dave on Monday, he was lovely, very kind. Where is order 48213?"
+    found = matcher.match(said)
+    assert found.intent == "order_status"
+    assert found.slots == {"order_number": "48213"}
+    unpunctuated = said.replace(",", "").replace(".", "").replace("?", "")
+    assert matcher.match(unpunctuated).intent is None
+
+
+def test_opening_words_count_only_where_the_grammar_uses_them(matcher: Matcher) -> None:
+    assert matcher.match("yeah okay so hi, where's my parcel").intent == "track_package"
+    assert matcher.match("yeah", "main").intent is None
+    assert matcher.match("yeah", "confirm").intent == "yes"
 
 
 @pytest.mark.parametrize("text", [

@@ -19,17 +19,12 @@ from dataclasses import dataclass
 from ivr.nlu.consequential import CHANGES_OR_ENDS
 from ivr.nlu.matcher import Matcher
 from ivr.nlu.normalize import normalize
+from ivr.nlu.not_speech import never_said
 from ivr.nlu.numbers import UNITS, ZERO_LETTERS
 from ivr.speech.stt import Transcript
 from ivr.speech.stt.whisper.batcher import Decoded, Hypothesis, reading_confidence
 from ivr.speech.stt.whisper.language import needs_checking
 
-NEVER_SAID = frozenset({
-    "thank you for watching", "thanks for watching", "thank you for watching bye",
-    "thank you so much for watching", "please subscribe", "subscribe",
-    "thanks for watching bye", "see you next time", "see you in the next video",
-})
-"""Whisper's subtitle endings: what it writes on silence and noise, never a caller's words."""
 STOCK_PHRASES = frozenset({
     "you", "thank you", "thanks", "thank you very much", "bye", "bye bye", "goodbye", "so",
     "okay",
@@ -98,9 +93,9 @@ def _speech_readings(decoded: Decoded) -> list[Reading]:
 
 
 def _not_speech(text: str, hypothesis: Hypothesis, no_speech: float) -> bool:
-    words = " ".join(normalize(text))
-    if words in NEVER_SAID:
+    if never_said(normalize(text)):
         return True
+    words = " ".join(normalize(text))
     if words in STOCK_PHRASES and (no_speech >= SURE_OF_SPEECH
                                    or hypothesis.logprob < STOCK_LOGPROB):
         return True
