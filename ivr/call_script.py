@@ -21,7 +21,15 @@ import yaml
 
 from ivr.call.voice import CallerTurn, Output, Play, StopPlaying
 from ivr.errors import AudioError
-from ivr.events import Ask, EndCall, OrderCancelled, ReturnCreated, SurveyAnswered, Transfer
+from ivr.events import (
+    Ask,
+    EndCall,
+    OrderCancelled,
+    ReturnCreated,
+    SurveyAnswered,
+    TicketOpened,
+    Transfer,
+)
 from ivr.speech.codec import PHONE_FRAME_BYTES, frames, pcm_to_ulaw, read_wav
 from ivr.speech.stt import Transcript
 from ivr.speech.tts import Voice
@@ -185,6 +193,8 @@ class ScriptRunner:
                     self._print(f"  [return {rma}: {reason}]")
                 case OrderCancelled(order_number=order):
                     self._print(f"  [order {order} cancelled]")
+                case TicketOpened(kind=kind, reference=reference):
+                    self._print(f"  [{kind} ticket {reference}]")
                 case SurveyAnswered(score=score):
                     self._print(f"  [survey: {score}]")
 

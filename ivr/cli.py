@@ -1,4 +1,4 @@
-"""The `ivr` command: serve, nlu, simulate, grammar, prompts, fixtures, replay, models, agents,
+"""The `ivr` command: serve, nlu, simulate, grammar, faq, prompts, fixtures, replay, models, agents,
 demo (`ivr --help`)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ivr.agents_command import add_agents_arguments
 from ivr.config import PROJECT_ROOT, Settings, SttEngine
@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     nlu.add_argument("text", nargs="*", help="utterances; none: read one per line from stdin")
     nlu.add_argument("--context", default="main",
                      help="grammar context: main, order_number, confirm, postcode, "
-                          "return_reason, rating (default main)")
+                          "return_reason, rating, exchange_for, street, product (default main)")
     nlu.add_argument("--json", action="store_true", help="print JSON lines")
     nlu.set_defaults(run=_nlu)
 
@@ -56,16 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                           help="caller ID, e.g. +15550100001 (default: withheld)")
     simulate.set_defaults(run=_simulate)
 
-    grammar = commands.add_parser("grammar", help="grammar tools")
-    grammar_commands = grammar.add_subparsers(required=True, metavar="ACTION")
-    check = grammar_commands.add_parser("check", help="lint the grammar; exit 1 on problems")
-    check.set_defaults(run=_grammar_check)
-
-    prompts = commands.add_parser("prompts", help="prompt audio")
-    prompts_commands = prompts.add_subparsers(required=True, metavar="ACTION")
-    render = prompts_commands.add_parser(
-        "render", help="synthesise every fixed prompt into the audio cache (changed ones only)")
-    render.set_defaults(run=_prompts_render)
+    _add_content_commands(commands)
 
     fixtures = commands.add_parser("fixtures", help="audio fixtures")
     fixtures_commands = fixtures.add_subparsers(required=True, metavar="ACTION")
@@ -110,6 +101,27 @@ def _parser() -> argparse.ArgumentParser:
     reset = demo_commands.add_parser("reset", help="rewrite the demo orders as of today")
     reset.set_defaults(run=_demo_reset)
     return parser
+
+
+def _add_content_commands(commands: Any) -> None:
+    """The commands that check or render what a shop edits: grammar, FAQ, prompts."""
+    grammar = commands.add_parser("grammar", help="grammar tools")
+    grammar_commands = grammar.add_subparsers(required=True, metavar="ACTION")
+    check = grammar_commands.add_parser("check", help="lint the grammar; exit 1 on problems")
+    check.set_defaults(run=_grammar_check)
+
+    faq = commands.add_parser("faq", help="the shop's FAQ (the faq sections of the grammar)")
+    faq_commands = faq.add_subparsers(required=True, metavar="ACTION")
+    faq_check = faq_commands.add_parser(
+        "check", help="check the FAQ: file:line errors, duplicate questions, questions another "
+        "request already means; exit 1 on problems")
+    faq_check.set_defaults(run=_faq_check)
+
+    prompts = commands.add_parser("prompts", help="prompt audio")
+    prompts_commands = prompts.add_subparsers(required=True, metavar="ACTION")
+    render = prompts_commands.add_parser(
+        "render", help="synthesise every fixed prompt into the audio cache (changed ones only)")
+    render.set_defaults(run=_prompts_render)
 
 
 def _engine_names(value: str) -> list[SttEngine]:
@@ -166,6 +178,21 @@ def _grammar_check(args: argparse.Namespace) -> int:
     total = len(grammar.all_sentences)
     print(f"{len(problems)} problem(s); {len(grammar.intents)} intents, {total} sentences "
           f"in {folder}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _faq_check(args: argparse.Namespace) -> int:
+    from ivr.nlu.faq import FAQ_INTENT
+    from ivr.nlu.lint import check_grammar
+    from ivr.nlu.loader import load_grammar
+
+    folder = Settings.from_env().grammar_dir
+    grammar = load_grammar(folder)
+    problems = check_grammar(grammar, about=FAQ_INTENT)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s); {len(grammar.faq_answers)} FAQ entries in {folder}",
+          file=sys.stderr)
     return 1 if problems else 0
 
 

@@ -122,10 +122,24 @@ class OrderCancelled:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketOpened:
+    """A ticket for the shop's team: an item missing from a delivery, or a complaint. The
+    caller was given its reference."""
+
+    kind: str
+    """"item_problem" or "complaint"."""
+    reference: str
+    order_number: str | None
+    summary: str
+    """The caller's words that raised it (redacted when stored)."""
+
+
+@dataclass(frozen=True, slots=True)
 class SurveyAnswered:
     """The caller rated the call (1-5)."""
 
     score: int
 
 
-Action = Say | Ask | Transfer | EndCall | ReturnCreated | OrderCancelled | SurveyAnswered
+Action = (Say | Ask | Transfer | EndCall | ReturnCreated | OrderCancelled | TicketOpened
+          | SurveyAnswered)

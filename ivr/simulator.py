@@ -26,6 +26,7 @@ from ivr.events import (
     ReturnCreated,
     Say,
     SurveyAnswered,
+    TicketOpened,
     Transfer,
 )
 
@@ -41,6 +42,8 @@ def describe(action: Action) -> str:
             line = f"[return created RMA {rma} for order {order}: {reason}]"
         case OrderCancelled(order_number=order):
             line = f"[order {order} cancelled]"
+        case TicketOpened(kind=kind, reference=reference):
+            line = f"[{kind.replace('_', ' ')} ticket {reference} opened]"
         case SurveyAnswered(score=score):
             line = f"[survey answer {score}]"
         case EndCall(outcome=outcome):

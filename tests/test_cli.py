@@ -192,3 +192,27 @@ def test_agents_errors_are_clear(db_env: dict[str, str], args: tuple[str, ...], 
     result = run("agents", *args, stdin=stdin, env=db_env)
     assert result.returncode == 2 and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_faq_check_passes_on_the_shipped_faq() -> None:
+    result = run("faq", "check")
+    assert result.returncode == 0, result.stdout
+    assert "0 problem(s); 8 FAQ entries" in result.stderr
+
+
+def test_faq_check_names_a_question_another_request_means(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("intents:\n  cancel_order:\n    sentences: ['cancel it']\n")
+    (tmp_path / "faq.yaml").write_text("faq:\n  cancels:\n    questions: ['cancel it']\n"
+                                       "    answer: 'Say cancel.'\n")
+    result = run("faq", "check", env={"IVR_GRAMMAR_DIR": str(tmp_path)})
+    assert result.returncode == 1
+    assert "faq.yaml:3: 'cancel it' (faq) matches both 'cancel it' (cancel_order" in result.stdout
+
+
+def test_faq_without_an_answer_stops_startup_with_file_line_and_fix(tmp_path: Path) -> None:
+    (tmp_path / "faq.yaml").write_text("faq:\n  hours:\n    questions: ['when do you open']\n")
+    result = run("simulate", stdin="", env={"IVR_GRAMMAR_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "faq.yaml:2: faq hours has no answer; add 'answer: <what the bot says>'" \
+        in result.stderr
+    assert "Traceback" not in result.stderr

@@ -20,6 +20,7 @@ from ivr.events import (
     ReturnCreated,
     Say,
     SurveyAnswered,
+    TicketOpened,
     Transfer,
 )
 from ivr.store.calls import CallStore, NextStep
@@ -66,6 +67,9 @@ class CallRecorder:
                                  action.items)
             case OrderCancelled():
                 store.add_cancellation(sid, action.order_number)
+            case TicketOpened():
+                store.add_ticket(sid, action.kind, action.reference, action.order_number,
+                                 action.summary)
             case SurveyAnswered():
                 store.add_survey(sid, action.score)
 

@@ -1,12 +1,15 @@
 """Demo shop data, with dates relative to the day it is written so the demo stays true.
 
-`ivr demo reset` rewrites it (and drops returns and cancellations made during a demo). The
-scenarios cover every dialog path: in transit, returnable, processing (cancellable), outside the
-return window, and a mix of final-sale and normal items.
+`ivr demo reset` rewrites it (and drops returns, exchanges, cancellations and address changes
+made during a demo). The scenarios cover every dialog path: in transit, returnable (or
+exchangeable), processing (cancellable, its address changeable), outside the return window, a
+mix of final-sale and normal items, a return refunded and a return still on its way back; and a
+small catalogue with items in stock, out of stock with a restock date, and out with none.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 
 from ivr.commerce.sqlite import SqliteOrderService
@@ -24,6 +27,29 @@ ORDERS = [
     ("31190", 2, 1, "processing", None, None, None, None, None),
     ("55102", 2, 70, "delivered", "USPS", "9400111899223344556677", 64, None, 60),
     ("12345", 2, 8, "delivered", "UPS", "1Z999AA10987654321", 6, None, 3),
+    ("66021", 1, 30, "delivered", "UPS", "1Z999AA10555666777", 27, None, 24),
+    ("80417", 2, 20, "delivered", "USPS", "9400111899228877665544", 18, None, 15),
+]
+
+ADDRESSES = {1: "1200 Market Street", 2: "350 Fifth Avenue"}
+"""Each customer's street; orders go there, at the customer's zip code."""
+
+# (rma, order, reason, skus, days ago created, days ago received, days ago refunded, cents)
+RETURNS = [
+    ("52718493", "66021", "doesnt_fit", ("RJ-BLU-M",), 12, 8, 6, 7900),
+    ("61830275", "80417", "changed_mind", ("WJ-GRY-M",), 5, None, None, 0),
+]
+
+# (sku, name, in stock, days until restocked, price in cents)
+PRODUCTS = [
+    ("RJ-BLU", "Blue Rain Jacket", 0, 9, 7900),
+    ("RS-RUN", "Running Shoes", 12, None, 8900),
+    ("WJ-GRY", "Grey Wool Jumper", 0, None, 6500),
+    ("MUG-SET", "Ceramic Mug Set", 30, None, 3200),
+    ("HP-200", "Wireless Headphones", 3, None, 8900),
+    ("LAMP-DSK", "Desk Lamp", 7, None, 5400),
+    ("BP-CNV", "Canvas Backpack", 0, 3, 5900),
+    ("JN-DNM", "Denim Jeans", 15, None, 6900),
 ]
 
 ITEMS = [
@@ -35,6 +61,8 @@ ITEMS = [
     ("55102", "LAMP-DSK", "Desk Lamp", 1, 5400, 0),
     ("12345", "SCARF-SLK", "Silk Scarf", 1, 3900, 1),
     ("12345", "WAL-LTH", "Leather Wallet", 1, 4900, 0),
+    ("66021", "RJ-BLU-M", "Blue Rain Jacket", 1, 7900, 0),
+    ("80417", "WJ-GRY-M", "Grey Wool Jumper", 1, 6500, 0),
 ]
 
 # (order, days ago, hour, minute, location, description): carrier scans, oldest first.
@@ -48,6 +76,8 @@ SCANS = [
     ("55102", 60, 16, 20, "New York, New York", "delivered to the mailroom"),
     ("12345", 6, 9, 0, "Louisville, Kentucky", "picked up"),
     ("12345", 3, 13, 45, "New York, New York", "delivered to the front door"),
+    ("66021", 24, 12, 10, "San Francisco, California", "delivered to the front door"),
+    ("80417", 15, 15, 30, "New York, New York", "delivered to the mailroom"),
 ]
 
 POLICY = (1, 30, 1, 5, 3, 5, 599, 5000, 1, 1500, "the United States and Canada")
@@ -60,8 +90,10 @@ def reset_demo(service: SqliteOrderService, today: date | None = None) -> None:
     def ago(days: int | None) -> str | None:
         return None if days is None else (today - timedelta(days=days)).isoformat()
 
-    tables = ("cancellations", "returns", "scan_events", "shipments", "items", "orders",
-              "customers", "shop_policy")
+    tables = ("refunds", "exchanges", "delivery_addresses", "products", "cancellations",
+              "returns", "scan_events", "shipments", "items", "orders", "customers",
+              "shop_policy")
+    postcodes = {number: postcode for number, _, _, postcode in CUSTOMERS}
     service.write_all([
         *((f"DELETE FROM {table}", [()]) for table in tables),
         ("INSERT INTO customers VALUES (?, ?, ?, ?)", list(CUSTOMERS)),
@@ -76,6 +108,17 @@ def reset_demo(service: SqliteOrderService, today: date | None = None) -> None:
            location, description)
           for order, days, hour, minute, location, description in SCANS]),
         ("INSERT INTO shop_policy VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [POLICY]),
+        ("INSERT INTO delivery_addresses VALUES (?, ?, ?, NULL)",
+         [(o[0], ADDRESSES[o[1]], postcodes[o[1]]) for o in ORDERS]),
+        ("INSERT INTO returns VALUES (?, ?, ?, ?, ?)",
+         [(r[0], r[1], r[2], json.dumps(list(r[3])),
+           datetime.combine(today - timedelta(days=r[4]), time(10)).isoformat())
+          for r in RETURNS]),
+        ("INSERT INTO refunds VALUES (?, ?, ?, ?)",
+         [(r[0], ago(r[5]), ago(r[6]), r[7]) for r in RETURNS if r[5] is not None]),
+        ("INSERT INTO products VALUES (?, ?, ?, ?, ?)",
+         [(p[0], p[1], p[2], ago(-p[3]) if p[3] is not None else None, p[4])
+          for p in PRODUCTS]),
     ])
 
 

@@ -73,6 +73,15 @@ class Shipment:
 
 
 @dataclass(frozen=True, slots=True)
+class Address:
+    """Where an order is delivered."""
+
+    street: str
+    """House number and street, as the customer gave it."""
+    postcode: str
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     """An order with everything the bot may tell a verified caller about it."""
 
@@ -82,6 +91,7 @@ class Order:
     status: OrderStatus
     items: tuple[Item, ...]
     shipment: Shipment | None = None
+    delivery_address: Address | None = None
 
     @property
     def total_cents(self) -> int:
@@ -98,6 +108,45 @@ class ReturnRecord:
     reason: str
     skus: tuple[str, ...]
     created_at: datetime
+    received_on: date | None = None
+    """The day the returned items reached the shop; None while they are on their way."""
+    refunded_on: date | None = None
+    refund_cents: int = 0
+
+    @property
+    def reference(self) -> str:
+        """The number the caller was given."""
+        return self.rma
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeRecord:
+    """An exchange authorisation: the items go back and what the caller wants instead is sent."""
+
+    number: str
+    """Digits only, read back digit by digit."""
+    order_number: str
+    skus: tuple[str, ...]
+    wanted: str
+    """What the caller wants instead, in words ("a bigger size", "black")."""
+    created_at: datetime
+
+    @property
+    def reference(self) -> str:
+        """The number the caller was given."""
+        return self.number
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """One line of the shop's catalogue."""
+
+    sku: str
+    name: str
+    in_stock: int
+    restock_on: date | None
+    """When more are expected, if the shop knows."""
+    price_cents: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from ivr.commerce.models import Item, Order, OrderStatus, ReturnRecord, ShopPolicy
+from ivr.commerce.models import (
+    ExchangeRecord,
+    Item,
+    Order,
+    OrderStatus,
+    ReturnRecord,
+    ShopPolicy,
+)
+from ivr.commerce.service import OrderService
+
+SATURDAY = 5
+"""date.weekday() of the first day of the weekend."""
 
 
 class ReturnVerdict(StrEnum):
@@ -29,13 +41,14 @@ class ReturnEligibility:
     """Items excluded because they were sold as final sale."""
     last_day: date | None = None
     """The last day of the return window, once delivered."""
-    existing: ReturnRecord | None = None
-    """The earlier return, for ALREADY_RETURNED."""
+    existing: ReturnRecord | ExchangeRecord | None = None
+    """The earlier return or exchange, for ALREADY_RETURNED."""
 
 
 def return_eligibility(order: Order, policy: ShopPolicy, today: date,
-                       existing: list[ReturnRecord]) -> ReturnEligibility:
-    """Delivered, inside the window, not final sale, not returned already."""
+                       existing: Sequence[ReturnRecord | ExchangeRecord]) -> ReturnEligibility:
+    """Delivered, inside the window, not final sale, not returned or exchanged already (an
+    exchange sends the item back too)."""
     delivered = order.shipment.delivered_on if order.shipment else None
     if order.status is not OrderStatus.DELIVERED or delivered is None:
         return ReturnEligibility(ReturnVerdict.NOT_DELIVERED)
@@ -57,3 +70,23 @@ def return_eligibility(order: Order, policy: ShopPolicy, today: date,
 def can_cancel(order: Order) -> bool:
     """Only orders still being prepared can be cancelled; later ones are returned instead."""
     return order.status is OrderStatus.PROCESSING
+
+
+def sent_back(orders: OrderService, order_number: str) -> list[ReturnRecord | ExchangeRecord]:
+    """Returns and exchanges of an order, oldest first: the items in them are on their way
+    back, so none of them can be returned or exchanged again."""
+    records: list[ReturnRecord | ExchangeRecord] = [*orders.returns_for(order_number),
+                                                    *orders.exchanges_for(order_number)]
+    return sorted(records, key=lambda record: record.created_at)
+
+
+def refund_due(record: ReturnRecord, refund_days: int) -> date:
+    """The day a received return is refunded by: refund_days business days after it arrived
+    (weekends do not count)."""
+    due = record.received_on or record.created_at.date()
+    left = refund_days
+    while left > 0:
+        due = date.fromordinal(due.toordinal() + 1)
+        if due.weekday() < SATURDAY:
+            left -= 1
+    return due

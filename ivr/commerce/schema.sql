@@ -58,3 +58,29 @@ CREATE TABLE IF NOT EXISTS shop_policy (
     express_shipping_cents INTEGER NOT NULL,
     ships_to TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS refunds (
+    rma TEXT PRIMARY KEY REFERENCES returns(rma),
+    received_on TEXT NOT NULL,
+    refunded_on TEXT,
+    amount_cents INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS exchanges (
+    number TEXT PRIMARY KEY,
+    order_number TEXT NOT NULL REFERENCES orders(number),
+    skus TEXT NOT NULL,
+    wanted TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS delivery_addresses (
+    order_number TEXT PRIMARY KEY REFERENCES orders(number),
+    street TEXT NOT NULL,
+    postcode TEXT NOT NULL,
+    changed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS products (
+    sku TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    in_stock INTEGER NOT NULL,
+    restock_on TEXT,
+    price_cents INTEGER NOT NULL
+);

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ivr.commerce.models import Customer, Order, ReturnRecord, ShopPolicy
+from ivr.commerce.models import (
+    Address,
+    Customer,
+    ExchangeRecord,
+    Order,
+    Product,
+    ReturnRecord,
+    ShopPolicy,
+)
 
 
 class OrderService(Protocol):
@@ -24,7 +32,15 @@ class OrderService(Protocol):
         ...
 
     def returns_for(self, order_number: str) -> list[ReturnRecord]:
-        """Returns already created for an order."""
+        """Returns already created for an order, with what became of them."""
+        ...
+
+    def exchanges_for(self, order_number: str) -> list[ExchangeRecord]:
+        """Exchanges already authorised for an order."""
+        ...
+
+    def products(self) -> list[Product]:
+        """The shop's catalogue."""
         ...
 
     def policy(self) -> ShopPolicy:
@@ -35,6 +51,17 @@ class OrderService(Protocol):
         """Authorise a return; raises ValueError if the items are not returnable."""
         ...
 
+    def create_exchange(self, order_number: str, skus: tuple[str, ...],
+                        wanted: str) -> ExchangeRecord:
+        """Authorise an exchange on the rules of a return; raises ValueError if the items
+        cannot be returned."""
+        ...
+
     def cancel_order(self, order_number: str) -> None:
         """Cancel an order that has not shipped; raises ValueError otherwise."""
+        ...
+
+    def change_address(self, order_number: str, address: Address) -> None:
+        """Send an order that has not shipped to another address; raises ValueError
+        otherwise."""
         ...

@@ -15,16 +15,19 @@ from datetime import date, datetime
 from importlib import resources
 
 from ivr.commerce.models import (
+    Address,
     Customer,
+    ExchangeRecord,
     Item,
     Order,
     OrderStatus,
+    Product,
     ReturnRecord,
     ScanEvent,
     Shipment,
     ShopPolicy,
 )
-from ivr.commerce.rules import ReturnVerdict, can_cancel, return_eligibility
+from ivr.commerce.rules import ReturnVerdict, can_cancel, return_eligibility, sent_back
 from ivr.errors import DatabaseError, OrderServiceError
 
 
@@ -73,8 +76,11 @@ class SqliteOrderService:
             for r in self._query("SELECT * FROM items WHERE order_number = ? ORDER BY sku", number)
         )
         customer = Customer(row["customer_id"], row["name"], row["phone"], row["postcode"])
+        address = self._query_one("SELECT * FROM delivery_addresses WHERE order_number = ?",
+                                  number)
         return Order(number, customer, date.fromisoformat(row["placed_on"]),
-                     OrderStatus(row["status"]), items, self._shipment(number))
+                     OrderStatus(row["status"]), items, self._shipment(number),
+                     Address(address["street"], address["postcode"]) if address else None)
 
     def _shipment(self, number: str) -> Shipment | None:
         row = self._query_one("SELECT * FROM shipments WHERE order_number = ?", number)
@@ -93,9 +99,27 @@ class SqliteOrderService:
     def returns_for(self, order_number: str) -> list[ReturnRecord]:
         return [
             ReturnRecord(r["rma"], r["order_number"], r["reason"], tuple(json.loads(r["skus"])),
-                         datetime.fromisoformat(r["created_at"]))
-            for r in self._query("SELECT * FROM returns WHERE order_number = ? "
+                         datetime.fromisoformat(r["created_at"]),
+                         _optional_date(r["received_on"]), _optional_date(r["refunded_on"]),
+                         r["amount_cents"] or 0)
+            for r in self._query("SELECT r.*, f.received_on, f.refunded_on, f.amount_cents "
+                                 "FROM returns r LEFT JOIN refunds f ON f.rma = r.rma "
+                                 "WHERE r.order_number = ? ORDER BY r.created_at", order_number)
+        ]
+
+    def exchanges_for(self, order_number: str) -> list[ExchangeRecord]:
+        return [
+            ExchangeRecord(r["number"], r["order_number"], tuple(json.loads(r["skus"])),
+                           r["wanted"], datetime.fromisoformat(r["created_at"]))
+            for r in self._query("SELECT * FROM exchanges WHERE order_number = ? "
                                  "ORDER BY created_at", order_number)
+        ]
+
+    def products(self) -> list[Product]:
+        return [
+            Product(r["sku"], r["name"], r["in_stock"], _optional_date(r["restock_on"]),
+                    r["price_cents"])
+            for r in self._query("SELECT * FROM products ORDER BY name")
         ]
 
     def policy(self) -> ShopPolicy:
@@ -110,19 +134,41 @@ class SqliteOrderService:
 
     # ------------------------------------------------------------------ writes
     def create_return(self, order_number: str, skus: tuple[str, ...], reason: str) -> ReturnRecord:
-        order = self.find_order(order_number)
-        if order is None:
-            raise ValueError(f"no order {order_number}")
-        eligibility = return_eligibility(order, self.policy(), self._today(),
-                                         self.returns_for(order_number))
-        allowed = {item.sku for item in eligibility.returnable}
-        if eligibility.verdict is not ReturnVerdict.ELIGIBLE or not set(skus) <= allowed:
-            raise ValueError(f"order {order_number} items {skus} cannot be returned "
-                             f"({eligibility.verdict})")
+        self._check_returnable(order_number, skus)
         record = ReturnRecord(_new_rma(), order_number, reason, skus, datetime.now())
         self._execute("INSERT INTO returns VALUES (?, ?, ?, ?, ?)", record.rma, order_number,
                       reason, json.dumps(list(skus)), record.created_at.isoformat())
         return record
+
+    def create_exchange(self, order_number: str, skus: tuple[str, ...],
+                        wanted: str) -> ExchangeRecord:
+        self._check_returnable(order_number, skus)
+        record = ExchangeRecord(_new_rma(), order_number, skus, wanted, datetime.now())
+        self._execute("INSERT INTO exchanges VALUES (?, ?, ?, ?, ?)", record.number,
+                      order_number, json.dumps(list(skus)), wanted,
+                      record.created_at.isoformat())
+        return record
+
+    def _check_returnable(self, order_number: str, skus: tuple[str, ...]) -> None:
+        """Returns and exchanges follow the same rules: raise ValueError outside them."""
+        order = self.find_order(order_number)
+        if order is None:
+            raise ValueError(f"no order {order_number}")
+        eligibility = return_eligibility(order, self.policy(), self._today(),
+                                         sent_back(self, order_number))
+        allowed = {item.sku for item in eligibility.returnable}
+        if eligibility.verdict is not ReturnVerdict.ELIGIBLE or not set(skus) <= allowed:
+            raise ValueError(f"order {order_number} items {skus} cannot be returned "
+                             f"({eligibility.verdict})")
+
+    def change_address(self, order_number: str, address: Address) -> None:
+        order = self.find_order(order_number)
+        if order is None or order.status is not OrderStatus.PROCESSING:
+            raise ValueError(f"order {order_number} has shipped or does not exist; its "
+                             "address cannot be changed")
+        self._execute("INSERT OR REPLACE INTO delivery_addresses VALUES (?, ?, ?, ?)",
+                      order_number, address.street, address.postcode,
+                      datetime.now().isoformat())
 
     def cancel_order(self, order_number: str) -> None:
         order = self.find_order(order_number)

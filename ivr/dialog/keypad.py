@@ -11,6 +11,7 @@ MENU_KEYS = {"1": "order_status", "2": "track_package", "3": "return_request",
              "4": "cancel_order", "9": "goodbye"}
 REASON_KEYS = {"1": "doesnt_fit", "2": "damaged", "3": "wrong_item", "4": "changed_mind",
                "5": "arrived_late"}
+EXCHANGE_KEYS = {"1": "a bigger size", "2": "a smaller size"}
 MIN_ORDER_DIGITS = 3
 
 
@@ -26,8 +27,11 @@ def keypad_meaning(phase: Phase, digits: str) -> Meaning | None:
             number = ("order_status", "order_number", MIN_ORDER_DIGITS)
         case Phase.ORDER_NUMBER | Phase.SUGGEST_ORDER:
             number = ("order_number", "order_number", MIN_ORDER_DIGITS)
-        case Phase.POSTCODE:
+        case Phase.POSTCODE | Phase.NEW_POSTCODE:
             number = ("postcode", "postcode", 1)
+        case Phase.EXCHANGE_FOR:
+            single |= {k: ("exchange_for", {"exchange_choice": v})
+                       for k, v in EXCHANGE_KEYS.items()}
         case Phase.RETURN_REASON:
             single |= {k: ("return_reason", {"return_reason": v}) for k, v in REASON_KEYS.items()}
         case Phase.SURVEY:

@@ -15,10 +15,18 @@ from datetime import date
 from ivr.commerce.models import Customer, Order, OrderStatus
 from ivr.commerce.service import OrderService
 from ivr.dialog import phrasing
+from ivr.dialog.aftersales import AfterSales
+from ivr.dialog.desk import ServiceDesk, random_reference
 from ivr.dialog.keypad import keypad_meaning
 from ivr.dialog.prompts import PromptCatalog
 from ivr.dialog.reply import Reply
-from ivr.dialog.state import PHASE_CONTEXTS, DialogState, Phase, TransferReason
+from ivr.dialog.state import (
+    FREE_TEXT_PHASES,
+    PHASE_CONTEXTS,
+    DialogState,
+    Phase,
+    TransferReason,
+)
 from ivr.dialog.tasks import OrderTasks
 from ivr.errors import OrderServiceError
 from ivr.events import (
@@ -38,14 +46,26 @@ from ivr.nlu.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
-ORDER_TASKS = ("order_status", "track_package", "return_request", "cancel_order")
+ORDER_TASKS = ("order_status", "track_package", "return_request", "cancel_order",
+               "refund_status", "exchange_request", "change_address", "item_problem")
+"""Requests about one order: the order is found and the caller verified before anything."""
 HELP_PROMPTS = {
     Phase.MAIN: "main", Phase.SUGGEST_ORDER: "suggest_order", Phase.ORDER_NUMBER: "order_number",
     Phase.CONFIRM_ORDER_NUMBER: "confirm", Phase.CONFIRM_CANCEL: "confirm",
     Phase.OFFER_RETURN: "confirm", Phase.POSTCODE: "postcode",
     Phase.RETURN_REASON: "return_reason", Phase.ANYTHING_ELSE: "anything_else",
-    Phase.SURVEY: "survey",
+    Phase.EXCHANGE_FOR: "exchange_for", Phase.CONFIRM_EXCHANGE: "confirm",
+    Phase.NEW_STREET: "street", Phase.NEW_POSTCODE: "postcode",
+    Phase.CONFIRM_ADDRESS: "confirm", Phase.OFFER_AGENT: "confirm",
+    Phase.PRODUCT_NAME: "product", Phase.SURVEY: "survey",
 }
+SUGGESTED_STATUSES = {
+    "return_request": (OrderStatus.DELIVERED,), "exchange_request": (OrderStatus.DELIVERED,),
+    "item_problem": (OrderStatus.DELIVERED,), "refund_status": (OrderStatus.DELIVERED,),
+    "cancel_order": (OrderStatus.PROCESSING,), "change_address": (OrderStatus.PROCESSING,),
+}
+"""Which of a known caller's orders a request is probably about (the most recent of these
+statuses, and with a return for refund_status; processing or shipped ones otherwise)."""
 """Reprompts in each phase: `<base>_help` first (examples), then `<base>_keys` (the keypad)."""
 
 
@@ -65,13 +85,16 @@ class Policy:
 
     def __init__(self, matcher: Matcher, frustration: FrustrationDetector, orders: OrderService,
                  prompts: PromptCatalog, *, settings: DialogSettings | None = None,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today,
+                 new_reference: Callable[[], str] = random_reference) -> None:
         self.matcher = matcher
         self.frustration = frustration
         self.orders = orders
         self.prompts = prompts
         self.settings = settings or DialogSettings()
         self.tasks = OrderTasks(orders, today)
+        self.aftersales = AfterSales(self.tasks, new_reference)
+        self.desk = ServiceDesk(orders, today, new_reference)
 
     def step(self, state: DialogState, event: Event) -> tuple[DialogState, list[Action]]:
         """The new state and what to do, for one event."""
@@ -131,6 +154,10 @@ class Policy:
         if self._frustrated(reply, text):
             return
         match = self.matcher.match_first(text, PHASE_CONTEXTS[reply.state.phase])
+        if match.intent is None and reply.state.phase in FREE_TEXT_PHASES:
+            reply.heard(text, "free_text")
+            self._understood(reply, "free_text", {"text": text}, confidence)
+            return
         reply.heard(text, match.intent)
         if match.intent is None:
             self._failure(reply, "no_match")
@@ -195,6 +222,13 @@ class Policy:
             Phase.RETURN_REASON: self._return_reason,
             Phase.CONFIRM_CANCEL: self._confirm_cancel,
             Phase.OFFER_RETURN: self._offer_return,
+            Phase.EXCHANGE_FOR: self._after_sales_answer,
+            Phase.CONFIRM_EXCHANGE: self._after_sales_answer,
+            Phase.NEW_STREET: self._after_sales_answer,
+            Phase.NEW_POSTCODE: self._after_sales_answer,
+            Phase.CONFIRM_ADDRESS: self._after_sales_answer,
+            Phase.OFFER_AGENT: self._offer_agent,
+            Phase.PRODUCT_NAME: self._product_named,
             Phase.SURVEY: self._survey,
         }[reply.state.phase]
         handler(reply, intent, slots, confidence)
@@ -221,6 +255,14 @@ class Policy:
                 reply.ask("what_else", Phase.MAIN)
             case "return_policy" | "shipping_info":
                 self.tasks.answer_policy(reply, intent)
+            case "product_availability":
+                self.desk.product_question(reply, reply.caller_words())
+            case "complaint":
+                self.desk.complaint(reply, reply.caller_words())
+            case "faq" if slots.get("faq_id") in self.matcher.grammar.faq_answers:
+                entry = slots["faq_id"]
+                reply.say_text(f"faq_{entry}", self.matcher.grammar.faq_answers[entry])
+                self.tasks.anything_else(reply)
             case _ if intent in ORDER_TASKS:
                 kept = {k: v for k, v in reply.state.slots.items() if k == "order_number"}
                 reply.update(intent=intent, slots={**kept, **slots})
@@ -244,11 +286,12 @@ class Policy:
                   order_number=phrasing.digits(suggestion.number))
 
     def _suggested_order(self, customer: Customer, intent: str | None) -> Order | None:
-        wanted = {"return_request": (OrderStatus.DELIVERED,),
-                  "cancel_order": (OrderStatus.PROCESSING,)}.get(
-            intent or "", (OrderStatus.PROCESSING, OrderStatus.SHIPPED))
-        orders = self.orders.orders_for(customer)
-        return next((o for o in orders if o.status in wanted), None)
+        wanted = SUGGESTED_STATUSES.get(intent or "",
+                                        (OrderStatus.PROCESSING, OrderStatus.SHIPPED))
+        orders = [o for o in self.orders.orders_for(customer) if o.status in wanted]
+        if intent == "refund_status":
+            orders = [o for o in orders if self.orders.returns_for(o.number)]
+        return orders[0] if orders else None
 
     def _order_answer(self, reply: Reply, intent: str, slots: dict[str, str],
                       confidence: float) -> None:
@@ -303,7 +346,7 @@ class Policy:
             reply.update(verified_orders=(*reply.state.verified_orders, number))
             reply.did(f"verified caller for order {number} by caller ID")
         if reply.state.verified:
-            self.tasks.run(reply, order)
+            self.aftersales.run(reply, order)
         else:
             reply.ask("ask_postcode", Phase.POSTCODE)
 
@@ -317,7 +360,7 @@ class Policy:
         if slots.get("postcode") == order.customer.postcode:
             reply.update(verified_orders=(*reply.state.verified_orders, order.number))
             reply.did(f"verified caller for order {order.number} by zip code")
-            self.tasks.run(reply, order)
+            self.aftersales.run(reply, order)
             return
         failures = reply.state.postcode_failures + 1
         reply.update(postcode_failures=failures)
@@ -347,6 +390,22 @@ class Policy:
         else:
             self.tasks.anything_else(reply)
 
+    def _after_sales_answer(self, reply: Reply, intent: str, slots: dict[str, str],
+                            confidence: float) -> None:
+        self.aftersales.answer(reply, self._current_order(reply), intent, slots)
+
+    def _offer_agent(self, reply: Reply, intent: str, slots: dict[str, str],
+                     confidence: float) -> None:
+        if intent == "yes":
+            self._transfer(reply, TransferReason.COMPLAINT)
+        else:
+            reply.say("complaint_later")
+            self.tasks.anything_else(reply)
+
+    def _product_named(self, reply: Reply, intent: str, slots: dict[str, str],
+                       confidence: float) -> None:
+        self.desk.product_question(reply, slots.get("text", ""))
+
     def _survey(self, reply: Reply, intent: str, slots: dict[str, str],
                 confidence: float) -> None:
         reply.act(SurveyAnswered(int(slots["rating"])))
@@ -355,7 +414,7 @@ class Policy:
         self._end(reply, "completed")
 
     def _run_task(self, reply: Reply) -> None:
-        self.tasks.run(reply, self._current_order(reply))
+        self.aftersales.run(reply, self._current_order(reply))
 
     # ------------------------------------------------------------------ failure and exits
     def _count_failure(self, reply: Reply, kind: str) -> int:
@@ -418,3 +477,4 @@ class Policy:
         if order is None:
             raise OrderServiceError(f"order {number} disappeared during the call")
         return order
+

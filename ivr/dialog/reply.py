@@ -55,11 +55,22 @@ class Reply:
     def heard(self, text: str, intent: str | None) -> None:
         self.update(transcript=(*self.state.transcript, Turn("caller", text, intent)))
 
+    def caller_words(self, intent: str | None = None) -> str:
+        """The caller's latest words (that were understood as `intent`, when given)."""
+        said = [turn.text for turn in self.state.transcript if turn.speaker == "caller"
+                and (intent is None or turn.intent == intent)]
+        return said[-1] if said else ""
+
     def act(self, action: Action) -> None:
         self.actions.append(action)
 
     def say(self, prompt_id: str, **variables: Any) -> None:
         text = self._prompts.render(prompt_id, **variables)
+        self._spoken(prompt_id, text)
+        self.actions.append(Say(prompt_id, text))
+
+    def say_text(self, prompt_id: str, text: str) -> None:
+        """Say a text the shop wrote outside the prompt file (an FAQ answer)."""
         self._spoken(prompt_id, text)
         self.actions.append(Say(prompt_id, text))
 

@@ -23,6 +23,13 @@ class Phase(StrEnum):
     CONFIRM_CANCEL = "confirm_cancel"
     OFFER_RETURN = "offer_return"
     ANYTHING_ELSE = "anything_else"
+    EXCHANGE_FOR = "exchange_for"
+    CONFIRM_EXCHANGE = "confirm_exchange"
+    NEW_STREET = "new_street"
+    NEW_POSTCODE = "new_postcode"
+    CONFIRM_ADDRESS = "confirm_address"
+    OFFER_AGENT = "offer_agent"
+    PRODUCT_NAME = "product_name"
     SURVEY = "survey"
     ENDED = "ended"
 
@@ -37,10 +44,20 @@ PHASE_CONTEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.CONFIRM_CANCEL: ("confirm",),
     Phase.OFFER_RETURN: ("confirm",),
     Phase.ANYTHING_ELSE: ("main", "confirm"),
+    Phase.EXCHANGE_FOR: ("exchange_for",),
+    Phase.CONFIRM_EXCHANGE: ("confirm",),
+    Phase.NEW_STREET: ("street",),
+    Phase.NEW_POSTCODE: ("postcode",),
+    Phase.CONFIRM_ADDRESS: ("confirm",),
+    Phase.OFFER_AGENT: ("confirm",),
+    Phase.PRODUCT_NAME: ("product",),
     Phase.SURVEY: ("rating",),
     Phase.ENDED: (),
 }
 """The grammar contexts listened to in each phase, most specific first."""
+FREE_TEXT_PHASES = frozenset({Phase.NEW_STREET, Phase.PRODUCT_NAME})
+"""Phases whose answer is the caller's own words (a street, a product name): what their
+context's grammar does not understand (an agent, a repeat) is taken as the answer."""
 
 
 class TransferReason(StrEnum):
@@ -61,6 +78,8 @@ class TransferReason(StrEnum):
     """The media stream failed before the dialog finished (set by the telephony side)."""
     OTHER_LANGUAGE = "other_language"
     """The caller kept speaking another language than English."""
+    COMPLAINT = "complaint"
+    """The caller made a complaint and wanted to talk to someone about it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,13 @@ from collections.abc import Callable
 from datetime import date
 
 from ivr.commerce.models import Order, OrderStatus
-from ivr.commerce.rules import ReturnVerdict, can_cancel, return_eligibility
+from ivr.commerce.rules import (
+    ReturnEligibility,
+    ReturnVerdict,
+    can_cancel,
+    return_eligibility,
+    sent_back,
+)
 from ivr.commerce.service import OrderService
 from ivr.dialog import phrasing
 from ivr.dialog.reply import Reply
@@ -83,11 +89,29 @@ class OrderTasks:
 
     # ------------------------------------------------------------------ returns
     def start_return(self, reply: Reply, order: Order) -> None:
+        verdict = self.returnable_or_explain(reply, order)
+        if verdict is None:
+            return
+        if verdict.final_sale:
+            reply.say("return_partial_final_sale",
+                      final_sale=phrasing.listing([i.name for i in verdict.final_sale]),
+                      was_were="was" if len(verdict.final_sale) == 1 else "were",
+                      returnable=phrasing.listing([i.name for i in verdict.returnable]))
+        if "return_reason" in reply.state.slots:
+            self.create_return(reply, order, reply.state.slots["return_reason"])
+        else:
+            reply.ask("ask_return_reason", Phase.RETURN_REASON)
+
+    def returnable_or_explain(self, reply: Reply, order: Order) -> ReturnEligibility | None:
+        """The order's return eligibility when items of it can go back (for a return or an
+        exchange); otherwise None, once the caller has been told why not and asked what else."""
         policy = self.orders.policy()
         verdict = return_eligibility(order, policy, self.today(),
-                                     self.orders.returns_for(order.number))
+                                     sent_back(self.orders, order.number))
         number = phrasing.digits(order.number)
         match verdict.verdict:
+            case ReturnVerdict.ELIGIBLE:
+                return verdict
             case ReturnVerdict.NOT_DELIVERED:
                 reply.say("return_not_delivered", order_number=number,
                           window=policy.return_window_days)
@@ -98,26 +122,17 @@ class OrderTasks:
                           delivered=phrasing.day(delivered, self.today()) if delivered else "")
             case ReturnVerdict.FINAL_SALE:
                 reply.say("return_final_sale", order_number=number)
-            case ReturnVerdict.ALREADY_RETURNED if verdict.existing:
+            case ReturnVerdict.ALREADY_RETURNED:
+                existing = verdict.existing
                 reply.say("return_already", order_number=number,
-                          rma=phrasing.digits(verdict.existing.rma))
-            case _:
-                if verdict.final_sale:
-                    reply.say("return_partial_final_sale",
-                              final_sale=phrasing.listing([i.name for i in verdict.final_sale]),
-                              was_were="was" if len(verdict.final_sale) == 1 else "were",
-                              returnable=phrasing.listing([i.name for i in verdict.returnable]))
-                if "return_reason" in reply.state.slots:
-                    self.create_return(reply, order, reply.state.slots["return_reason"])
-                else:
-                    reply.ask("ask_return_reason", Phase.RETURN_REASON)
-                return
+                          rma=phrasing.digits(existing.reference) if existing else "")
         self.anything_else(reply)
+        return None
 
     def create_return(self, reply: Reply, order: Order, reason: str) -> None:
         policy = self.orders.policy()
         verdict = return_eligibility(order, policy, self.today(),
-                                     self.orders.returns_for(order.number))
+                                     sent_back(self.orders, order.number))
         skus = tuple(item.sku for item in verdict.returnable)
         record = self.orders.create_return(order.number, skus, reason)
         reply.remember(return_reason=reason)

@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 
 from ivr.nlu.normalize import normalize
 from ivr.nlu.numbers import spell_digits
-from ivr.nlu.templates import MAX_EXPANSIONS, Expansion, Sequence, expand
+from ivr.nlu.templates import MAX_EXPANSIONS, Expansion, ListRef, Sequence, expand
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +124,8 @@ class Grammar:
     """Expansion rules by name, referenced as <name>."""
     frustration: tuple[Template, ...] = ()
     """Phrases that show a caller is fed up; any of them sends the call to a person."""
+    faq_answers: dict[str, str] = field(default_factory=dict)
+    """The FAQ's answers by entry id (the `faq` intent's `faq_id` slot)."""
     word_classes: dict[str, str] = field(default_factory=dict)
     """Word -> the class word it is matched as ("trainers" -> "item"): the things callers name
     are too many to write into sentences, and mean the same to the bot."""
@@ -147,13 +149,27 @@ class Grammar:
         out: list[Sentence] = []
         for intent in self.intents.values():
             for template in intent.templates:
-                for expansion in self.expand_template(template):
-                    words = self._normalise_words(expansion.words)
+                for expansion, where in self._located_expansions(template):
+                    words = self.normalised_words(expansion.words)
                     key = (intent.name, words, expansion.slots)
                     if words and key not in seen:
                         seen.add(key)
-                        out.append(Sentence(words, intent.name, expansion.slots, template.where))
+                        out.append(Sentence(words, intent.name, expansion.slots, where))
         return tuple(out)
+
+    def _located_expansions(self, template: Template) -> Iterator[tuple[Expansion, Location]]:
+        """A template's expansions with where each was written: a template that is only a
+        list ("{faq_id}") is written in the list's phrases, so those are where to look."""
+        match template.root:
+            case Sequence(items=(ListRef(name=name),)) if self.lists[name].values:
+                for value in self.lists[name].values:
+                    for phrase in value.phrases:
+                        for expansion in self.expand_template(phrase):
+                            yield Expansion(expansion.words, ((name, value.value),
+                                                              *expansion.slots)), phrase.where
+            case _:
+                for expansion in self.expand_template(template):
+                    yield expansion, template.where
 
     def sentences(self, context: str) -> tuple[Sentence, ...]:
         """The sentences a caller may say in a context."""
@@ -176,12 +192,13 @@ class Grammar:
     def frustration_phrases(self) -> tuple[tuple[str, ...], ...]:
         """Normalised word sequences of every frustration phrase."""
         return tuple(
-            self._normalise_words(e.words)
+            self.normalised_words(e.words)
             for t in self.frustration
             for e in self.expand_template(t)
         )
 
-    def _normalise_words(self, words: tuple[str, ...]) -> tuple[str, ...]:
+    def normalised_words(self, words: tuple[str, ...]) -> tuple[str, ...]:
+        """Template words as the matcher compares them (placeholders kept)."""
         out: list[str] = []
         for word in words:
             out.extend((word,) if word[:1] == "{" else _normalized_word(word))

@@ -18,7 +18,11 @@ File format (every top-level key is optional; definitions may be spread over fil
     frustration:
       - "this is ridiculous"
     word_classes:
-      item: [shoes, jacket, mug]      # any of these words is matched as the word "item"
+      item: [shoes, jacket, mug]      # these words (and "jackets", "mugs") match as "item"
+    faq:                              # see ivr/nlu/faq.py
+      opening_hours:
+        questions: ["what are your opening hours"]
+        answer: "We are open ..."
 """
 
 from __future__ import annotations
@@ -30,11 +34,18 @@ from pathlib import Path
 import yaml
 
 from ivr.errors import GrammarError
+from ivr.nlu.faq import (
+    FAQ_INTENT,
+    FAQ_SLOT,
+    FaqEntry,
+    check_questions_are_distinct,
+    faq_intent,
+    read_faq,
+)
 from ivr.nlu.grammar import (
     DigitsSpec,
     Grammar,
     Intent,
-    Location,
     SlotList,
     SlotValue,
     Template,
@@ -44,12 +55,11 @@ from ivr.nlu.templates import (
     MAX_EXPANSIONS,
     ListRef,
     RuleRef,
-    TemplateSyntaxError,
-    parse_template,
     references,
 )
+from ivr.nlu.yaml_nodes import error, loc, mapping, phrases, scalar, sequence, template_at
 
-_TOP_LEVEL = ("intents", "lists", "rules", "frustration", "word_classes")
+_TOP_LEVEL = ("intents", "lists", "rules", "frustration", "word_classes", "faq")
 
 
 class _Builder:
@@ -61,6 +71,7 @@ class _Builder:
         self.rules: dict[str, Template] = {}
         self.frustration: list[Template] = []
         self.word_classes: dict[str, str] = {}
+        self.faq: list[FaqEntry] = []
 
     # ------------------------------------------------------------------ reading files
     def add_file(self, path: Path) -> None:
@@ -74,71 +85,83 @@ class _Builder:
             raise GrammarError(f"{path}: cannot read grammar file: {exc}") from exc
         if root is None:
             return
-        for key, value in _mapping(root, path, "the file"):
+        for key, value in mapping(root, path, "the file"):
             match key.value:
                 case "intents":
                     self._add_intents(value, path)
                 case "lists":
                     self._add_lists(value, path)
                 case "rules":
-                    for name, node in _mapping(value, path, "rules"):
+                    for name, node in mapping(value, path, "rules"):
                         self._define(self.rules, name, path, "rule")
-                        self.rules[name.value] = _template(node, path)
+                        self.rules[name.value] = template_at(node, path)
                 case "frustration":
-                    self.frustration.extend(_template(n, path) for n in _sequence(value, path))
+                    self.frustration.extend(template_at(n, path) for n in sequence(value, path))
                 case "word_classes":
                     self._add_word_classes(value, path)
+                case "faq":
+                    self._add_faq(value, path)
                 case other:
-                    raise _error(path, key, f"unknown section {other!r}; use one of {_TOP_LEVEL}")
+                    raise error(path, key, f"unknown section {other!r}; use one of {_TOP_LEVEL}")
 
     def _add_intents(self, node: yaml.Node, path: Path) -> None:
-        for name, body in _mapping(node, path, "intents"):
+        for name, body in mapping(node, path, "intents"):
             self._define(self.intents, name, path, "intent")
-            fields = dict((k.value, v) for k, v in _mapping(body, path, f"intent {name.value}"))
+            fields = dict((k.value, v) for k, v in mapping(body, path, f"intent {name.value}"))
             unknown = set(fields) - {"contexts", "sentences"}
             if unknown:
-                raise _error(path, body, f"intent {name.value}: unknown keys {sorted(unknown)}; "
+                raise error(path, body, f"intent {name.value}: unknown keys {sorted(unknown)}; "
                              "an intent has only 'contexts' and 'sentences'")
             contexts: tuple[str, ...] = ("main",)
             if "contexts" in fields:
-                contexts = tuple(_scalar(n, path) for n in _sequence(fields["contexts"], path))
+                contexts = tuple(scalar(n, path) for n in sequence(fields["contexts"], path))
             sentences = fields.get("sentences")
-            templates = tuple(_template(n, path) for n in _sequence(sentences, path)) \
+            templates = tuple(template_at(n, path) for n in sequence(sentences, path)) \
                 if sentences is not None else ()
-            self.intents[name.value] = Intent(name.value, contexts, templates, _loc(path, name))
+            self.intents[name.value] = Intent(name.value, contexts, templates, loc(path, name))
+
+    def _add_faq(self, node: yaml.Node, path: Path) -> None:
+        for entry in read_faq(node, path):
+            first = next((e for e in self.faq if e.id == entry.id), None)
+            if first is not None:
+                raise GrammarError(f"{entry.where}: faq {entry.id!r} is already defined at "
+                                   f"{first.where}; give it one definition")
+            self.faq.append(entry)
 
     def _add_word_classes(self, node: yaml.Node, path: Path) -> None:
-        for name, body in _mapping(node, path, "word_classes"):
-            for member in _sequence(body, path):
-                words = normalize(_scalar(member, path))
+        for name, body in mapping(node, path, "word_classes"):
+            for member in sequence(body, path):
+                words = normalize(scalar(member, path))
                 if len(words) != 1:
-                    raise _error(path, member, f"word class {name.value}: {member.value!r} is "
+                    raise error(path, member, f"word class {name.value}: {member.value!r} is "
                                  "not one word; a class lists single words")
                 if words[0] in self.word_classes:
-                    raise _error(path, member, f"{words[0]!r} is already in word class "
+                    raise error(path, member, f"{words[0]!r} is already in word class "
                                  f"{self.word_classes[words[0]]!r}; list it once")
                 self.word_classes[words[0]] = name.value
+                if not words[0].endswith("s"):
+                    self.word_classes.setdefault(words[0] + "s", name.value)
 
     def _add_lists(self, node: yaml.Node, path: Path) -> None:
-        for name, body in _mapping(node, path, "lists"):
+        for name, body in mapping(node, path, "lists"):
             self._define(self.lists, name, path, "list")
-            fields = dict((k.value, v) for k, v in _mapping(body, path, f"list {name.value}"))
-            where = _loc(path, name)
+            fields = dict((k.value, v) for k, v in mapping(body, path, f"list {name.value}"))
+            where = loc(path, name)
             if set(fields) == {"digits"}:
-                spec = dict((k.value, _scalar(v, path)) for k, v in
-                            _mapping(fields["digits"], path, "digits"))
+                spec = dict((k.value, scalar(v, path)) for k, v in
+                            mapping(fields["digits"], path, "digits"))
                 digits = _digits(spec, path, body)
                 self.lists[name.value] = SlotList(name.value, where, digits=digits)
             elif set(fields) == {"values"}:
                 values = tuple(
-                    SlotValue(value.value, tuple(_template(n, path) for n in _phrases(ps, path)))
-                    for value, ps in _mapping(fields["values"], path, "values")
+                    SlotValue(value.value, tuple(template_at(n, path) for n in phrases(ps, path)))
+                    for value, ps in mapping(fields["values"], path, "values")
                 )
                 if not values:
-                    raise _error(path, body, f"list {name.value} has no values")
+                    raise error(path, body, f"list {name.value} has no values")
                 self.lists[name.value] = SlotList(name.value, where, values=values)
             else:
-                raise _error(path, body, f"list {name.value} needs exactly one of 'values' "
+                raise error(path, body, f"list {name.value} needs exactly one of 'values' "
                              "(a mapping value -> phrases) or 'digits' {min, max, example}")
 
     @staticmethod
@@ -146,13 +169,21 @@ class _Builder:
                 kind: str) -> None:
         if name.value in table:
             previous = table[name.value]
-            raise _error(path, name, f"{kind} {name.value!r} is already defined at "
+            raise error(path, name, f"{kind} {name.value!r} is already defined at "
                          f"{getattr(previous, 'where', '?')}; give it one definition")
 
     # ------------------------------------------------------------------ cross-checks
     def build(self) -> Grammar:
+        if self.faq:
+            intent, slot_list = faq_intent(self.faq)
+            for table, kind, name in ((self.intents, "intent", FAQ_INTENT),
+                                      (self.lists, "list", FAQ_SLOT)):
+                if name in table:
+                    raise GrammarError(f"{getattr(table[name], 'where', '?')}: the {kind} "
+                                       f"{name!r} is made from the faq sections; rename yours")
+            self.intents[FAQ_INTENT], self.lists[FAQ_SLOT] = intent, slot_list
         grammar = Grammar(self.intents, self.lists, self.rules, tuple(self.frustration),
-                          self.word_classes)
+                          {entry.id: entry.answer for entry in self.faq}, self.word_classes)
         templates = [t for i in self.intents.values() for t in i.templates]
         templates += list(self.rules.values()) + list(self.frustration)
         templates += [p for s in self.lists.values() for v in s.values for p in v.phrases]
@@ -165,6 +196,7 @@ class _Builder:
             if count > MAX_EXPANSIONS:
                 raise GrammarError(f"{template.where}: template expands to over "
                                    f"{MAX_EXPANSIONS} sentences; split it or use fewer options")
+        check_questions_are_distinct(grammar, self.faq)
         return grammar
 
     def _check_references(self, template: Template) -> None:
@@ -202,58 +234,14 @@ def load_grammar(folder: Path) -> Grammar:
     return builder.build()
 
 
-# ---------------------------------------------------------------------- node helpers
-def _loc(path: Path, node: yaml.Node) -> Location:
-    return Location(str(path), node.start_mark.line + 1)
-
-
-def _error(path: Path, node: yaml.Node, message: str) -> GrammarError:
-    return GrammarError(f"{_loc(path, node)}: {message}")
-
-
-def _mapping(node: yaml.Node, path: Path, what: str) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
-    if not isinstance(node, yaml.MappingNode):
-        raise _error(path, node, f"{what} must be a mapping (name: value)")
-    for key, _ in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            raise _error(path, key, f"{what}: keys must be plain names")
-    return list(node.value)
-
-
-def _sequence(node: yaml.Node | None, path: Path) -> list[yaml.Node]:
-    if node is None or not isinstance(node, yaml.SequenceNode):
-        where = node if node is not None else yaml.ScalarNode("tag:yaml.org,2002:null", "")
-        raise _error(path, where, "expected a list (- item)")
-    return list(node.value)
-
-
-def _phrases(node: yaml.Node, path: Path) -> list[yaml.Node]:
-    return [node] if isinstance(node, yaml.ScalarNode) else _sequence(node, path)
-
-
-def _scalar(node: yaml.Node, path: Path) -> str:
-    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-        raise _error(path, node, "expected a non-empty text value")
-    return str(node.value).strip()
-
-
-def _template(node: yaml.Node, path: Path) -> Template:
-    text = _scalar(node, path)
-    try:
-        root = parse_template(text)
-    except TemplateSyntaxError as exc:
-        raise _error(path, node, f"template {text!r}: {exc}") from exc
-    return Template(text, root, _loc(path, node))
-
-
 def _digits(spec: dict[str, str], path: Path, node: yaml.Node) -> DigitsSpec:
     try:
         result = DigitsSpec(int(spec["min"]), int(spec["max"]), spec["example"])
     except (KeyError, ValueError) as exc:
-        raise _error(path, node, "digits needs whole numbers 'min' and 'max' and an "
+        raise error(path, node, "digits needs whole numbers 'min' and 'max' and an "
                      f"'example' value ({exc})") from exc
     if not (result.example.isdigit()
             and result.min_digits <= len(result.example) <= result.max_digits):
-        raise _error(path, node, f"digits example {result.example!r} must be "
+        raise error(path, node, f"digits example {result.example!r} must be "
                      f"{result.min_digits}-{result.max_digits} digits")
     return result

@@ -32,7 +32,7 @@ from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, normalize
 from ivr.nlu.not_speech import never_said
 from ivr.nlu.numbers import find_digit_runs, with_digit_homophones
 
-THRESHOLD = 0.65
+THRESHOLD = 0.68
 """Below this F-score an utterance is "not understood" (intent None)."""
 CONSEQUENTIAL_THRESHOLD = 0.7
 """The F-score an intent that changes or ends something (ivr.nlu.consequential) needs."""
@@ -67,9 +67,9 @@ STOPWORDS = frozenset({
 """Words that say nothing about what the caller wants. Not here on purpose: no, not, never,
 yes, where, when, how, what (they decide intents)."""
 DISCOURSE = frozenset({
-    "yeah", "yes", "yep", "yup", "okay", "alright", "right", "so", "well", "actually", "just",
-    "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway", "sorry",
-    "yea", "cool", "great", "lovely", "sure", "listen", "look", "quick", "question",
+    "yeah", "yes", "yep", "yup", "yea", "okay", "alright", "right", "so", "well", "actually",
+    "just", "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway",
+    "sorry",
 })
 """Words callers open and pad a request with ("yeah so, um, hi, ..."): ignored in a context
 whose grammar does not use them, and meaningful where it does ("yeah" answers a question)."""

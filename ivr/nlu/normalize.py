@@ -46,6 +46,9 @@ FILLERS = frozenset({
 _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
                    "i am wondering", "i was just wondering")
 
+_JOINED = {"any more": "anymore", "any longer": "anymore"}
+"""Two-word spellings of one word, joined so both spellings are one word to the matcher."""
+
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 
 
@@ -58,6 +61,8 @@ def normalize(text: str) -> list[str]:
     joined = " ".join(word for word in words if word and word not in FILLERS)
     for phrase in _FILLER_PHRASES:
         joined = re.sub(rf"\b{phrase}\b", " ", joined)
+    for phrase, word in _JOINED.items():
+        joined = re.sub(rf"\b{phrase}\b", word, joined)
     return joined.split()
 
 

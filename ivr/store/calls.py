@@ -190,6 +190,12 @@ class CallStore(Store):
         self._execute("INSERT OR IGNORE INTO call_cancellations (call_sid, order_number, at) "
                       "VALUES (?, ?, ?)", sid, order_number, self._now())
 
+    def add_ticket(self, sid: str, kind: str, reference: str, order_number: str | None,
+                   summary: str) -> None:
+        self._execute("INSERT OR IGNORE INTO tickets (reference, call_sid, kind, order_number, "
+                      "summary, opened_at) VALUES (?, ?, ?, ?, ?, ?)", reference, sid, kind,
+                      order_number, redact(summary), self._now())
+
     def add_callback(self, sid: str, number: str, reason: str) -> None:
         self._execute("INSERT OR IGNORE INTO callbacks (call_sid, number, reason, requested_at) "
                       "VALUES (?, ?, ?, ?)", sid, number, reason, self._now())
@@ -200,6 +206,6 @@ class CallStore(Store):
 
     def rows(self, table: str, sid: str) -> list[sqlite3.Row]:
         """Every row of a per-call table for one call (call_returns, callbacks…)."""
-        if table not in {"call_returns", "call_cancellations", "callbacks", "surveys"}:
+        if table not in {"call_returns", "call_cancellations", "callbacks", "surveys", "tickets"}:
             raise ValueError(f"not a per-call table: {table}")
         return self._all(f"SELECT * FROM {table} WHERE call_sid = ?", sid)

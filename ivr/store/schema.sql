@@ -65,3 +65,11 @@ CREATE TABLE IF NOT EXISTS surveys (
     score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tickets (
+    reference TEXT PRIMARY KEY,
+    call_sid TEXT NOT NULL REFERENCES calls(sid),
+    kind TEXT NOT NULL CHECK (kind IN ('item_problem', 'complaint')),
+    order_number TEXT,
+    summary TEXT NOT NULL,
+    opened_at TEXT NOT NULL
+);

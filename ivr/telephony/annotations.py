@@ -21,6 +21,7 @@ from ivr.events import (
     ReturnCreated,
     Say,
     SurveyAnswered,
+    TicketOpened,
     Transfer,
 )
 from ivr.speech.stt import Transcript
@@ -50,6 +51,9 @@ def annotation_mark(item: Action | CallerTurn) -> str:
                     "reason": item.reason, "items": list(item.items)}
         case OrderCancelled():
             data = {"kind": "cancelled", "order": item.order_number}
+        case TicketOpened():
+            data = {"kind": "ticket", "ticket": item.kind, "reference": item.reference,
+                    "order": item.order_number, "summary": item.summary}
         case SurveyAnswered():
             data = {"kind": "survey", "score": item.score}
     return PREFIX + json.dumps(data, separators=(",", ":"))
@@ -79,5 +83,7 @@ _DECODERS: dict[str, Callable[[dict[str, Any]], Action | CallerTurn]] = {
     "return": lambda data: ReturnCreated(data["order"], data["rma"], data["reason"],
                                          tuple(data["items"])),
     "cancelled": lambda data: OrderCancelled(data["order"]),
+    "ticket": lambda data: TicketOpened(data["ticket"], data["reference"], data["order"],
+                                        data["summary"]),
     "survey": lambda data: SurveyAnswered(int(data["score"])),
 }

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from ivr.commerce.models import OrderStatus
-from ivr.commerce.rules import ReturnVerdict, return_eligibility
+from ivr.commerce.models import Address, OrderStatus, ReturnRecord
+from ivr.commerce.rules import ReturnVerdict, refund_due, return_eligibility
 from ivr.commerce.sqlite import SqliteOrderService
 from ivr.database import connect
 from ivr.errors import DatabaseError, OrderServiceError
@@ -17,10 +17,10 @@ from ivr.errors import DatabaseError, OrderServiceError
 def test_demo_customers_and_orders(orders: SqliteOrderService) -> None:
     ana = orders.customer_by_phone("+15550100001")
     assert ana is not None and ana.name == "Ana Lopez" and ana.postcode == "94107"
-    assert [o.number for o in orders.orders_for(ana)] == ["48213", "70055"]
+    assert [o.number for o in orders.orders_for(ana)] == ["48213", "70055", "66021"]
     ben = orders.customer_by_phone("+15550100002")
     assert ben is not None and ben.postcode == "10001"
-    assert {o.number for o in orders.orders_for(ben)} == {"31190", "55102", "12345"}
+    assert {o.number for o in orders.orders_for(ben)} == {"31190", "55102", "12345", "80417"}
     assert orders.customer_by_phone("+15559999999") is None
 
 
@@ -89,6 +89,49 @@ def test_ineligible_returns_are_refused(orders: SqliteOrderService, number: str,
 def test_only_unshipped_orders_can_be_cancelled(orders: SqliteOrderService, number: str) -> None:
     with pytest.raises(ValueError):
         orders.cancel_order(number)
+
+
+def test_returns_carry_what_became_of_them(orders: SqliteOrderService) -> None:
+    today = date.today()
+    [refunded] = orders.returns_for("66021")
+    assert refunded.received_on == today - timedelta(days=8)
+    assert refunded.refunded_on == today - timedelta(days=6) and refunded.refund_cents == 7900
+    [travelling] = orders.returns_for("80417")
+    assert travelling.received_on is None and travelling.refunded_on is None
+
+
+def test_refund_due_counts_business_days() -> None:
+    friday = date(2026, 12, 4)
+    record = ReturnRecord("1", "1", "x", (), datetime(2026, 12, 1), received_on=friday)
+    assert refund_due(record, 1) == date(2026, 12, 7)  # the Monday after
+    assert refund_due(record, 5) == date(2026, 12, 11)
+
+
+def test_exchanges_follow_the_return_rules_and_block_a_second_return(
+        orders: SqliteOrderService) -> None:
+    with pytest.raises(ValueError, match="cannot be returned"):
+        orders.create_exchange("55102", ("LAMP-DSK",), "black")  # outside the window
+    exchange = orders.create_exchange("70055", ("SH-LIN-M",), "size large")
+    assert orders.exchanges_for("70055") == [exchange]
+    with pytest.raises(ValueError, match="cannot be returned"):
+        orders.create_return("70055", ("SH-LIN-M",), "changed_mind")
+    orders.create_return("70055", ("SN-CNV-42",), "changed_mind")
+
+
+def test_only_an_unshipped_order_changes_address(orders: SqliteOrderService) -> None:
+    orders.change_address("31190", Address("22 Baker Street", "10011"))
+    order = orders.find_order("31190")
+    assert order and order.delivery_address == Address("22 Baker Street", "10011")
+    with pytest.raises(ValueError, match="cannot be changed"):
+        orders.change_address("48213", Address("1 Elm Road", "94110"))
+
+
+def test_the_catalogue(orders: SqliteOrderService) -> None:
+    products = {p.name: p for p in orders.products()}
+    assert products["Desk Lamp"].in_stock > 0
+    assert products["Blue Rain Jacket"].in_stock == 0
+    assert products["Blue Rain Jacket"].restock_on == date.today() + timedelta(days=9)
+    assert products["Grey Wool Jumper"].restock_on is None
 
 
 def test_a_failed_bulk_write_changes_nothing(orders: SqliteOrderService) -> None:

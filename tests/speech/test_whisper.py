@@ -347,7 +347,7 @@ def test_a_closed_batcher_cancels_what_it_is_given(whisper: WhisperEngine) -> No
                                           "I want to return it."])
 def test_a_request_that_changes_or_ends_something_is_taken_from_the_best_reading_only(
         matcher: Matcher, request_said: str) -> None:
-    beam = (Hypothesis("The blue one, maybe.", -0.40), Hypothesis(request_said, -0.45))
+    beam = (Hypothesis("The weather, maybe.", -0.40), Hypothesis(request_said, -0.45))
     transcript = transcript_of(Decoded(beam, 0.05), matcher, ["main"])
     assert understood(transcript, matcher, ["main"]).intent is None
     assert transcript_of(Decoded(beam[1:], 0.05), matcher, ["main"]).text == request_said

@@ -1,0 +1,220 @@
+"""Scripted calls for the after-sales requests and the service desk: refunds, exchanges, a new
+delivery address, missing items, product questions and complaints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ivr.commerce.models import Address
+from ivr.commerce.sqlite import SqliteOrderService
+from ivr.dialog.state import Phase
+from ivr.events import TicketOpened
+from tests.conftest import ANA, BEN, ScriptedCall, prompt_ids
+
+Call = Callable[..., ScriptedCall]
+
+
+def tickets(call: ScriptedCall) -> list[TicketOpened]:
+    return [a for a in call.log if isinstance(a, TicketOpened)]
+
+
+# ------------------------------------------------------------------ refunds
+def test_a_refunded_return_is_reported_with_its_amount_and_day(call: Call) -> None:
+    c = call(ANA)
+    c.say("where's my refund")
+    assert c.state.phase is Phase.SUGGEST_ORDER  # the order with a return, by caller ID
+    assert c.state.pending_order == "66021"
+    said = prompt_ids(c.say("yes"))
+    assert said == ["refund_paid", "anything_else"]
+    assert "79 dollars" in c.spoken()
+
+
+def test_a_return_still_on_its_way_back_says_so_with_its_number(call: Call) -> None:
+    c = call(BEN)
+    c.say("I sent it back two weeks ago and haven't got my money")
+    assert prompt_ids(c.say("yes")) == ["refund_on_its_way_back", "anything_else"]
+    assert "6 1 8 3 0 2 7 5" in c.spoken()
+
+
+def test_a_received_return_gives_the_day_the_refund_is_due(call: Call,
+                                                          orders: SqliteOrderService) -> None:
+    orders.write_all([("UPDATE refunds SET refunded_on = NULL WHERE rma = '52718493'", [()])])
+    c = call(ANA)
+    c.say("has my refund been processed")
+    assert prompt_ids(c.say("yes")) == ["refund_pending", "anything_else"]
+
+
+def test_no_return_no_refund(call: Call) -> None:
+    c = call(ANA)
+    c.say("where is my refund for order seven oh oh five five")
+    assert prompt_ids(c.log[-2:]) == ["refund_none", "anything_else"]
+
+
+def test_refunds_are_told_only_to_a_verified_caller(call: Call) -> None:
+    c = call()  # caller ID withheld
+    c.say("where is my refund for order 66021")
+    assert c.state.phase is Phase.POSTCODE
+    assert "79 dollars" not in c.spoken()
+    c.say("nine four one oh seven")
+    assert "79 dollars" in c.spoken()
+
+
+# ------------------------------------------------------------------ exchanges
+def test_an_exchange_is_confirmed_then_created(call: Call, orders: SqliteOrderService) -> None:
+    c = call(ANA)
+    c.say("I'd like to exchange it for a different size")
+    c.say("yes")  # order 70055
+    assert c.state.phase is Phase.EXCHANGE_FOR
+    assert prompt_ids(c.say("a bigger size please")) == ["confirm_exchange"]
+    assert orders.exchanges_for("70055") == []  # nothing changes before the caller agrees
+    assert prompt_ids(c.say("yes")) == ["exchange_created", "anything_else"]
+    [exchange] = orders.exchanges_for("70055")
+    assert exchange.wanted == "a bigger size"
+    assert set(exchange.skus) == {"SH-LIN-M", "SN-CNV-42"}
+    assert " ".join(exchange.number) in c.spoken()
+
+
+def test_an_exchange_declined_changes_nothing(call: Call, orders: SqliteOrderService) -> None:
+    c = call(ANA)
+    c.say("can I swap these for a smaller size")
+    c.say("yes")
+    c.keys("2")  # a smaller size, on the keypad
+    assert prompt_ids(c.say("no")) == ["exchange_declined", "anything_else"]
+    assert orders.exchanges_for("70055") == []
+
+
+def test_an_exchanged_item_cannot_then_be_returned(call: Call,
+                                                  orders: SqliteOrderService) -> None:
+    orders.create_exchange("70055", ("SH-LIN-M", "SN-CNV-42"), "black")
+    c = call(ANA)
+    c.say("I want to return order seven oh oh five five")
+    assert prompt_ids(c.log[-2:]) == ["return_already", "anything_else"]
+
+
+def test_an_order_outside_the_return_window_cannot_be_exchanged(call: Call) -> None:
+    c = call(BEN)
+    c.say("I'd like to exchange order five five one zero two")
+    assert prompt_ids(c.log[-2:]) == ["return_window_closed", "anything_else"]
+
+
+# ------------------------------------------------------------------ delivery address
+def test_an_address_change_is_read_back_and_confirmed(call: Call,
+                                                      orders: SqliteOrderService) -> None:
+    c = call(BEN)
+    c.say("can I change the delivery address")
+    c.say("yes")  # 31190, being prepared
+    assert c.state.phase is Phase.NEW_STREET
+    c.say("22 Baker Street")
+    assert c.state.phase is Phase.NEW_POSTCODE
+    confirm = c.say("one zero zero one one")
+    assert prompt_ids(confirm) == ["confirm_address"]
+    assert "22 Baker Street" in c.spoken() and "350 Fifth Avenue" in c.spoken()
+    order = orders.find_order("31190")
+    assert order and order.delivery_address == Address("350 Fifth Avenue", "10001")
+    assert prompt_ids(c.say("yes")) == ["address_changed", "anything_else"]
+    order = orders.find_order("31190")
+    assert order and order.delivery_address == Address("22 Baker Street", "10011")
+
+
+def test_an_address_change_declined_keeps_the_address(call: Call,
+                                                      orders: SqliteOrderService) -> None:
+    c = call(BEN)
+    c.say("I need to update the address for order three one one nine zero")
+    c.say("4 Elm Road")
+    c.keys("10011#")
+    assert prompt_ids(c.say("no")) == ["address_declined", "anything_else"]
+    order = orders.find_order("31190")
+    assert order and order.delivery_address == Address("350 Fifth Avenue", "10001")
+
+
+def test_a_shipped_order_is_the_carriers_to_redirect(call: Call) -> None:
+    c = call(ANA)
+    c.say("I need to change the delivery address for order 48213")
+    assert prompt_ids(c.log[-2:]) == ["address_shipped", "anything_else"]
+    assert "UPS" in c.spoken()
+
+
+def test_asking_for_a_person_instead_of_giving_the_street_is_heard(call: Call) -> None:
+    c = call(BEN)
+    c.say("can I change the delivery address")
+    c.say("yes")
+    c.say("agent")
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "caller_request"
+    assert transfer.context["intent"] == "change_address"
+
+
+# ------------------------------------------------------------------ missing items
+def test_a_missing_item_opens_a_ticket_read_back_twice(call: Call) -> None:
+    c = call(BEN)
+    c.say("there's something missing from my order")
+    c.say("yes")  # 12345, delivered
+    [ticket] = tickets(c)
+    assert ticket.kind == "item_problem" and ticket.order_number == "12345"
+    assert ticket.summary == "there's something missing from my order"
+    assert c.spoken().count(" ".join(ticket.reference)) == 2
+    assert f"opened ticket {ticket.reference} about items of order 12345" in c.state.done
+
+
+def test_items_of_an_undelivered_order_are_not_missing_yet(call: Call) -> None:
+    c = call(ANA)
+    c.say("something is missing from order 48213")
+    assert prompt_ids(c.log[-2:]) == ["item_problem_not_delivered", "anything_else"]
+    assert tickets(c) == []
+
+
+# ------------------------------------------------------------------ product questions
+def test_a_product_in_stock_is_answered_with_its_price(call: Call) -> None:
+    c = call()
+    said = c.say("have you got the desk lamp in stock")
+    assert prompt_ids(said) == ["product_in_stock", "anything_else"]
+    assert "54 dollars" in c.spoken()
+
+
+def test_a_product_out_of_stock_gives_its_restock_day(call: Call) -> None:
+    c = call()
+    assert prompt_ids(c.say("is the blue rain jacket in stock")) == ["product_restocking",
+                                                                     "anything_else"]
+
+
+def test_an_unnamed_product_is_asked_for_once(call: Call) -> None:
+    c = call()
+    assert prompt_ids(c.say("do you sell jumpers")) == ["ask_product"]
+    assert prompt_ids(c.say("the grey wool jumper")) == ["product_out", "anything_else"]
+
+
+def test_a_product_the_shop_does_not_sell_is_said_plainly(call: Call) -> None:
+    c = call()
+    c.say("is it in stock")
+    assert prompt_ids(c.say("a unicorn costume")) == ["product_unknown", "anything_else"]
+
+
+# ------------------------------------------------------------------ complaints
+def test_a_complaint_opens_a_ticket_and_offers_a_person(call: Call) -> None:
+    c = call(ANA)
+    said = c.say("I want to make a complaint")
+    assert prompt_ids(said) == ["complaint_ticket"]
+    [ticket] = tickets(c)
+    assert ticket.kind == "complaint"
+    assert c.state.frustrated
+    c.say("yes")
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "complaint"
+    assert transfer.context["frustrated"] is True
+    assert any(line.startswith("recorded complaint") for line in transfer.context["done"])
+
+
+def test_a_complaint_without_a_person_carries_on(call: Call) -> None:
+    c = call(ANA)
+    c.say("your delivery driver was really rude")
+    assert prompt_ids(c.say("no thanks")) == ["complaint_later", "anything_else"]
+    assert c.transfer() is None
+
+
+# ------------------------------------------------------------------ the shop's FAQ
+def test_an_faq_question_is_answered_from_the_shops_file(call: Call) -> None:
+    c = call()
+    said = c.say("Do you accept PayPal?")
+    assert prompt_ids(said) == ["faq_payment_methods", "anything_else"]
+    assert "PayPal" in said[0].text
+    assert c.state.transcript[-3].intent == "faq"
