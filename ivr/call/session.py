@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 
 from ivr.dialog.policy import Policy
-from ivr.dialog.state import PHASE_CONTEXTS, DialogState, Phase, TransferReason
+from ivr.dialog.state import PHASE_CONTEXTS, DialogState, Phase, TransferReason, Turn
 from ivr.events import Action, CallStarted, Event, Say, Transfer
 
 log = logging.getLogger(__name__)
@@ -20,6 +20,9 @@ class CallSession:
         self.policy = policy
         self.state = DialogState(call_sid=call_sid, caller=caller)
         self._started = CallStarted(call_sid, caller)
+        self.heard: Turn | None = None
+        """The caller's words of the last event as the dialog understood them: what is stored
+        and shown is the meaning the bot acted on, matched once."""
 
     @property
     def ended(self) -> bool:
@@ -35,9 +38,13 @@ class CallSession:
 
     def handle(self, event: Event) -> list[Action]:
         """The bot's actions for one event; never raises."""
+        before = len(self.state.transcript)
         try:
             self.state, actions = self.policy.step(self.state, event)
+            self.heard = next((turn for turn in reversed(self.state.transcript[before:])
+                               if turn.speaker == "caller"), None)
         except Exception:  # the call boundary: any bug ends in an apology and a person
+            self.heard = None
             log.exception("call %s: dialog failed on %s", self.state.call_sid,
                           type(event).__name__)
             return self._apologise_and_transfer()

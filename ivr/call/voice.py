@@ -32,7 +32,7 @@ from ivr.events import (
     Transfer,
 )
 from ivr.speech.codec import ulaw_to_pcm
-from ivr.speech.consensus import judged, understood
+from ivr.speech.consensus import judged
 from ivr.speech.endpoint import EndpointSettings, Kind
 from ivr.speech.listener import Heard as Listened
 from ivr.speech.listener import Listener, Recognised
@@ -182,19 +182,20 @@ class VoiceCall:
         contexts = self._contexts()
         matcher = self.session.policy.matcher
         transcript = judged(recognised.transcript, matcher, contexts)
-        match = understood(transcript, matcher, contexts[:1])
-        if self.recorder:
-            self.recorder.caller_said(transcript.text, match.intent, transcript.confidence,
-                                      (time.perf_counter() - started) * 1000)
         heard: Event = Heard(transcript.text, transcript.confidence, transcript.rejected,
                              transcript.language)
-        outputs = self._perform(self.session.handle(heard))
+        actions = self.session.handle(heard)
+        meaning = self.session.heard
+        intent = meaning.intent if meaning else None
+        if self.recorder:
+            self.recorder.caller_said(transcript.text, intent, transcript.confidence,
+                                      (time.perf_counter() - started) * 1000)
+        outputs = self._perform(actions)
         latency = (time.perf_counter() - started) * 1000
-        self.turns.append(CallerTurn(recognised.endpoint.at_ms, transcript, match.intent,
-                                     dict(match.slots), latency))
+        self.turns.append(CallerTurn(recognised.endpoint.at_ms, transcript, intent,
+                                     dict(meaning.slots) if meaning else {}, latency))
         log.info("call %s: heard %r (%s, %.2f) in %.0f ms", self.session.state.call_sid,
-                 redact(transcript.text), match.intent,
-                 transcript.confidence, latency)
+                 redact(transcript.text), intent, transcript.confidence, latency)
         return outputs
 
     def _perform(self, actions: list[Action]) -> list[Output]:

@@ -158,7 +158,7 @@ class Policy:
             reply.heard(text, "free_text")
             self._understood(reply, "free_text", {"text": text}, confidence)
             return
-        reply.heard(text, match.intent)
+        reply.heard(text, match.intent, match.slots)
         if match.intent is None:
             self._failure(reply, "no_match")
         else:

@@ -52,8 +52,10 @@ class Reply:
     def did(self, what: str) -> None:
         self.update(done=(*self.state.done, what))
 
-    def heard(self, text: str, intent: str | None) -> None:
-        self.update(transcript=(*self.state.transcript, Turn("caller", text, intent)))
+    def heard(self, text: str, intent: str | None,
+              slots: dict[str, str] | None = None) -> None:
+        turn = Turn("caller", text, intent, tuple(sorted((slots or {}).items())))
+        self.update(transcript=(*self.state.transcript, turn))
 
     def caller_words(self, intent: str | None = None) -> str:
         """The caller's latest words (that were understood as `intent`, when given)."""

@@ -91,6 +91,8 @@ class Turn:
     text: str
     intent: str | None = None
     """What the caller's words were understood as (None for bot lines and misunderstandings)."""
+    slots: tuple[tuple[str, str], ...] = ()
+    """The slots understood with it, e.g. (("order_number", "48213"),)."""
 
 
 @dataclass(frozen=True)

@@ -59,14 +59,19 @@ def gather_result() -> ResponseReturnValue:
     with live.lock:
         if retry_key and retry_key in live.answers:
             return xml(live.answers[retry_key])
-        actions = live.session.handle(_event(services, live))
+        event = _event(live)
+        actions = live.session.handle(event)
+        if isinstance(event, Heard):
+            heard = live.session.heard
+            live.recorder.caller_said(event.text, heard.intent if heard else None,
+                                      event.confidence)
         answer = _answer(services, live, actions)
         if retry_key:
             live.answers[retry_key] = answer
     return xml(answer)
 
 
-def _event(services: Services, live: LiveSession) -> Event:
+def _event(live: LiveSession) -> Event:
     digits = forms.text("Digits", 32)
     speech = forms.text("SpeechResult")
     if digits:
@@ -75,9 +80,6 @@ def _event(services: Services, live: LiveSession) -> Event:
     if speech:
         confidence = forms.fraction("Confidence")
         confidence = UNKNOWN_CONFIDENCE if confidence is None else confidence
-        contexts = live.session.contexts or ("main",)
-        match = services.components.matcher.match(speech, contexts[0])
-        live.recorder.caller_said(speech, match.intent, confidence)
         return Heard(speech, confidence)
     return NoInput()
 

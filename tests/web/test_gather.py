@@ -99,3 +99,17 @@ def test_goodbye_then_the_survey_then_hang_up(twilio: TwilioClient) -> None:
     assert survey[-1].startswith("Before you go: on a scale of 1 to 5")
     tree = twiml_tree(twilio.post("/twilio/gather", twilio.call(Digits="5")).text)
     assert [node[0] for node in tree] == ["Say", "Hangup"]
+
+
+def test_an_answer_only_a_later_context_understands_is_stored_as_acted_on(
+        twilio: TwilioClient, gather_app: Flask) -> None:
+    """After "anything else?" the bot listens for a request, then a yes or no: a "yes" is
+    stored as the "yes" the dialog acted on, not as "not understood" in the first context."""
+    twilio.post("/twilio/voice", twilio.call())
+    twilio.post("/twilio/gather", twilio.call(SpeechResult="Where is my parcel?"))
+    twilio.post("/twilio/gather", twilio.call(Digits="1"))
+    _, said = listen(twilio.post("/twilio/gather", twilio.call(SpeechResult="Yes.")).text)
+    assert said == ["Sure, what can I help you with?"]
+    caller = [(row["text"], row["intent"]) for row in services(gather_app).store.turns("CA1")
+              if row["speaker"] == "caller"]
+    assert caller[-1] == ("Yes.", "yes")
