@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from ivr.commerce.models import Customer, Order, OrderStatus
@@ -17,6 +16,7 @@ from ivr.commerce.service import OrderService
 from ivr.dialog import phrasing
 from ivr.dialog.aftersales import AfterSales
 from ivr.dialog.desk import ServiceDesk, random_reference
+from ivr.dialog.escalation import DialogSettings, Escalation
 from ivr.dialog.keypad import keypad_meaning
 from ivr.dialog.prompts import PromptCatalog
 from ivr.dialog.reply import Reply
@@ -34,12 +34,10 @@ from ivr.events import (
     CallerHungUp,
     CallStarted,
     Dtmf,
-    EndCall,
     Event,
     Heard,
     NoInput,
     SurveyAnswered,
-    Transfer,
 )
 from ivr.nlu.frustration import FrustrationDetector
 from ivr.nlu.matcher import Matcher
@@ -49,16 +47,7 @@ log = logging.getLogger(__name__)
 ORDER_TASKS = ("order_status", "track_package", "return_request", "cancel_order",
                "refund_status", "exchange_request", "change_address", "item_problem")
 """Requests about one order: the order is found and the caller verified before anything."""
-HELP_PROMPTS = {
-    Phase.MAIN: "main", Phase.SUGGEST_ORDER: "suggest_order", Phase.ORDER_NUMBER: "order_number",
-    Phase.CONFIRM_ORDER_NUMBER: "confirm", Phase.CONFIRM_CANCEL: "confirm",
-    Phase.OFFER_RETURN: "confirm", Phase.POSTCODE: "postcode",
-    Phase.RETURN_REASON: "return_reason", Phase.ANYTHING_ELSE: "anything_else",
-    Phase.EXCHANGE_FOR: "exchange_for", Phase.CONFIRM_EXCHANGE: "confirm",
-    Phase.NEW_STREET: "street", Phase.NEW_POSTCODE: "postcode",
-    Phase.CONFIRM_ADDRESS: "confirm", Phase.OFFER_AGENT: "confirm",
-    Phase.PRODUCT_NAME: "product", Phase.SURVEY: "survey",
-}
+
 SUGGESTED_STATUSES = {
     "return_request": (OrderStatus.DELIVERED,), "exchange_request": (OrderStatus.DELIVERED,),
     "item_problem": (OrderStatus.DELIVERED,), "refund_status": (OrderStatus.DELIVERED,),
@@ -66,18 +55,6 @@ SUGGESTED_STATUSES = {
 }
 """Which of a known caller's orders a request is probably about (the most recent of these
 statuses, and with a return for refund_status; processing or shipped ones otherwise)."""
-"""Reprompts in each phase: `<base>_help` first (examples), then `<base>_keys` (the keypad)."""
-
-
-@dataclass(frozen=True)
-class DialogSettings:
-    """The knobs a shop turns (from Settings)."""
-
-    shop_name: str = "Demo Shop"
-    max_failures: int = 3
-    confirm_below: float = 0.6
-    agent_queue: str = "support"
-    max_postcode_failures: int = 2
 
 
 class Policy:
@@ -95,6 +72,7 @@ class Policy:
         self.tasks = OrderTasks(orders, today)
         self.aftersales = AfterSales(self.tasks, new_reference)
         self.desk = ServiceDesk(orders, today, new_reference)
+        self.escalation = Escalation(self.settings)
 
     def step(self, state: DialogState, event: Event) -> tuple[DialogState, list[Action]]:
         """The new state and what to do, for one event."""
@@ -117,13 +95,13 @@ class Policy:
                 case Dtmf(digits):
                     self._keys(reply, digits)
                 case Heard() | NoInput():
-                    self._failure(reply, "no_input")
+                    self.escalation.failure(reply, "no_input")
                 case CallerHungUp():
                     reply.update(phase=Phase.ENDED, outcome="caller_hung_up")
         except OrderServiceError as exc:
             log.error("call %s: order system failed: %s", state.call_sid, exc)
             reply.say("system_error")
-            self._transfer(reply, TransferReason.SYSTEM_ERROR)
+            self.escalation.transfer(reply, TransferReason.SYSTEM_ERROR)
         return reply.result()
 
     # ------------------------------------------------------------------ events
@@ -160,7 +138,7 @@ class Policy:
             return
         reply.heard(text, match.intent, match.slots)
         if match.intent is None:
-            self._failure(reply, "no_match")
+            self.escalation.failure(reply, "no_match")
         else:
             self._understood(reply, match.intent, match.slots, confidence)
 
@@ -168,7 +146,7 @@ class Policy:
         """The recogniser doubts its own words: asked again, unless they were a fed-up caller's
         (a frustration phrase is heard the same whatever the caller was asking for)."""
         if not self._frustrated(reply, text):
-            self._failure(reply, "no_match")
+            self.escalation.failure(reply, "no_match")
 
     def _other_language(self, reply: Reply, language: str) -> None:
         """Told once that the bot speaks only English, with a person offered (0 or "agent");
@@ -177,8 +155,9 @@ class Policy:
         reply.heard(f"[another language: {language}]", None)
         told_before = reply.state.language is not None
         reply.update(language=language)
-        if told_before or self._count_failure(reply, "no_match") >= self.settings.max_failures:
-            self._transfer(reply, TransferReason.OTHER_LANGUAGE)
+        failures = self.escalation.count_failure(reply, "no_match")
+        if told_before or failures >= self.settings.max_failures:
+            self.escalation.transfer(reply, TransferReason.OTHER_LANGUAGE)
             return
         reply.ask("english_only", reply.state.phase)
 
@@ -188,7 +167,7 @@ class Policy:
             return False
         reply.heard(text, None)
         reply.update(frustrated=True)
-        self._transfer(reply, TransferReason.FRUSTRATION)
+        self.escalation.transfer(reply, TransferReason.FRUSTRATION)
         return True
 
     def _keys(self, reply: Reply, digits: str) -> None:
@@ -196,7 +175,7 @@ class Policy:
         reply.heard(f"[keys {keys}]" if keys else "[keys]", None)
         meaning = keypad_meaning(reply.state.phase, digits)
         if meaning is None:
-            self._failure(reply, "no_match")
+            self.escalation.failure(reply, "no_match")
         else:
             self._understood(reply, meaning[0], meaning[1], 1.0)
 
@@ -206,7 +185,7 @@ class Policy:
         if intent == "speak_to_agent":
             requests = reply.state.agent_requests + 1
             reply.update(agent_requests=requests, frustrated=reply.state.frustrated or requests > 1)
-            self._transfer(reply, TransferReason.CALLER_REQUEST)
+            self.escalation.transfer(reply, TransferReason.CALLER_REQUEST)
             return
         if intent == "repeat":
             self._repeat(reply)
@@ -239,9 +218,9 @@ class Policy:
         speech often is: 3 of the 5 false accepts over the fixture manifest), would go round
         for ever: after max_failures repeats in a row, a person takes over."""
         if not reply.state.last_prompts:
-            self._failure(reply, "no_match")
+            self.escalation.failure(reply, "no_match")
         elif reply.state.repeats >= self.settings.max_failures:
-            self._transfer(reply, TransferReason.REPEAT_REQUESTS)
+            self.escalation.transfer(reply, TransferReason.REPEAT_REQUESTS)
         else:
             reply.update(repeats=reply.state.repeats + 1)
             reply.repeat_last()
@@ -273,7 +252,7 @@ class Policy:
                 else:
                     self._ask_for_order(reply)
             case _:
-                self._failure(reply, "no_match")
+                self.escalation.failure(reply, "no_match")
 
     def _ask_for_order(self, reply: Reply) -> None:
         customer = self._customer(reply.state)
@@ -297,7 +276,7 @@ class Policy:
                       confidence: float) -> None:
         pending = reply.state.pending_order
         if intent == "dont_know":
-            self._transfer(reply, TransferReason.NO_ORDER_NUMBER)
+            self.escalation.transfer(reply, TransferReason.NO_ORDER_NUMBER)
         elif intent == "yes" and pending:
             self._look_up(reply, pending)
         elif "order_number" in slots:
@@ -334,7 +313,7 @@ class Policy:
             misses = reply.state.orders_not_found + 1
             reply.update(orders_not_found=misses, total_no_match=reply.state.total_no_match + 1)
             if misses >= self.settings.max_failures:
-                self._transfer(reply, TransferReason.ORDER_NOT_FOUND)
+                self.escalation.transfer(reply, TransferReason.ORDER_NOT_FOUND)
             else:
                 reply.ask("order_not_found", Phase.ORDER_NUMBER,
                           order_number=phrasing.digits(number))
@@ -355,7 +334,7 @@ class Policy:
         order = self._current_order(reply)
         if intent == "dont_know":
             reply.say("transfer_identity")
-            self._transfer(reply, TransferReason.IDENTITY_NOT_VERIFIED, announce=False)
+            self.escalation.transfer(reply, TransferReason.IDENTITY_NOT_VERIFIED, announce=False)
             return
         if slots.get("postcode") == order.customer.postcode:
             reply.update(verified_orders=(*reply.state.verified_orders, order.number))
@@ -366,7 +345,7 @@ class Policy:
         reply.update(postcode_failures=failures)
         if failures >= self.settings.max_postcode_failures:
             reply.say("transfer_identity")
-            self._transfer(reply, TransferReason.IDENTITY_NOT_VERIFIED, announce=False)
+            self.escalation.transfer(reply, TransferReason.IDENTITY_NOT_VERIFIED, announce=False)
         else:
             reply.ask("postcode_mismatch", Phase.POSTCODE)
 
@@ -397,7 +376,7 @@ class Policy:
     def _offer_agent(self, reply: Reply, intent: str, slots: dict[str, str],
                      confidence: float) -> None:
         if intent == "yes":
-            self._transfer(reply, TransferReason.COMPLAINT)
+            self.escalation.transfer(reply, TransferReason.COMPLAINT)
         else:
             reply.say("complaint_later")
             self.tasks.anything_else(reply)
@@ -411,61 +390,10 @@ class Policy:
         reply.act(SurveyAnswered(int(slots["rating"])))
         reply.did(f"recorded a satisfaction score of {slots['rating']}")
         reply.say("survey_thanks")
-        self._end(reply, "completed")
+        self.escalation.end(reply, "completed")
 
     def _run_task(self, reply: Reply) -> None:
         self.aftersales.run(reply, self._current_order(reply))
-
-    # ------------------------------------------------------------------ failure and exits
-    def _count_failure(self, reply: Reply, kind: str) -> int:
-        state = reply.state
-        if kind == "no_input":
-            reply.update(no_input=state.no_input + 1, total_no_input=state.total_no_input + 1)
-            return reply.state.no_input
-        reply.update(no_match=state.no_match + 1, total_no_match=state.total_no_match + 1)
-        return reply.state.no_match
-
-    def _failure(self, reply: Reply, kind: str) -> None:
-        """Reprompt with more help each time; after max_failures, a person takes over. Silence
-        after "anything else?" or the survey means the caller is done: a goodbye, not a queue."""
-        if kind == "no_input":
-            reply.heard("[silence]", None)
-        count = self._count_failure(reply, kind)
-        phase = reply.state.phase
-        caller_is_done = phase is Phase.ANYTHING_ELSE and kind == "no_input"
-        if phase is Phase.SURVEY or caller_is_done:
-            if count > 1:
-                reply.say("goodbye", shop=self.settings.shop_name)
-                self._end(reply, "completed")
-            elif phase is Phase.SURVEY:
-                reply.ask("survey_help", Phase.SURVEY)
-            else:
-                reply.ask("anything_else_help", Phase.ANYTHING_ELSE)
-            return
-        if count >= self.settings.max_failures:
-            reason = TransferReason.NO_INPUT if kind == "no_input" else TransferReason.NO_MATCH
-            self._transfer(reply, reason)
-            return
-        reply.say("didnt_hear" if kind == "no_input" else "didnt_understand")
-        base = HELP_PROMPTS[phase]
-        level = "help" if count == 1 else "keys"
-        variables = {}
-        if phase is Phase.SUGGEST_ORDER and reply.state.pending_order:
-            variables["order_number"] = phrasing.digits(reply.state.pending_order)
-        reply.ask(f"{base}_{level}", phase, **variables)
-
-    def _transfer(self, reply: Reply, reason: TransferReason, announce: bool = True) -> None:
-        if announce:
-            reply.say("transfer")
-        log.info("call %s: transfer to %s (%s)", reply.state.call_sid,
-                 self.settings.agent_queue, reason)
-        reply.act(Transfer(self.settings.agent_queue, str(reason),
-                           reply.state.context_packet(reason)))
-        reply.update(phase=Phase.ENDED, outcome="transferred")
-
-    def _end(self, reply: Reply, outcome: str) -> None:
-        reply.act(EndCall(outcome))
-        reply.update(phase=Phase.ENDED, outcome=outcome)
 
     # ------------------------------------------------------------------ lookups
     def _customer(self, state: DialogState) -> Customer | None:

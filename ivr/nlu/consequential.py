@@ -7,3 +7,9 @@ from __future__ import annotations
 
 CHANGES_OR_ENDS = frozenset({"goodbye", "cancel_order", "return_request", "exchange_request",
                              "change_address"})
+CONFIRMS = frozenset({"yes"})
+"""The answer that lets a change the bot read back go ahead: never taken from words with a
+negation in them."""
+DESTRUCTIVE = frozenset({"goodbye", "cancel_order", "change_address"})
+"""What cannot be taken back once done: their decisive word must be about something the
+grammar knows ("cancel my order", not "cancel the music"; "see you", not "see the airport")."""

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ivr.nlu.consequential import CHANGES_OR_ENDS
+from ivr.nlu.consequential import CHANGES_OR_ENDS, CONFIRMS, DESTRUCTIVE
 from ivr.nlu.grammar import Grammar, SlotList
 from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, normalize
 from ivr.nlu.not_speech import never_said
@@ -43,6 +43,7 @@ SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "
 CLAUSE_BREAK = re.compile(r"[.,;:!?]+\s+|[.!?]+$| - ")
 """Where a transcript's punctuation ends a clause (not inside "3-1-1-9-0" or "amara.org")."""
 MAX_CLAUSES = 6
+
 CANDIDATES = 24
 """How many of the best sentences are tried when the best one is not safe to act on."""
 DECISIVE_USERS = 4
@@ -127,7 +128,10 @@ class _ContextIndex:
         self.unknown_weight = 1.0 + math.log(max(len(set(self.intents)), 2))
         self.totals = self.weights @ self.columns
         self.digit_slots: tuple[SlotList, ...] = grammar.digit_slots(context)
-        self.consequential = np.array([i in CHANGES_OR_ENDS for i in self.intents], dtype=bool)
+        self.consequential = np.array([i in CHANGES_OR_ENDS | CONFIRMS for i in self.intents],
+                                      dtype=bool)
+        self.whole_only = np.array([i in DESTRUCTIVE | CONFIRMS for i in self.intents],
+                                   dtype=bool)
         self.decisive_weight = 1.0 + math.log(max(len(set(self.intents)), 1) / DECISIVE_USERS)
 
     def classed(self, words: Sequence[str]) -> list[str]:
@@ -199,17 +203,21 @@ class Matcher:
         if len(text) > MAX_UTTERANCE_CHARS:
             return Match(text, None, 0.0)
         whole = self._match_words(index, text, normalize(text))
-        clauses = [words for words in map(normalize, CLAUSE_BREAK.split(text)) if words]
+        clauses = _clauses(text)
         if whole.intent is not None or len(clauses) < 2:
             return whole
-        best = max((self._match_words(index, text, words) for words in clauses[:MAX_CLAUSES]),
+        best = max((self._match_words(index, text, words, clause=True)
+                    for words in clauses[:MAX_CLAUSES]),
                    key=lambda found: (found.intent is not None, found.confidence))
         if best.intent is None:
             return whole
         _, digits = _extract_digits(normalize(text), index.digit_slots)
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
 
-    def _match_words(self, index: _ContextIndex, text: str, normalized: list[str]) -> Match:
+    def _match_words(self, index: _ContextIndex, text: str, normalized: list[str],
+                     clause: bool = False) -> Match:
+        """The match of some words of the utterance: all of them, or one clause (which never
+        confirms or ends anything: the rest of the utterance may say otherwise)."""
         if never_said(normalized):
             return Match(text, None, 0.0)
         words, digit_slots = _extract_digits(normalized, index.digit_slots)
@@ -218,6 +226,8 @@ class Matcher:
         if not tokens:
             return Match(text, None, 0.0)
         scores = self._scores(index, tokens)
+        if clause:
+            scores = np.where(index.whole_only, 0.0, scores)
         best = self._best_safe(index, scores, words)
         confidence = min(1.0, float(scores[best]))
         if confidence < self.threshold:
@@ -242,7 +252,10 @@ class Matcher:
         """Whether a sentence that changes or ends something may be acted on: a high enough
         score, one of its decisive words said ("I don't want my order" is only "not" and
         "order"), and none of them negated unless the sentence negates it too ("I don't want
-        it any more" may cancel; "don't cancel" may not)."""
+        it any more" may cancel; "don't cancel" may not). A yes that confirms a change has no
+        negation in it at all ("certainly not" is no yes)."""
+        if index.intents[row] in CONFIRMS:
+            return not NEGATORS & set(words) or bool(NEGATORS & set(index.sentence_words[row]))
         if score < self.consequential_threshold:
             return False
         decisive = {word for word in index.sentence_words[row] if word in index.column
@@ -250,7 +263,10 @@ class Matcher:
         if not decisive & set(words):
             return False
         wrongly_negated = (_negated(words) - _negated(index.sentence_words[row])) & decisive
-        return not wrongly_negated
+        if wrongly_negated:
+            return False
+        return index.intents[row] not in DESTRUCTIVE or not _about_something_unknown(
+            index, words, decisive)
 
     def match_first(self, text: str, contexts: Sequence[str]) -> Match:
         """The meaning in the first of the contexts that understands the utterance (a dialog
@@ -290,6 +306,30 @@ class Matcher:
             score = np.where(denominator > 0,
                              (1 + beta2) * precision * recall / denominator, 0.0)
         return np.asarray(score)
+
+
+def _clauses(text: str) -> list[list[str]]:
+    """The words of each clause of a transcript, without the clauses that only start an
+    earlier one again: Whisper's decoding loops end that way ("What is my capital and friends.
+    What's"), and such a tail is no request of its own."""
+    clauses: list[list[str]] = []
+    for words in map(normalize, CLAUSE_BREAK.split(text)):
+        if words and not any(earlier[: len(words)] == words for earlier in clauses):
+            clauses.append(words)
+    return clauses
+
+
+def _about_something_unknown(index: _ContextIndex, words: Sequence[str],
+                             decisive: set[str]) -> bool:
+    """Whether a decisive word is followed (past stopwords) by a word the context's grammar does
+    not know: then it is about something else ("cancel the music", "see the airport")."""
+    for at, word in enumerate(words):
+        if word not in decisive:
+            continue
+        following = next((w for w in words[at + 1 :] if w not in STOPWORDS), None)
+        if following is not None and following[:1] != "{" and not index.similar_words(following):
+            return True
+    return False
 
 
 def _negated(words: Sequence[str]) -> set[str]:

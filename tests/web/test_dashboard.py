@@ -151,3 +151,14 @@ def test_a_range_without_calls_is_empty_and_bad_ranges_fall_back(alice: ConsoleC
     ]:
         page = alice.get(f"/console/dashboard?{query}").text
         assert problem in page and text_of(page, "calls") == "6"
+
+
+def test_the_intent_mix_counts_the_newer_requests(console_app: Flask) -> None:
+    today = datetime.now(UTC).date()
+    twilio = TwilioClient(console_app.test_client())
+    gather_call(twilio, "CAn1", ANA, ["do you take PayPal", "yes", "is the desk lamp in stock",
+                                      "yes", "I want to make a complaint"])
+    tasks = [i.name for i in services(console_app).components.grammar.intents_in("main")]
+    figures = services(console_app).dashboard.figures(today - timedelta(days=1), today, tasks)
+    mix = sum(figures.intent_mix.values(), Counter[str]())
+    assert mix["faq"] == 1 and mix["product_availability"] == 1 and mix["complaint"] == 1
