@@ -260,7 +260,9 @@ class Matcher:
             return False
         decisive = {word for word in index.sentence_words[row] if word in index.column
                     and index.weights[index.column[word]] >= index.decisive_weight}
-        if not decisive & set(words):
+        said = {index.vocabulary[column] for word in words
+                for column, _ in index.similar_words(word)}
+        if not decisive & said:
             return False
         wrongly_negated = (_negated(words) - _negated(index.sentence_words[row])) & decisive
         if wrongly_negated:
