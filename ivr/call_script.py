@@ -35,8 +35,8 @@ from ivr.speech.stt import Transcript
 from ivr.speech.tts import Voice
 
 STEP_KEYS = {"say", "wav", "keys", "silence", "hangup", "expect", "voice", "rate", "barge_in"}
-EXPECT_KEYS = {"intent", "slots", "prompt", "transfer", "return_created", "cancelled", "survey",
-               "barge_in"}
+EXPECT_KEYS = {"intent", "slots", "prompt", "transfer", "return_created", "cancelled", "ticket",
+               "survey", "barge_in"}
 ANSWER_TIMEOUT_MS = 20_000
 """How long the harness waits for the bot's answer after the caller's turn."""
 
@@ -235,6 +235,9 @@ def _check_actions(expect: dict[str, Any], outputs: list[Output]) -> list[str]:
     cancelled = [o.order_number for o in outputs if isinstance(o, OrderCancelled)]
     if "cancelled" in expect and str(expect["cancelled"]) not in cancelled:
         problems.append(f"expected order {expect['cancelled']} cancelled, got {cancelled}")
+    tickets = [o.kind for o in outputs if isinstance(o, TicketOpened)]
+    if "ticket" in expect and expect["ticket"] not in tickets:
+        problems.append(f"expected a {expect['ticket']} ticket, got {tickets}")
     scores = [o.score for o in outputs if isinstance(o, SurveyAnswered)]
     if "survey" in expect and expect["survey"] not in scores:
         problems.append(f"expected survey score {expect['survey']}, got {scores}")
