@@ -120,7 +120,8 @@ def _add_content_commands(commands: Any) -> None:
     prompts = commands.add_parser("prompts", help="prompt audio")
     prompts_commands = prompts.add_subparsers(required=True, metavar="ACTION")
     render = prompts_commands.add_parser(
-        "render", help="synthesise every fixed prompt into the audio cache (changed ones only)")
+        "render", help="synthesise every fixed prompt and FAQ answer into the audio cache "
+        "(changed ones only)")
     render.set_defaults(run=_prompts_render)
 
 
@@ -222,16 +223,19 @@ def _progress_bar(description: str, unit: str) -> Callable[[Iterable[T]], Iterab
 
 def _prompts_render(args: argparse.Namespace) -> int:
     from ivr.dialog.prompts import PromptCatalog
+    from ivr.nlu.loader import load_grammar
     from ivr.speech.tts import Voice
     from ivr.speech.tts.espeak import EspeakSynthesizer
     from ivr.speech.tts.prompt_audio import PromptAudio
 
     settings = Settings.from_env()
     texts = PromptCatalog.load(settings.prompts_file).fixed_texts(shop=settings.shop_name)
+    answers = load_grammar(settings.grammar_dir).faq_answers
     synthesizer = EspeakSynthesizer(Voice(settings.tts_voice, settings.tts_rate))
     try:
         audio = PromptAudio(synthesizer, settings.cache_dir)
-        rendered, cached = audio.render(texts.values(), _progress_bar("prompts", "prompt"))
+        rendered, cached = audio.render([*texts.values(), *answers.values()],
+                                        _progress_bar("prompts", "prompt"))
     finally:
         synthesizer.close()
     print(f"{rendered} prompt(s) rendered, {cached} already cached, in {audio.folder}")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from ivr.config import PROJECT_ROOT
 
 IVR = str(Path(sys.executable).parent / "ivr")
 
@@ -132,7 +135,7 @@ def test_broken_prompt_file_stops_startup_with_file_line_and_fix(tmp_path: Path,
     assert "Traceback" not in result.stderr
 
 
-def test_prompts_render_synthesises_fixed_prompts_once(tmp_path: Path) -> None:
+def test_prompts_render_synthesises_fixed_prompts_and_faq_answers_once(tmp_path: Path) -> None:
     env = {"IVR_CACHE_DIR": str(tmp_path / "cache")}
     first = run("prompts", "render", env=env, timeout=600)
     assert first.returncode == 0, first.stderr
@@ -142,6 +145,12 @@ def test_prompts_render_synthesises_fixed_prompts_once(tmp_path: Path) -> None:
     assert second.stdout.startswith(f"0 prompt(s) rendered, {rendered} already cached")
     changed = run("prompts", "render", env={**env, "IVR_SHOP_NAME": "Other Shop"}, timeout=600)
     assert changed.stdout.startswith("2 prompt(s) rendered")  # the greeting and the goodbye
+    grammar = tmp_path / "grammar"
+    shutil.copytree(PROJECT_ROOT / "grammars" / "en", grammar)
+    faq = grammar / "faq.yaml"
+    faq.write_text(faq.read_text().replace("Google Pay.", "Google Pay and Venmo."))
+    edited = run("prompts", "render", env={**env, "IVR_GRAMMAR_DIR": str(grammar)}, timeout=600)
+    assert edited.stdout.startswith("1 prompt(s) rendered")  # the edited FAQ answer
 
 
 def test_fixtures_build_writes_telephone_wavs(tmp_path: Path) -> None:
