@@ -99,6 +99,8 @@ class CallStory:
     turns: list[sqlite3.Row]
     returns: list[sqlite3.Row]
     cancellations: list[sqlite3.Row]
+    tickets: list[sqlite3.Row]
+    """Missing items and complaints the caller was given a reference for."""
     callback: sqlite3.Row | None
     survey: int | None
     closure: Closure | None
@@ -157,6 +159,7 @@ class ConsoleStore(Store):
             turns=self._all("SELECT * FROM turns WHERE call_sid = ? ORDER BY id", sid),
             returns=self._all("SELECT * FROM call_returns WHERE call_sid = ?", sid),
             cancellations=self._all("SELECT * FROM call_cancellations WHERE call_sid = ?", sid),
+            tickets=self._all("SELECT * FROM tickets WHERE call_sid = ? ORDER BY opened_at", sid),
             callback=self._one("SELECT * FROM callbacks WHERE call_sid = ?", sid),
             survey=survey["score"] if survey else None,
             closure=Closure(closure["agent"], closure["disposition"], closure["note"],

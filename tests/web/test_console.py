@@ -219,6 +219,15 @@ def test_the_call_page_tells_the_whole_story(
     assert ("bob", "view_call", "CA1") in audit_rows(console_app)
 
 
+def test_the_call_page_lists_the_tickets_the_caller_was_given(
+    console_app: Flask, phone: TwilioClient, bob: ConsoleClient
+) -> None:
+    gather_call(phone, "CA2", ANA, ["I want to make a complaint", "#1"])
+    [ticket] = services(console_app).store.rows("tickets", "CA2")
+    page = bob.get("/console/calls/CA2").text
+    assert f"Ticket {ticket['reference']} (complaint): “I want to make a complaint”" in page
+
+
 def test_callers_words_are_shown_as_text_never_as_markup(
     console_app: Flask, phone: TwilioClient, alice: ConsoleClient
 ) -> None:
