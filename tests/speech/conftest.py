@@ -1,6 +1,6 @@
-"""Speech fixtures: one synthesiser, one PocketSphinx engine and one Vosk (Korean) model per test
-session, since loading each takes from half a second to several seconds; and a request said in
-two parts."""
+"""Speech fixtures: one synthesiser, one PocketSphinx engine, one Whisper engine and one Vosk
+(Korean) model per test session or module, since loading each takes from half a second to
+several seconds; and a request said in two parts."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 
 from ivr.nlu.grammar import Grammar
+from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_RATE, pcm_to_ulaw, ulaw_to_pcm
 from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
+from ivr.speech.stt.whisper.engine import WhisperEngine
 from ivr.speech.tts import Synthesizer
 from ivr.speech.tts.espeak import EspeakSynthesizer
 from ivr.speech.tts.flite import flite_speech
@@ -28,6 +30,13 @@ def synthesizer() -> Iterator[Synthesizer]:
 @pytest.fixture(scope="session")
 def speech_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("speech-cache")
+
+
+@pytest.fixture(scope="module")
+def whisper(grammar: Grammar, matcher: Matcher, speech_cache: Path) -> Iterator[WhisperEngine]:
+    engine = WhisperEngine("tiny.en", speech_cache, grammar, matcher)
+    yield engine
+    engine.close()
 
 
 @pytest.fixture(scope="module")

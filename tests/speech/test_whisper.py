@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +34,6 @@ from ivr.speech.stt.whisper.prompts import context_prompt
 from ivr.speech.stt.whisper.readings import transcript_of, without_loops
 
 WAV = Path(__file__).parents[2] / "audio_fixtures" / "wav"
-
-
-@pytest.fixture(scope="module")
-def whisper(grammar: Grammar, matcher: Matcher, speech_cache: Path) -> Iterator[WhisperEngine]:
-    engine = WhisperEngine("tiny.en", speech_cache, grammar, matcher)
-    yield engine
-    engine.close()
 
 
 def hear(engine: WhisperEngine, matcher: Matcher, pcm: np.ndarray, context: str

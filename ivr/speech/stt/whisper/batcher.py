@@ -10,7 +10,8 @@ and only windows of one length, so requests are grouped by both.
 The audio's features are computed here too, not on the calls' threads: a call hands over its
 audio and waits, and when the process ends nothing but this thread, which is stopped first,
 is inside native code. So is the language check of unsure turns (language.py), on the same
-features.
+features, and the grammar search (grammar_search.py) for the turns no reading of which the
+grammar understands, on the same encoder output.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import logging
 import math
 import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ivr.speech.stt.whisper.audio import window_features, window_seconds
+from ivr.speech.stt.whisper.grammar_search import GrammarReading, SentenceTable, grammar_readings
 from ivr.speech.stt.whisper.language import LanguageDetector, LanguageGuess, needs_checking
 from ivr.speech.stt.whisper.model import LoadedModel
 
@@ -70,6 +72,9 @@ class Decoded:
     """Whisper's probability that the window holds no speech at all."""
     language: LanguageGuess | None = None
     """The language check's guess, for a turn Whisper was unsure of; None when unchecked."""
+    grammar: GrammarReading | None = None
+    """The grammar sentence Whisper found likeliest, for a turn whose readings the grammar did
+    not understand; None when not searched."""
 
     @property
     def confidence(self) -> float:
@@ -80,11 +85,21 @@ class Decoded:
         return reading_confidence(self.hypotheses[0].logprob, self.no_speech)
 
 
+@dataclass(frozen=True)
+class GrammarSearch:
+    """What a grammar search for one utterance needs: its context set's sentences, and whether
+    its free readings call for one."""
+
+    table: SentenceTable
+    wanted: Callable[[Decoded], bool]
+
+
 @dataclass
 class _Request:
     pcm: np.ndarray
     """8 kHz int16 audio of the utterance."""
     prompt: tuple[int, ...]
+    grammar: GrammarSearch | None = None
     result: Future[Decoded] = field(default_factory=Future)
 
 
@@ -102,10 +117,12 @@ class DecodeBatcher:
         # model down while this thread is inside a decode: stop it before that.
         atexit.register(self.close)
 
-    def submit(self, pcm: np.ndarray, prompt: Sequence[int]) -> Future[Decoded]:
+    def submit(self, pcm: np.ndarray, prompt: Sequence[int],
+               grammar: GrammarSearch | None = None) -> Future[Decoded]:
         """One utterance's 8 kHz audio; the future holds the result (cancelled once the
-        batcher is closed)."""
-        request = _Request(pcm, tuple(prompt))
+        batcher is closed). With `grammar`, readings it wants are followed by a search of its
+        sentences."""
+        request = _Request(pcm, tuple(prompt), grammar)
         if self._closed:
             request.result.cancel()
         else:
@@ -173,8 +190,10 @@ class DecodeBatcher:
         batch = np.stack([features for features, _ in windows])
         prompt = list(group[0].prompt)
         longest = max(seconds for _, seconds in windows)
+        encoded = self.model.whisper.encode(ctranslate2.StorageView.from_array(batch),
+                                            to_cpu=True)
         results: list[Any] = self.model.whisper.generate(
-            ctranslate2.StorageView.from_array(batch), [prompt] * len(group),
+            encoded, [prompt] * len(group),
             beam_size=BEAM_SIZE, num_hypotheses=HYPOTHESES, return_scores=True,
             return_no_speech_prob=True,
             max_length=len(prompt) + SPARE_TOKENS + int(TOKENS_PER_SECOND * longest))
@@ -184,7 +203,7 @@ class DecodeBatcher:
                                                        strict=True)),
                            float(result.no_speech_prob))
                    for result in results]
-        return self._with_languages(decoded, batch)
+        return self._with_grammar(group, self._with_languages(decoded, batch), encoded)
 
     def _with_languages(self, decoded: list[Decoded], batch: np.ndarray) -> list[Decoded]:
         """The language guess added to the results Whisper was unsure of."""
@@ -195,6 +214,27 @@ class DecodeBatcher:
         guesses = self.languages.guess(batch[unsure])
         for index, guess in zip(unsure, guesses, strict=True):
             decoded[index] = replace(decoded[index], language=guess)
+        return decoded
+
+    def _with_grammar(self, group: list[_Request], decoded: list[Decoded],
+                      encoded: Any) -> list[Decoded]:
+        """The grammar's likeliest sentence added to the results that want one. A search that
+        fails leaves the free readings standing."""
+        wanted = [index for index, (request, result) in enumerate(zip(group, decoded,
+                                                                      strict=True))
+                  if request.grammar is not None and request.grammar.wanted(result)]
+        if not wanted:
+            return decoded
+        tables = [search.table for index in wanted
+                  if (search := group[index].grammar) is not None]
+        try:
+            readings = grammar_readings(self.model, np.asarray(encoded)[wanted],
+                                        group[0].prompt, tables)
+        except Exception:
+            log.exception("Whisper grammar search failed for %d utterance(s)", len(wanted))
+            return decoded
+        for index, reading in zip(wanted, readings, strict=True):
+            decoded[index] = replace(decoded[index], grammar=reading)
         return decoded
 
 

@@ -25,11 +25,12 @@ from ivr.nlu.matcher import Matcher
 from ivr.speech.built_once import BuiltOnce
 from ivr.speech.codec import PHONE_RATE
 from ivr.speech.stt import Transcript
-from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded
+from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded, GrammarSearch
+from ivr.speech.stt.whisper.grammar_search import SentenceTable, sentence_table
 from ivr.speech.stt.whisper.language import language_detector
 from ivr.speech.stt.whisper.model import load_model
 from ivr.speech.stt.whisper.prompts import context_prompt
-from ivr.speech.stt.whisper.readings import transcript_of
+from ivr.speech.stt.whisper.readings import transcript_of, wants_grammar
 
 log = logging.getLogger(__name__)
 
@@ -56,20 +57,25 @@ class WhisperEngine:
         self.matcher = matcher
         self.batcher = DecodeBatcher(self.model, language_detector(self.model, cache_dir))
         self._prompts: BuiltOnce[tuple[str, ...], tuple[int, ...]] = BuiltOnce(self._prompt)
+        self._tables: BuiltOnce[tuple[str, ...], SentenceTable] = BuiltOnce(
+            lambda contexts: sentence_table(grammar, contexts, self.model.tokenizer))
 
     def recognizer(self) -> WhisperRecognizer:
         return WhisperRecognizer(self)
 
     def prepare(self, context_sets: Iterable[Sequence[str]]) -> None:
-        """Build every context's prompt and decode once per window length, so nothing is set
-        up during a caller's turn."""
-        prompts = {self.prompt(contexts) for contexts in context_sets}
+        """Build every context's prompt and sentence table and decode once per window length,
+        so nothing is set up during a caller's turn."""
+        searches = {self.prompt(contexts): GrammarSearch(self._tables.get(tuple(contexts)),
+                                                         lambda _: True)
+                    for contexts in context_sets}
         quiet = np.random.default_rng(0).normal(0, 30, PHONE_RATE * max(WARM_UP_SECONDS))
         for seconds in WARM_UP_SECONDS:
             pcm = quiet[:PHONE_RATE * seconds].astype(np.int16)
-            for prompt in prompts:
+            for prompt, search in searches.items():
                 try:
-                    self.decode(pcm, prompt).result()
+                    self.decode(pcm, prompt, search if seconds == WARM_UP_SECONDS[0] else None
+                                ).result()
                 except CancelledError:
                     return  # the process is ending
 
@@ -77,8 +83,20 @@ class WhisperEngine:
         """Token ids that start a decode in these contexts."""
         return self._prompts.get(tuple(contexts))
 
-    def decode(self, pcm: np.ndarray, prompt: Sequence[int]) -> Future[Decoded]:
-        return self.batcher.submit(pcm, prompt)
+    def grammar_search(self, contexts: Sequence[str]) -> GrammarSearch:
+        """The grammar search for an utterance heard in these contexts: run when no reading of
+        it is understood well."""
+        contexts = tuple(contexts)
+
+        def wanted(decoded: Decoded) -> bool:
+            return wants_grammar(transcript_of(decoded, self.matcher, contexts), self.matcher,
+                                 contexts)
+
+        return GrammarSearch(self._tables.get(contexts), wanted)
+
+    def decode(self, pcm: np.ndarray, prompt: Sequence[int],
+               grammar: GrammarSearch | None = None) -> Future[Decoded]:
+        return self.batcher.submit(pcm, prompt, grammar)
 
     def close(self) -> None:
         self.batcher.close()
@@ -206,4 +224,6 @@ class WhisperRecognizer:
 
     def _start_decode(self) -> Future[Decoded]:
         audio = np.concatenate(self._chunks)
-        return self.engine.decode(audio, self.engine.prompt(self._contexts or ("main",)))
+        contexts = self._contexts or ("main",)
+        return self.engine.decode(audio, self.engine.prompt(contexts),
+                                  self.engine.grammar_search(contexts))

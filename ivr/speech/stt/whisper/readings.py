@@ -8,6 +8,11 @@ What Whisper writes on silence and noise ("Thank you for watching.", "you", "Bye
 speech, and a window it thinks holds no speech is not acted on, so a quiet line never becomes
 `goodbye`. A turn the language check took for another language (language.py) is not acted on
 either, whatever English words tiny.en made of it: the transcript names the language instead.
+
+When no reading is understood, or only weakly, the grammar's likeliest sentence (the grammar
+search, grammar_search.py) stands in for them if Whisper found it likely enough, unless it
+would change or end something or confirm a change: those are taken from what Whisper wrote
+freely, never from a sentence it was steered to.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ivr.nlu.consequential import CHANGES_OR_ENDS
+from ivr.nlu.consequential import CHANGES_OR_ENDS, CONFIRMS
 from ivr.nlu.matcher import Matcher
 from ivr.nlu.normalize import normalize
 from ivr.nlu.not_speech import never_said
 from ivr.nlu.numbers import UNITS, ZERO_LETTERS
 from ivr.speech.stt import Transcript
 from ivr.speech.stt.whisper.batcher import Decoded, Hypothesis, reading_confidence
+from ivr.speech.stt.whisper.grammar_search import GrammarReading
 from ivr.speech.stt.whisper.language import needs_checking
 
 STOCK_PHRASES = frozenset({
@@ -43,6 +49,13 @@ MIN_LOGPROB = -1.0
 MAX_GAP = 0.6
 """A lower-ranked reading the grammar understands is taken over the best one only when its
 mean log probability per token is at most this much worse."""
+WEAK_MATCH = 0.75
+"""A reading the matcher understands with less confidence than this is weak evidence: the
+grammar search is asked too, and its sentence is taken over it."""
+MIN_GRAMMAR_LOGPROB = -1.5
+"""The grammar's sentence is taken only when Whisper gave it at least this mean log
+probability per token (chosen on the manifest; BENCHMARKS.md has the curve)."""
+STEERED_NEVER = CHANGES_OR_ENDS | CONFIRMS
 REPEATS_NEEDED = {1: 4, 2: 3}
 """How often an n-gram must repeat in a row before it is a decoding loop: four for one word
 ("yet yet yet yet"), three for two, twice for longer ones; "five five" is a number."""
@@ -68,7 +81,26 @@ def transcript_of(decoded: Decoded, matcher: Matcher, contexts: Sequence[str]) -
     guess = decoded.language
     if guess is not None and guess.other_language and needs_checking(transcript.confidence):
         return Transcript("", 0.0, rejected=True, language=guess.likeliest)
+    grammar = decoded.grammar
+    if (grammar is not None and _steerable(grammar)
+            and wants_grammar(transcript, matcher, contexts)):
+        confidence = reading_confidence(grammar.logprob, decoded.no_speech)
+        return Transcript(grammar.text, round(min(1.0, confidence), 3))
     return transcript
+
+
+def wants_grammar(transcript: Transcript, matcher: Matcher, contexts: Sequence[str]) -> bool:
+    """Whether the grammar search could help: speech the matcher did not understand, or
+    understood only weakly."""
+    if transcript.rejected or not transcript.text:
+        return False
+    match = matcher.match_first(transcript.text, contexts)
+    return match.intent is None or match.confidence < WEAK_MATCH
+
+
+def _steerable(grammar: GrammarReading) -> bool:
+    return (grammar.logprob >= MIN_GRAMMAR_LOGPROB
+            and grammar.sentence.intent not in STEERED_NEVER)
 
 
 def _chosen(readings: list[Reading], matcher: Matcher, contexts: Sequence[str]) -> Reading:
