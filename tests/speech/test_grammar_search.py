@@ -16,7 +16,13 @@ from ivr.speech.listener import recognise_recording
 from ivr.speech.stt.whisper import batcher as whisper_batcher
 from ivr.speech.stt.whisper.batcher import Decoded, GrammarSearch, Hypothesis
 from ivr.speech.stt.whisper.engine import WhisperEngine
-from ivr.speech.stt.whisper.grammar_search import PAD, GrammarReading, sentence_table, spoken_forms
+from ivr.speech.stt.whisper.grammar_search import (
+    PAD,
+    GrammarReading,
+    merged,
+    sentence_table,
+    spoken_forms,
+)
 from ivr.speech.stt.whisper.readings import transcript_of
 
 WAV = Path(__file__).parents[2] / "audio_fixtures" / "wav"
@@ -37,7 +43,7 @@ def test_sentences_are_searched_as_whisper_writes_them(words: str,
 
 def test_the_table_holds_the_contexts_sentences_in_dictionary_order(
         grammar: Grammar, whisper: WhisperEngine) -> None:
-    table = sentence_table(grammar, ("confirm",), whisper.model.tokenizer)
+    table = whisper.grammar_search(["confirm"]).table
     intents = {intent.name for intent in grammar.intents_in("confirm")}
     assert {s.intent for s in table.sentences} == intents
     rows = [tuple(row) for row in table.tokens.tolist()]
@@ -46,8 +52,23 @@ def test_the_table_holds_the_contexts_sentences_in_dictionary_order(
     for row, index in zip(rows[:50], table.sentence[:50], strict=True):
         written = decode([t for t in row if t != PAD]).strip()
         assert written in spoken_forms(table.sentences[index].words)
-    numbers = sentence_table(grammar, ("order_number",), whisper.model.tokenizer)
+    numbers = sentence_table(grammar.sentences("order_number"), whisper.model.tokenizer)
     assert not any("{" in word for s in numbers.sentences for word in s.words)
+
+
+def test_a_context_set_searches_each_written_sentence_once(grammar: Grammar,
+                                                          whisper: WhisperEngine) -> None:
+    confirm, rating = (sentence_table(grammar.sentences(context), whisper.model.tokenizer)
+                       for context in ("confirm", "rating"))
+    both = merged([confirm, rating])
+    rows = [tuple(row) for row in both.tokens.tolist()]
+    assert rows == sorted(set(rows))
+    width = both.tokens.shape[1]
+    for table in (confirm, rating):
+        padded = {tuple(row) + (PAD,) * (width - len(row)) for row in table.tokens.tolist()}
+        assert padded <= set(rows)
+    ratings = [both.sentences[i].intent for i in both.sentence]
+    assert "rating" in ratings and "yes" in ratings
 
 
 def test_a_misheard_request_is_found_among_the_grammar_sentences(

@@ -26,7 +26,12 @@ from ivr.speech.built_once import BuiltOnce
 from ivr.speech.codec import PHONE_RATE
 from ivr.speech.stt import Transcript
 from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded, GrammarSearch
-from ivr.speech.stt.whisper.grammar_search import SentenceTable, sentence_table
+from ivr.speech.stt.whisper.grammar_search import (
+    SentenceTable,
+    intents_heard,
+    merged,
+    sentence_table,
+)
 from ivr.speech.stt.whisper.language import language_detector
 from ivr.speech.stt.whisper.model import load_model
 from ivr.speech.stt.whisper.prompts import context_prompt
@@ -57,25 +62,32 @@ class WhisperEngine:
         self.matcher = matcher
         self.batcher = DecodeBatcher(self.model, language_detector(self.model, cache_dir))
         self._prompts: BuiltOnce[tuple[str, ...], tuple[int, ...]] = BuiltOnce(self._prompt)
+        self._intent_tables: BuiltOnce[str, SentenceTable] = BuiltOnce(
+            lambda intent: sentence_table([s for s in grammar.all_sentences
+                                           if s.intent == intent], self.model.tokenizer))
         self._tables: BuiltOnce[tuple[str, ...], SentenceTable] = BuiltOnce(
-            lambda contexts: sentence_table(grammar, contexts, self.model.tokenizer))
+            lambda contexts: merged([self._intent_tables.get(intent)
+                                     for intent in intents_heard(grammar, contexts)]))
 
     def recognizer(self) -> WhisperRecognizer:
         return WhisperRecognizer(self)
 
     def prepare(self, context_sets: Iterable[Sequence[str]]) -> None:
-        """Build every context's prompt and sentence table and decode once per window length,
+        """Build every context's prompt and sentence table and decode once per window length
+        (and search `main`'s sentences once: the search's shapes do not depend on the context),
         so nothing is set up during a caller's turn."""
-        searches = {self.prompt(contexts): GrammarSearch(self._tables.get(tuple(contexts)),
-                                                         lambda _: True)
-                    for contexts in context_sets}
+        prompts = {self.prompt(contexts) for contexts in context_sets}
+        for contexts in context_sets:
+            self._tables.get(tuple(contexts))
+        main = self.prompt(("main",))
+        search = GrammarSearch(self._tables.get(("main",)), lambda _: True)
         quiet = np.random.default_rng(0).normal(0, 30, PHONE_RATE * max(WARM_UP_SECONDS))
         for seconds in WARM_UP_SECONDS:
             pcm = quiet[:PHONE_RATE * seconds].astype(np.int16)
-            for prompt, search in searches.items():
+            for prompt in prompts:
+                searched = prompt == main and seconds == WARM_UP_SECONDS[0]
                 try:
-                    self.decode(pcm, prompt, search if seconds == WARM_UP_SECONDS[0] else None
-                                ).result()
+                    self.decode(pcm, prompt, search if searched else None).result()
                 except CancelledError:
                     return  # the process is ending
 

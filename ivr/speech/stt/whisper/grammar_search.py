@@ -35,6 +35,9 @@ MAX_TOKENS = 40
 GIVE_UP_BEHIND = 6.0
 """A search stops once its best live hypothesis is this much less likely (log probability)
 than a sentence already finished: no continuation can catch up."""
+ENCODE_CHUNK = 20_000
+"""Texts tokenised at once: the tokenizer's per-text results are large, and only the ids are
+kept, so a context of a hundred thousand sentences never holds them all at once."""
 ENDINGS = (".", "?")
 """Whisper ends a sentence with one of these or with nothing before <|endoftext|>: a sentence
 may end where the likeliest of the three is."""
@@ -65,23 +68,57 @@ class SentenceTable:
         return len(self.sentences)
 
 
-def sentence_table(grammar: Grammar, contexts: Sequence[str], tokenizer: Any) -> SentenceTable:
-    """Every sentence a caller may say in these contexts (except those holding a number), each
-    as written plainly and with its contractions ("I would" and "I'd"), in Whisper's tokens."""
-    sentences = list(dict.fromkeys(
-        s for context in contexts for s in grammar.sentences(context)
-        if not any(word.startswith("{") for word in s.words)))
-    spoken = [(index, text) for index, sentence in enumerate(sentences)
+def sentence_table(sentences: Sequence[Sentence], tokenizer: Any) -> SentenceTable:
+    """These sentences (one intent's: a context set's table is merged from its intents', so
+    intents heard everywhere are tokenised once), except those holding a number, each as
+    written plainly and with its contractions ("I would" and "I'd"), in Whisper's tokens."""
+    sentences = tuple(s for s in sentences if not any(word.startswith("{") for word in s.words))
+    spoken = [(index, " " + text) for index, sentence in enumerate(sentences)
               for text in spoken_forms(sentence.words)]
-    encoded = tokenizer.tokenizer.encode_batch([" " + text for _, text in spoken],
-                                               add_special_tokens=False)
-    width = max((len(e.ids) for e in encoded), default=0)
-    tokens = np.full((len(spoken), width), PAD, np.uint16)
-    for row, e in enumerate(encoded):
-        tokens[row, :len(e.ids)] = e.ids
-    order = np.lexsort(tokens.T[::-1]) if len(tokens) else np.zeros(0, np.int64)
-    rows = np.array([index for index, _ in spoken], np.int32)
-    return SentenceTable(tokens[order], rows[order], tuple(sentences))
+    rows: list[list[int]] = []
+    for start in range(0, len(spoken), ENCODE_CHUNK):
+        chunk = [text for _, text in spoken[start:start + ENCODE_CHUNK]]
+        rows += [e.ids for e in tokenizer.tokenizer.encode_batch(chunk,
+                                                                 add_special_tokens=False)]
+    tokens = np.full((len(rows), max(map(len, rows), default=0)), PAD, np.uint16)
+    for number, row in enumerate(rows):
+        tokens[number, :len(row)] = row
+    return _sorted(tokens, np.array([index for index, _ in spoken], np.int32), sentences)
+
+
+def merged(tables: Sequence[SentenceTable]) -> SentenceTable:
+    """One table for a context set: its intents' rows together, each written sentence once
+    (as the first intent's given: the first context's, the one the answer is understood in)."""
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        return SentenceTable(np.full((0, 0), PAD, np.uint16), np.zeros(0, np.int32), ())
+    width = max(table.tokens.shape[1] for table in tables)
+    tokens = np.vstack([np.pad(table.tokens, ((0, 0), (0, width - table.tokens.shape[1])),
+                               constant_values=PAD) for table in tables])
+    offsets = np.cumsum([0, *(len(table.sentences) for table in tables[:-1])])
+    sentence = np.concatenate([table.sentence + offset
+                               for table, offset in zip(tables, offsets, strict=True)])
+    return _sorted(tokens, sentence, tuple(s for table in tables for s in table.sentences))
+
+
+def _sorted(tokens: np.ndarray, sentence: np.ndarray,
+            sentences: tuple[Sentence, ...]) -> SentenceTable:
+    """Rows in dictionary order (a sentence's end before nothing: PAD sorts last), each once;
+    the sort is stable, so of identical rows the first given stays."""
+    if not tokens.size:
+        return SentenceTable(tokens, sentence, sentences)
+    order = np.lexsort(tokens.T[::-1])
+    tokens, sentence = tokens[order], sentence[order]
+    distinct = np.ones(len(tokens), bool)
+    distinct[1:] = np.any(tokens[1:] != tokens[:-1], axis=1)
+    return SentenceTable(tokens[distinct], sentence[distinct], sentences)
+
+
+def intents_heard(grammar: Grammar, contexts: Sequence[str]) -> list[str]:
+    """The intents of a context set, the first context's first."""
+    return list(dict.fromkeys(intent.name for context in contexts
+                              for intent in grammar.intents_in(context)))
 
 
 def spoken_forms(words: Sequence[str]) -> tuple[str, ...]:
