@@ -27,15 +27,12 @@ MANIFEST = load_manifest(FOLDER / "manifest.yaml")
 
 FLOORS = {
     "pocketsphinx": {"espeak-ng": (0.25, 0.17), "flite": (0.64, 0.05), "recorded": (1.0, 0.10)},
-    "whisper": {"espeak-ng": (0.62, 0.16), "flite": (0.80, 0.05), "recorded": (0.0, 0.20)},
+    "whisper": {"espeak-ng": (0.66, 0.16), "flite": (0.85, 0.05), "recorded": (0.0, 0.20)},
 }
 """Per engine and voice family: (intent accuracy floor, out-of-domain false accept ceiling).
-Measured (BENCHMARKS.md): PocketSphinx espeak-ng 27.5 % / 3 of 25, flite 67.1 % / 0 of 21,
-real people 1 of 1 / 0 of 10; Whisper espeak-ng 67.6 % / 3 of 25, flite 85.0 % / 0 of 21, real
-people 0 of 1 / 1 of 10. Each floor sits some utterances below (Whisper's readings shift with
-last-bit differences in arithmetic, BENCHMARKS.md), each ceiling allows one false accept more.
-Accuracy is far from the targets: these guard against regressions while recognition is worked
-on."""
+Each floor sits some utterances below what BENCHMARKS.md reports (Whisper's readings shift with
+last-bit differences in arithmetic), each ceiling allows one false accept more. Accuracy is far
+from the targets: these guard against regressions while recognition is worked on."""
 OTHER_LANGUAGES = {"pocketsphinx": (0.0, 0.25), "whisper": (0.40, 0.15)}
 """Per engine, for the manifest's callers speaking another language: (share named as another
 language, floor; share understood as a request, ceiling). Measured: PocketSphinx 0 and 8 of 45,
