@@ -135,6 +135,7 @@ def test_broken_prompt_file_stops_startup_with_file_line_and_fix(tmp_path: Path,
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_prompts_render_synthesises_fixed_prompts_and_faq_answers_once(tmp_path: Path) -> None:
     env = {"IVR_CACHE_DIR": str(tmp_path / "cache")}
     first = run("prompts", "render", env=env, timeout=600)

@@ -15,6 +15,8 @@ import pytest
 from ivr.config import PROJECT_ROOT
 from ivr.nlu.normalize import normalize
 
+pytestmark = [pytest.mark.speech, pytest.mark.slow]
+
 IVR = str(Path(sys.executable).parent / "ivr")
 CALLS = sorted((PROJECT_ROOT / "audio_fixtures" / "calls").glob("*.yaml"))
 WAVS = PROJECT_ROOT / "audio_fixtures" / "wav"

@@ -105,6 +105,7 @@ def test_bad_input_is_not_understood_and_never_raises(matcher: Matcher, text: st
         assert result.text == text
 
 
+@pytest.mark.slow
 def test_every_expanded_sentence_matches_its_own_intent(grammar: Grammar,
                                                         matcher: Matcher) -> None:
     """hassil's round trip. Sentences with the same content words give the matcher the same

@@ -11,6 +11,8 @@ from ivr.errors import AudioError
 from ivr.speech.codec import PHONE_RATE
 from ivr.speech.tts.flite import flite_speech, is_flite_voice
 
+pytestmark = pytest.mark.speech
+
 
 def test_flite_voices_are_named_with_a_prefix() -> None:
     assert is_flite_voice("flite:slt")

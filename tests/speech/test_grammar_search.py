@@ -25,6 +25,8 @@ from ivr.speech.stt.whisper.grammar_search import (
 )
 from ivr.speech.stt.whisper.readings import transcript_of
 
+pytestmark = pytest.mark.speech
+
 WAV = Path(__file__).parents[2] / "audio_fixtures" / "wav"
 MISHEARD = "000-where-s-my-parcel"
 """An espeak-ng voice Whisper writes as "Where is my power soul." when decoding freely."""

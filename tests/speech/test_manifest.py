@@ -22,6 +22,8 @@ from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
 from ivr.speech.stt.whisper.engine import WhisperEngine
 from ivr.speech.tts import Synthesizer
 
+pytestmark = pytest.mark.speech
+
 FOLDER = PROJECT_ROOT / "audio_fixtures"
 MANIFEST = load_manifest(FOLDER / "manifest.yaml")
 
@@ -72,7 +74,7 @@ def test_the_committed_wavs_are_what_the_builder_makes(utterance: Utterance,
     assert abs(rebuilt - committed) <= 0.02 * committed
 
 
-@pytest.fixture(scope="module", params=sorted(FLOORS))
+@pytest.fixture(scope="module", params=sorted(FLOORS))  # minutes: its tests are marked slow
 def outcomes(request: pytest.FixtureRequest, grammar: Grammar, matcher: Matcher,
              speech_cache: Path) -> Iterator[tuple[str, list[Outcome]]]:
     """The whole manifest through each engine: its name and the outcomes."""
@@ -84,6 +86,7 @@ def outcomes(request: pytest.FixtureRequest, grammar: Grammar, matcher: Matcher,
     whisper.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("family", ["espeak-ng", "flite", "recorded"])
 def test_each_engine_stays_within_its_floors_for_each_voice_family(
         outcomes: tuple[str, list[Outcome]], family: str) -> None:
@@ -94,6 +97,7 @@ def test_each_engine_stays_within_its_floors_for_each_voice_family(
     assert measured.false_accepts / measured.out_of_domain <= ceiling, measured
 
 
+@pytest.mark.slow
 def test_callers_speaking_another_language_are_named_and_rarely_understood(
         outcomes: tuple[str, list[Outcome]]) -> None:
     engine, heard = outcomes
@@ -106,6 +110,7 @@ def test_callers_speaking_another_language_are_named_and_rarely_understood(
     assert sum(o.language is not None for o in english) <= MISTAKEN_FOR_ANOTHER * len(english)
 
 
+@pytest.mark.slow
 def test_silence_is_never_understood(outcomes: tuple[str, list[Outcome]]) -> None:
     silent = [o for o in outcomes[1] if not o.utterance.text]
     assert silent and all(o.transcript == "" and o.intent is None for o in silent)

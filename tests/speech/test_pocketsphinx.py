@@ -27,6 +27,8 @@ from ivr.speech.stt.pocketsphinx.decoding import (
 )
 from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
 
+pytestmark = pytest.mark.speech
+
 FIXTURES = PROJECT_ROOT / "audio_fixtures" / "wav"
 RECOGNISED = [
     ("012-i-d-like-to-return-an-item", "main", "return_request"),

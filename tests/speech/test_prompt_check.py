@@ -14,6 +14,8 @@ from ivr.speech.prompt_check import PromptListener
 from ivr.speech.tts import Synthesizer
 from ivr.speech.tts.prompt_audio import PromptAudio
 
+pytestmark = pytest.mark.speech
+
 PROMPTS = [
     ("greeting", "Thanks for calling Demo Shop. I can check an order, track a parcel, start a "
                  "return or cancel an order. What can I help you with?"),

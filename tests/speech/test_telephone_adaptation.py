@@ -34,6 +34,8 @@ from ivr.speech.stt.pocketsphinx.telephone_adaptation import (
     write_s3_array,
 )
 
+pytestmark = pytest.mark.speech
+
 MODEL = Path(get_model_path()) / "en-us"
 PEOPLE = [u for u in load_manifest(PROJECT_ROOT / "audio_fixtures" / "manifest.yaml")
           if u.recorded]
@@ -116,6 +118,7 @@ def test_the_shipped_transform_is_a_full_transform_of_each_stream() -> None:
         assert matrix.shape == (13, 13) and bias.shape == (13,)
 
 
+@pytest.mark.slow
 def test_real_people_over_the_phone_are_heard_no_worse_with_the_transform() -> None:
     """The transform learnt one person's telephone voice; other people must not pay for it.
     Through the worker's own decoding (20 ms chunks, telephone cepstral means, comfort noise)

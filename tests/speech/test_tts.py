@@ -17,6 +17,8 @@ from ivr.speech.tts import Synthesizer, Voice
 from ivr.speech.tts.espeak import WAV_HEADER_BYTES, EspeakSynthesizer, wait_for_audio
 from ivr.speech.tts.prompt_audio import PromptAudio, duration_ms
 
+pytestmark = pytest.mark.speech
+
 
 def test_speech_comes_back_as_8khz_audio_of_a_plausible_length(synthesizer: Synthesizer) -> None:
     audio = synthesizer.synthesize("Your order has shipped and should arrive on Friday.")
@@ -34,6 +36,7 @@ def test_voice_and_rate_change_the_audio(synthesizer: Synthesizer) -> None:
     assert not np.array_equal(slow, other)
 
 
+@pytest.mark.slow
 def test_two_hundred_sentences_in_a_row(synthesizer: Synthesizer) -> None:
     lengths = [len(synthesizer.synthesize(f"Your return number is {n:08d}.")) for n in range(200)]
     assert min(lengths) > PHONE_RATE  # every one produced over a second of speech

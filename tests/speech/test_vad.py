@@ -13,6 +13,8 @@ from ivr.speech.codec import PHONE_RATE, read_wav
 from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
 from ivr.speech.vad import SpeechStream
 
+pytestmark = pytest.mark.speech
+
 WAV = PROJECT_ROOT / "audio_fixtures" / "wav"
 FRAME = PHONE_RATE // 50
 ENERGY = EndpointSettings(no_input_ms=10**9)

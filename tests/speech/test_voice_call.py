@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from ivr.call.session import CallSession
 from ivr.call.voice import Play, StopPlaying, VoiceCall
@@ -21,6 +22,8 @@ from ivr.speech.stt.pocketsphinx.engine import PocketSphinxEngine
 from ivr.speech.tts import Synthesizer
 from ivr.speech.tts.espeak import EspeakSynthesizer
 from ivr.speech.tts.prompt_audio import PromptAudio
+
+pytestmark = pytest.mark.speech
 
 SPEECH = (Path(__file__).parents[2] / "audio_fixtures" / "wav"
           / "151-what-are-the-delivery-options.wav")

@@ -22,6 +22,8 @@ from ivr.speech.stt.vosk.engine import VoskEngine
 from ivr.speech.tts import Synthesizer, Voice
 from ivr.speech.tts.espeak import EspeakSynthesizer
 
+pytestmark = pytest.mark.speech
+
 SENTENCES = {
     "greeting": [["안녕하세요"], ["감사합니다"], ["안녕하세요", "감사합니다"]],
     "numbers": [["하나", "둘", "셋"], ["넷", "다섯"], ["하나"]],

@@ -33,6 +33,8 @@ from ivr.speech.stt.whisper.model import load_model, model_folder
 from ivr.speech.stt.whisper.prompts import context_prompt
 from ivr.speech.stt.whisper.readings import transcript_of, without_loops
 
+pytestmark = pytest.mark.speech
+
 WAV = Path(__file__).parents[2] / "audio_fixtures" / "wav"
 
 
@@ -320,6 +322,7 @@ time.sleep(float(sys.argv[1]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("after_s", [0.5, 1.5, 2.5, 3.0, 3.5, 4.0, 5.0])
 def test_a_process_that_ends_mid_decode_exits_cleanly(after_s: float) -> None:
     """The server's warm-up runs on a daemon thread; ending the process while it decodes must

@@ -7,7 +7,11 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 from ivr.telephony.outbound import OutboundAudio
+
+pytestmark = pytest.mark.realtime
 
 
 class Wire:

@@ -32,6 +32,8 @@ from tests.web.conftest import (
     services,
 )
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 ARTIFACTS = Path(os.environ.get("IVR_TEST_ARTIFACTS", PROJECT_ROOT / "test-artifacts"))
 CHROMIUM_FLAGS = [
     "--headless=new",

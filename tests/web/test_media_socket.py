@@ -22,6 +22,8 @@ from ivr.telephony.player import RemoteCall, Webhooks
 from tests.twiml_tree import twiml_tree
 from tests.web.conftest import ANA, TOKEN, CallerVoices, live_server, services
 
+pytestmark = pytest.mark.realtime
+
 CALLS = sorted((PROJECT_ROOT / "audio_fixtures" / "calls").glob("*.yaml"))
 SILENCE = base64.b64encode(b"\xff" * 160).decode()
 
@@ -84,6 +86,7 @@ def closed_by_server(ws: Client, timeout: float = 15.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_the_greeting_streams_as_paced_media_with_a_mark(live: tuple[Flask, str]) -> None:
     _, base = live
     url, token = start_call(base)
@@ -114,15 +117,20 @@ def test_a_bad_or_reused_token_is_refused(live: tuple[Flask, str]) -> None:
     assert record is not None and record.stream_sid == "MZ1"
 
 
-@pytest.mark.parametrize("junk", [
-    "not json", '{"event":"media","media":{"payload":"%%%"}}', '{"event":"surprise"}',
-    json.dumps({"event": "media", "media": {"payload": base64.b64encode(bytes(40_000)).decode()}}),
-    '{"event":"dtmf","dtmf":{"digit":"Z"}}', "[]"])
-def test_bad_messages_are_skipped_and_the_call_goes_on(live: tuple[Flask, str], junk: str) -> None:
+JUNK = ("not json", '{"event":"media","media":{"payload":"%%%"}}', '{"event":"surprise"}',
+        json.dumps({"event": "media",
+                    "media": {"payload": base64.b64encode(bytes(40_000)).decode()}}),
+        '{"event":"dtmf","dtmf":{"digit":"Z"}}', "[]")
+
+
+@pytest.mark.slow
+def test_bad_messages_are_skipped_and_the_call_goes_on(live: tuple[Flask, str]) -> None:
+    """Every kind of junk in one call (each costs a greeting played out in real time)."""
     _, base = live
     url, token = start_call(base)
     ws = open_stream(url, "CA1", token)
-    ws.send(junk)
+    for junk in JUNK:
+        ws.send(junk)
     assert events_until(ws, "mark")[-1]["event"] == "mark"  # the greeting still played out
     ws.close()
 
@@ -180,6 +188,7 @@ def play(base: str, script_path: Path, voices: CallerVoices) -> tuple[list[str],
     return problems, out.getvalue(), call
 
 
+@pytest.mark.slow
 def test_every_scripted_call_over_the_wire(make_app: Callable[..., Flask],
                                            shared_cache: Path, tmp_path: Path) -> None:
     """Each calls/*.yaml on its own fresh server, all at once: also twelve concurrent calls."""
@@ -207,6 +216,7 @@ def test_every_scripted_call_over_the_wire(make_app: Callable[..., Flask],
         assert call.bot_audio, path.name
 
 
+@pytest.mark.slow
 def test_two_calls_on_one_server_do_not_mix(live: tuple[Flask, str], shared_cache: Path) -> None:
     app, base = live
     voices = CallerVoices(shared_cache / "caller")
@@ -231,6 +241,7 @@ def test_two_calls_on_one_server_do_not_mix(live: tuple[Flask, str], shared_cach
         assert record is not None and record.outcome is not None  # status callback closed it
 
 
+@pytest.mark.slow
 def test_a_transfer_reaches_the_record_the_briefing_and_the_bridge(
         live: tuple[Flask, str], shared_cache: Path) -> None:
     app, base = live

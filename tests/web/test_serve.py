@@ -13,10 +13,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from ivr.config import Settings
 from ivr.web.app import create_app
+
+pytestmark = pytest.mark.realtime
 
 
 def free_port() -> int:
@@ -50,6 +53,7 @@ def test_serve_answers_healthz_and_says_what_to_configure(tmp_path: Path) -> Non
     assert "TWILIO_AUTH_TOKEN is not set" in output
 
 
+@pytest.mark.slow
 def test_healthz_ready_when_configured(settings: Settings) -> None:
     configured = Settings(**{**settings.__dict__, "twilio_auth_token": "t",
                              "public_url": "https://ivr.example.com"})
@@ -66,6 +70,7 @@ def test_healthz_ready_when_configured(settings: Settings) -> None:
     assert any("warming up" in problem for problem in health["problems"])
 
 
+@pytest.mark.slow
 def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"

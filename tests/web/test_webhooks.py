@@ -26,6 +26,7 @@ def start_stream_call(twilio: TwilioClient, sid: str = "CA1", caller: str = ANA)
     return parameter["value"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["stream", "gather"])
 def test_startup_prepares_every_context_before_saying_speech_is_ready(
         make_app: Callable[..., Flask], mode: str) -> None:
