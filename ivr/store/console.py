@@ -1,5 +1,5 @@
 """What the agent console reads and writes: the live queue, one call's whole story, closing a
-transfer with a disposition, and callback requests.
+transfer with a disposition, callback requests, and the tickets the bot opened.
 
 Reads join the call record (ivr.store.calls) with the agents' own table of closures. Every
 string shown was redacted when it was written; the caller's number is masked here too, except
@@ -119,6 +119,23 @@ class CallbackRequest:
     customer: str | None
 
 
+@dataclass(frozen=True)
+class Ticket:
+    """A missing item or complaint the bot gave the caller a reference for, and what an agent
+    did about it."""
+
+    reference: str
+    call_sid: str
+    kind: str
+    order_number: str | None
+    summary: str
+    """The caller's words, redacted."""
+    opened_at: str
+    closed_by: str | None
+    resolution: str | None
+    closed_at: str | None
+
+
 _TRANSFER_ROWS = """
 SELECT t.*, c.caller, c.ended_at, c.started_at, k.call_sid AS callback_sid,
        x.disposition, x.agent AS closed_by
@@ -159,7 +176,9 @@ class ConsoleStore(Store):
             turns=self._all("SELECT * FROM turns WHERE call_sid = ? ORDER BY id", sid),
             returns=self._all("SELECT * FROM call_returns WHERE call_sid = ?", sid),
             cancellations=self._all("SELECT * FROM call_cancellations WHERE call_sid = ?", sid),
-            tickets=self._all("SELECT * FROM tickets WHERE call_sid = ? ORDER BY opened_at", sid),
+            tickets=self._all("SELECT t.*, x.closed_at FROM tickets t LEFT JOIN "
+                              "ticket_closures x ON x.reference = t.reference "
+                              "WHERE t.call_sid = ? ORDER BY t.opened_at", sid),
             callback=self._one("SELECT * FROM callbacks WHERE call_sid = ?", sid),
             survey=survey["score"] if survey else None,
             closure=Closure(closure["agent"], closure["disposition"], closure["note"],
@@ -190,6 +209,34 @@ class ConsoleStore(Store):
                                 r["called_back_at"],
                                 json.loads(r["context"]).get("customer") if r["context"] else None)
                 for r in rows]
+
+    def tickets(self) -> list[Ticket]:
+        """Every ticket, the open ones first (oldest first), then the closed (most recently
+        closed first)."""
+        rows = self._all("SELECT t.*, x.agent, x.resolution, x.closed_at FROM tickets t "
+                         "LEFT JOIN ticket_closures x ON x.reference = t.reference "
+                         "ORDER BY x.closed_at IS NOT NULL, x.closed_at DESC, t.rowid")
+        return [Ticket(r["reference"], r["call_sid"], r["kind"], r["order_number"],
+                       r["summary"], r["opened_at"], r["agent"], r["resolution"],
+                       r["closed_at"]) for r in rows]
+
+    def close_ticket(self, reference: str, agent: str, resolution: str) -> None:
+        """Close a ticket once, with what was done about it (redacted like speech)."""
+        resolution = resolution.strip()
+        if not resolution:
+            raise ConsoleError("say what was done about the ticket")
+        if len(resolution) > MAX_NOTE:
+            raise ConsoleError(f"the resolution is longer than {MAX_NOTE} characters")
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM tickets WHERE reference = ?",
+                          (reference,)).fetchone() is None:
+                raise ConsoleError(f"there is no ticket {reference!r}")
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO ticket_closures (reference, agent, resolution, "
+                "closed_at) VALUES (?, ?, ?, ?)",
+                (reference, agent, redact(resolution), self._now())).rowcount
+        if not inserted:
+            raise ConsoleError(f"ticket {reference} was closed already")
 
     def mark_called_back(self, sid: str) -> None:
         if not self._execute("UPDATE callbacks SET called_back_at = ? WHERE call_sid = ? "

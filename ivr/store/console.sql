@@ -6,3 +6,11 @@ CREATE TABLE IF NOT EXISTS transfer_closures (
     note TEXT NOT NULL,
     closed_at TEXT NOT NULL
 );
+
+-- What an agent did about a ticket the bot opened (a missing item, a complaint): once each.
+CREATE TABLE IF NOT EXISTS ticket_closures (
+    reference TEXT PRIMARY KEY REFERENCES tickets(reference),
+    agent TEXT NOT NULL,
+    resolution TEXT NOT NULL,
+    closed_at TEXT NOT NULL
+);

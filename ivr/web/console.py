@@ -1,4 +1,5 @@
-"""The agents' console: the live queue, a call's whole story, closing transfers, callbacks.
+"""The agents' console: the live queue, a call's whole story, closing transfers, callbacks,
+tickets.
 
 The queue page renders once on the server and then polls /console/queue.json every second, so
 a new transfer shows within two seconds without a reload. What agents see of callers is logged
@@ -97,6 +98,30 @@ def called_back(sid: str) -> ResponseReturnValue:
     else:
         audit("called_back", sid[:64])
     return redirect("/console/callbacks"), 303
+
+
+@console.get("/tickets")
+@login_required()
+def tickets() -> ResponseReturnValue:
+    listed = current_services().console.tickets()
+    audit("view_tickets", _listing([t.call_sid for t in listed]))
+    return render_template("console/tickets.html", tickets=listed)
+
+
+@console.post("/tickets/<reference>/close")
+@login_required()
+def close_ticket(reference: str) -> ResponseReturnValue:
+    agent = current_agent()
+    assert agent is not None  # login_required
+    try:
+        current_services().console.close_ticket(reference[:32], agent.name,
+                                                request.form.get("resolution", ""))
+    except ConsoleError as exc:
+        flash(str(exc))
+    else:
+        audit("close_ticket", reference[:32])
+        flash(f"Ticket {reference[:32]} closed.")
+    return redirect("/console/tickets"), 303
 
 
 def _order(number: str) -> tuple[Order | None, str | None]:

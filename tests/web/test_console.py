@@ -228,6 +228,44 @@ def test_the_call_page_lists_the_tickets_the_caller_was_given(
     assert f"Ticket {ticket['reference']} (complaint): “I want to make a complaint”" in page
 
 
+def test_tickets_are_listed_open_first_and_closed_once_with_what_was_done(
+    console_app: Flask, phone: TwilioClient, alice: ConsoleClient, bob: ConsoleClient
+) -> None:
+    gather_call(phone, "CA2", ANA, ["I want to make a complaint", "#1"])
+    gather_call(phone, "CA3", ANA, ["I want to make a complaint", "#1"])
+    first, second = (services(console_app).store.rows("tickets", sid)[0]["reference"]
+                     for sid in ("CA2", "CA3"))
+
+    def row(reference: str) -> int:
+        return page.index(f'data-reference="{reference}"')
+
+    page = bob.get("/console/tickets").text
+    assert row(first) < row(second)  # oldest open ticket first
+    assert page.count("Close ticket</button>") == 2
+    assert bob.post(f"/console/tickets/{first}/close", {"resolution": " "}).status_code == 303
+    assert "say what was done" in bob.get("/console/tickets").text  # nothing closed
+    assert bob.post(f"/console/tickets/{first}/close",
+                    {"resolution": "Refund of 20 dollars, card 4111 1111 1111 1111"}
+                    ).location == "/console/tickets"
+    page = bob.get("/console/tickets").text
+    assert page.count("Close ticket</button>") == 1
+    assert row(second) < row(first)  # the closed one below the open
+    assert "by bob: Refund of 20 dollars" in page and "4111 1111" not in page  # redacted
+    alice.post(f"/console/tickets/{first}/close", {"resolution": "again"})
+    assert f"ticket {first} was closed already" in alice.get("/console/tickets").text
+    [ticket] = [t for t in services(console_app).console.tickets() if t.reference == first]
+    assert ticket.closed_by == "bob"
+    assert ("bob", "close_ticket", first) in audit_rows(console_app)
+    assert ("alice", "close_ticket", first) not in audit_rows(console_app)
+    assert ", closed)" in bob.get("/console/calls/CA2").text
+
+
+def test_an_unknown_ticket_cannot_be_closed(console_app: Flask, bob: ConsoleClient) -> None:
+    bob.post("/console/tickets/NOPE/close", {"resolution": "done"})
+    assert "there is no ticket &#39;NOPE&#39;" in bob.get("/console/tickets").text
+    assert services(console_app).console.tickets() == []
+
+
 def test_callers_words_are_shown_as_text_never_as_markup(
     console_app: Flask, phone: TwilioClient, alice: ConsoleClient
 ) -> None:
