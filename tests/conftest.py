@@ -14,7 +14,8 @@ from ivr.commerce.demo import reset_demo
 from ivr.commerce.sqlite import SqliteOrderService
 from ivr.config import PROJECT_ROOT, Settings
 from ivr.database import connect
-from ivr.dialog.policy import DialogSettings, Policy
+from ivr.dialog.escalation import DialogSettings
+from ivr.dialog.policy import Policy
 from ivr.dialog.prompts import PromptCatalog
 from ivr.events import Action, Ask, Dtmf, Heard, NoInput, Say, Transfer
 from ivr.nlu.frustration import FrustrationDetector

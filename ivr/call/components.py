@@ -10,7 +10,8 @@ from ivr.commerce.demo import ensure_demo
 from ivr.commerce.sqlite import SqliteOrderService
 from ivr.config import Settings, VoiceDetector
 from ivr.database import connect
-from ivr.dialog.policy import DialogSettings, Policy
+from ivr.dialog.escalation import DialogSettings
+from ivr.dialog.policy import Policy
 from ivr.dialog.prompts import PromptCatalog
 from ivr.nlu.frustration import FrustrationDetector
 from ivr.nlu.grammar import Grammar

@@ -94,8 +94,9 @@ def reset_demo(service: SqliteOrderService, today: date | None = None) -> None:
               "returns", "scan_events", "shipments", "items", "orders", "customers",
               "shop_policy")
     postcodes = {number: postcode for number, _, _, postcode in CUSTOMERS}
+    once: list[tuple[object, ...]] = [()]
     service.write_all([
-        *((f"DELETE FROM {table}", [()]) for table in tables),
+        *((f"DELETE FROM {table}", once) for table in tables),
         ("INSERT INTO customers VALUES (?, ?, ?, ?)", list(CUSTOMERS)),
         ("INSERT INTO orders VALUES (?, ?, ?, ?)",
          [(o[0], o[1], ago(o[2]), o[3]) for o in ORDERS]),

@@ -53,7 +53,8 @@ class SqliteOrderService:
             self._db.close()
 
     def is_empty(self) -> bool:
-        return self._query_one("SELECT COUNT(*) AS n FROM customers")["n"] == 0
+        row = self._query_one("SELECT COUNT(*) AS n FROM customers")
+        return row is None or int(row["n"]) == 0
 
     # ------------------------------------------------------------------ reads
     def customer_by_phone(self, phone: str) -> Customer | None:

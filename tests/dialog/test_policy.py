@@ -10,8 +10,9 @@ import pytest
 from ivr.call.session import CallSession
 from ivr.commerce.models import OrderStatus
 from ivr.commerce.sqlite import SqliteOrderService
+from ivr.dialog.escalation import DialogSettings
 from ivr.dialog.phrasing import day
-from ivr.dialog.policy import DialogSettings, Policy
+from ivr.dialog.policy import Policy
 from ivr.dialog.state import Phase
 from ivr.errors import OrderServiceError
 from ivr.events import (
