@@ -168,32 +168,29 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _grammar_check(args: argparse.Namespace) -> int:
-    from ivr.nlu.lint import check_grammar
-    from ivr.nlu.loader import load_grammar
-
-    folder = Settings.from_env().grammar_dir
-    grammar = load_grammar(folder)
-    problems = check_grammar(grammar)
-    for problem in problems:
-        print(problem)
-    total = len(grammar.all_sentences)
-    print(f"{len(problems)} problem(s); {len(grammar.intents)} intents, {total} sentences "
-          f"in {folder}", file=sys.stderr)
-    return 1 if problems else 0
+    return _lint(about=None)
 
 
 def _faq_check(args: argparse.Namespace) -> int:
     from ivr.nlu.faq import FAQ_INTENT
+
+    return _lint(about=FAQ_INTENT)
+
+
+def _lint(about: str | None) -> int:
+    """Print the grammar's problems (only those of intent `about`, when given) and a summary;
+    exit status 1 when there is any."""
     from ivr.nlu.lint import check_grammar
     from ivr.nlu.loader import load_grammar
 
     folder = Settings.from_env().grammar_dir
     grammar = load_grammar(folder)
-    problems = check_grammar(grammar, about=FAQ_INTENT)
+    problems = check_grammar(grammar, about=about)
     for problem in problems:
         print(problem)
-    print(f"{len(problems)} problem(s); {len(grammar.faq_answers)} FAQ entries in {folder}",
-          file=sys.stderr)
+    checked = (f"{len(grammar.faq_answers)} FAQ entries" if about
+               else f"{len(grammar.intents)} intents, {len(grammar.all_sentences)} sentences")
+    print(f"{len(problems)} problem(s); {checked} in {folder}", file=sys.stderr)
     return 1 if problems else 0
 
 
