@@ -85,7 +85,7 @@ class Intent:
     """Something a caller can want, and the sentences that say it."""
 
     name: str
-    """The intent name (ARCHITECTURE.md fixes the public ones)."""
+    """The intent name (`ivr nlu`'s output: callers' tools rely on the names)."""
     contexts: tuple[str, ...]
     """Dialog contexts in which the intent is listened for."""
     templates: tuple[Template, ...]
