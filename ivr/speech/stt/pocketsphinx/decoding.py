@@ -42,7 +42,7 @@ TELEPHONE_CMN = ("41.84,21.92,-34.87,37.57,-28.27,-0.01,6.57,-32.44,16.50,-12.52
 adaptation). Each utterance starts from these instead of the wideband model's defaults or the
 previous caller's voice (and from a fresh noise estimate: _forget_noise), so results do not
 depend on which call used the decoder before, and the first words of a call are heard as well
-as the last. Re-measured over espeak-ng's and flite's voices together (third session): each
+as the last. Re-measured over espeak-ng's and flite's voices together, each
 coefficient moved by at most 1.8, and through the call path it gave 155 instead of 154 of 382
 intents right but 6 instead of 4 of 52 false accepts, so these stay."""
 SEARCH_OPTIONS = {"fwdflat": False, "fillprob": 1e-4}
@@ -57,7 +57,7 @@ TELEPHONE_TRANSFORM = Path(__file__).with_name("telephone.mllr")
 a real person's telephone recordings: telephone_adaptation.py). Over the fixture
 manifest, intents right went from 167 to 191 of 382 with as many false accepts (5 of 52); three
 other real people's recordings are heard about as well as without it (33 against 31 of 93
-words wrong). Decoding costs no more (BENCHMARKS.md, "Telephone channel")."""
+words wrong). Decoding costs no more (BENCHMARKS.md, "Telephone transform")."""
 RESULT_TIMEOUT_S = 10.0
 MAX_WORKERS = 32
 """Decoder processes kept at most (about 135 MB each: 4.3 GB for 32), one per call in progress;

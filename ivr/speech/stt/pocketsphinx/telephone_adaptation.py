@@ -11,7 +11,7 @@ The adaptation audio is Asterisk's English prompts (Allison Smith for Digium, CC
 about fourteen minutes of a real person recorded for the telephone, sent here through the same
 μ-law round trip a call takes. No fixture audio goes into it. With it the fixture manifest's
 synthetic callers are understood much more often; PocketSphinx's own test recordings of four
-other real speakers are heard about as well as without it (BENCHMARKS.md, "Telephone channel").
+other real speakers are heard about as well as without it (BENCHMARKS.md, "Telephone transform").
 The tools are sphinxtrain's (Debian packages sphinxtrain, sphinxbase-utils and pocketsphinx);
 the recordings are Debian's asterisk-core-sounds-en-wav; what they say is in
 `telephone_prompts.txt`. Run `python -m ivr.speech.stt.pocketsphinx.telephone_adaptation` to
