@@ -344,8 +344,8 @@ class DecoderPool:
 
     Starting a worker takes about a second (it loads the model), so the pool also grows ahead
     of demand: a worker for every call in progress, started in the background while the call's
-    greeting plays, rather than when its caller first speaks. (Twenty callers answering their
-    greetings at once used to wait for sixteen workers starting together: turn p95 6.8 s.)
+    greeting plays, rather than when its caller first speaks: twenty callers answering their
+    greetings at once would otherwise wait for sixteen workers starting together.
     """
 
     def __init__(self) -> None:
