@@ -18,11 +18,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ivr.speech.codec import PHONE_FRAME_BYTES
+from ivr.speech.codec import FRAME_MS, PHONE_FRAME_BYTES
 from ivr.telephony.media_stream import clear_message, mark_message, media_message
 
 log = logging.getLogger(__name__)
-FRAME_MS = 20
 FRAME_S = FRAME_MS / 1000
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, request
 from flask.typing import ResponseReturnValue
 
-from ivr.call.whisper import whisper_text
+from ivr.call.briefing import briefing_text
 from ivr.dialog.state import TransferReason
 from ivr.store.calls import BRIDGED_RESULTS, NextStep
 from ivr.store.redact import mask_phone
@@ -145,7 +145,7 @@ def agent() -> ResponseReturnValue:
     services = current_services()
     queue = services.settings.agent_queue
     head = services.store.longest_waiting(queue)
-    briefing = whisper_text(services.components.policy.prompts, head.context if head else None)
+    briefing = briefing_text(services.components.policy.prompts, head.context if head else None)
     return xml(twiml.dial_queue(spoken(services, [briefing]), queue,
                                 absolute("/twilio/whisper")))
 
@@ -169,5 +169,5 @@ def whisper() -> ResponseReturnValue:
     caller_sid = forms.text("ParentCallSid", 64)
     transfer = services.store.transfer(caller_sid)
     services.store.record_bridged(caller_sid, forms.text("CallSid", 64), queue_time)
-    text = whisper_text(prompts, transfer.context if transfer else None)
+    text = briefing_text(prompts, transfer.context if transfer else None)
     return xml(twiml.say(spoken(services, [text])))

@@ -38,7 +38,9 @@ HEARD_CONFIDENCE = 0.9
 """PocketSphinx gives no better confidence of its own (its lattice word posteriors separate right
 from wrong answers no better than the n-best agreement); whatever it heard gets this, until
 ivr.speech.consensus replaces it with how many of the n-best alternatives mean the same."""
-FRAME_MS = 10
+FEATURE_FRAME_MS = 10
+"""PocketSphinx's feature frame, the unit of its word timings (not the 20 ms audio frame of a
+call, ivr.speech.codec.FRAME_MS)."""
 PRESTARTED_DECODERS = 4
 """Worker processes started with the server: enough for several callers talking at once."""
 
@@ -148,8 +150,8 @@ class PocketSphinxRecognizer:
         said = [word for word, _, _ in decoded.words]
         if not said:  # speech was heard (the endpointer said so) but no words came of it
             return Transcript("", 0.0, rejected=True)
-        timings = tuple(WordTiming(word, first * FRAME_MS - EDGE_NOISE_MS,
-                                   last * FRAME_MS - EDGE_NOISE_MS)
+        timings = tuple(WordTiming(word, first * FEATURE_FRAME_MS - EDGE_NOISE_MS,
+                                   last * FEATURE_FRAME_MS - EDGE_NOISE_MS)
                         for word, first, last in decoded.words)
         return Transcript(" ".join(said), HEARD_CONFIDENCE, timings,
                           alternatives=tuple(decoded.alternatives))

@@ -1,4 +1,5 @@
-"""The whisper: what an agent hears about a caller before the bridge, from the context packet.
+"""The agent's briefing (Twilio calls it the whisper): what an agent hears about a caller
+before the bridge, from the context packet.
 
 Spoken to a person who is about to talk to the caller, so it leads with who and why, then what
 the bot already changed (so the agent does not, say, cancel an order twice).
@@ -15,7 +16,7 @@ from ivr.nlu.numbers import spell_digits
 _KNOWN_REASONS = frozenset(reason.value for reason in TransferReason)
 
 
-def whisper_text(prompts: PromptCatalog, context: dict[str, Any] | None) -> str:
+def briefing_text(prompts: PromptCatalog, context: dict[str, Any] | None) -> str:
     """One paragraph for the agent's ear."""
     if not context:
         return prompts.render("whisper_missing")
