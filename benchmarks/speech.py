@@ -35,7 +35,7 @@ from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher
 from ivr.replay import Outcome, by_source, evaluate, means_what_was_said, score
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE, pcm_to_ulaw, read_wav, ulaw_to_pcm
-from ivr.speech.consensus import judged, understood
+from ivr.speech.consensus import meaning_of, with_agreement
 from ivr.speech.endpoint import EndpointSettings
 from ivr.speech.fixtures import Utterance, load_manifest
 from ivr.speech.listener import Listener, Recognised, trailing_silence
@@ -105,7 +105,7 @@ def stream(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray, context: str
         for heard in listener.feed(audio[start:start + PHONE_FRAME_BYTES]):
             if isinstance(heard, Recognised):
                 ended = time.perf_counter() - heard.recognised_ms / 1000
-                understood(judged(heard.transcript, matcher, [context]), matcher, [context])
+                meaning_of(with_agreement(heard.transcript, matcher, [context]), matcher, [context])
                 result.latency_s = time.perf_counter() - ended
         if result.latency_s is not None:
             break

@@ -24,7 +24,7 @@ from faster_whisper.vad import get_vad_model
 
 from ivr.config import PROJECT_ROOT
 from ivr.speech.codec import FRAME_MS, PHONE_FRAME_BYTES, PHONE_RATE, decode_wav, read_wav
-from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
+from ivr.speech.endpoint import Endpointer, EndpointKind, EndpointSettings
 from ivr.speech.fixtures import EDGE_MS, LINE_NOISE, load_manifest
 from ivr.speech.hold_music import hold_music_wav
 
@@ -80,7 +80,7 @@ def endpointer(pcm: np.ndarray, voicing: Detector, settings: EndpointSettings) -
 
 
 def events(pcm: np.ndarray, voicing: Detector, prompt_ms: int = 0,
-           settings: EndpointSettings | None = None) -> list[tuple[Kind, int]]:
+           settings: EndpointSettings | None = None) -> list[tuple[EndpointKind, int]]:
     """Everything the endpointer notices over the clip, listening again after each utterance."""
     settings = settings or EndpointSettings(no_input_ms=10**9)
     detector = endpointer(pcm, voicing, settings)
@@ -89,7 +89,7 @@ def events(pcm: np.ndarray, voicing: Detector, prompt_ms: int = 0,
     for start in range(0, len(pcm) - PHONE_FRAME_BYTES + 1, PHONE_FRAME_BYTES):
         for event in detector.feed(pcm[start:start + PHONE_FRAME_BYTES]):
             found.append((event.kind, event.at_ms))
-            if event.kind is Kind.UTTERANCE:
+            if event.kind is EndpointKind.UTTERANCE:
                 detector.listen()
     return found
 
@@ -139,8 +139,8 @@ def noise_report(name: str, voicing: Detector, rng: np.random.Generator) -> None
     for noise, samples in noises(rng).items():
         pcm = clip(samples)
         found = events(pcm, voicing)
-        utterances = sum(kind is Kind.UTTERANCE for kind, _ in found)
-        barged = sum(kind is Kind.BARGE_IN for kind, _ in
+        utterances = sum(kind is EndpointKind.UTTERANCE for kind, _ in found)
+        barged = sum(kind is EndpointKind.BARGE_IN for kind, _ in
                      events(pcm, voicing, prompt_ms=NOISE_S * 1000))
         print(f"{name:8} {noise:30} utterances started by noise {utterances:3}, "
               f"prompts cut off {barged}")
@@ -154,8 +154,8 @@ def speech_report(name: str, voicing: Detector,
         delays, ends, missed, split = [], [], 0, 0
         for pcm in chosen:
             found = events(pcm, voicing)
-            starts = [at for k, at in found if k is Kind.SPEECH_STARTED]
-            utterances = [at for k, at in found if k is Kind.UTTERANCE]
+            starts = [at for k, at in found if k is EndpointKind.SPEECH_STARTED]
+            utterances = [at for k, at in found if k is EndpointKind.UTTERANCE]
             if not utterances:
                 missed += 1
                 continue
@@ -179,7 +179,7 @@ def barge_in_report(name: str, voicing: Detector,
     delays = []
     for _, pcm in clips:
         found = events(pcm, voicing, prompt_ms=len(pcm) * 1000 // PHONE_RATE)
-        barge = [at for k, at in found if k is Kind.BARGE_IN]
+        barge = [at for k, at in found if k is EndpointKind.BARGE_IN]
         if barge:
             delays.append(barge[0] - onset_ms)
     print(f"{name:8} barge-in over a prompt: {len(delays)}/{len(clips)} cut it off, after "

@@ -25,7 +25,7 @@ import numpy as np
 from ivr.errors import AudioError
 from ivr.nlu.matcher import Match, Matcher
 from ivr.speech.codec import read_wav
-from ivr.speech.consensus import judged, understood
+from ivr.speech.consensus import meaning_of, with_agreement
 from ivr.speech.fixtures import Utterance, load_manifest
 from ivr.speech.listener import recognise_recording
 from ivr.speech.stt import SpeechEngine, Transcript
@@ -195,9 +195,9 @@ def print_comparison(results: Mapping[str, Sequence[Outcome]], out: TextIO) -> N
 def _hear(engine: SpeechEngine, matcher: Matcher, pcm: np.ndarray,
           context: str) -> tuple[Transcript, Match]:
     """One recording through the recogniser, judged by its alternatives, and what it means."""
-    transcript = judged(recognise_recording(engine, pcm, [context], matcher=matcher), matcher,
-                        [context])
-    return transcript, understood(transcript, matcher, [context])
+    heard = recognise_recording(engine, pcm, [context], matcher=matcher)
+    transcript = with_agreement(heard, matcher, [context])
+    return transcript, meaning_of(transcript, matcher, [context])
 
 
 def _percent(part: int, whole: int) -> str:

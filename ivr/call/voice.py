@@ -32,8 +32,8 @@ from ivr.events import (
     Transfer,
 )
 from ivr.speech.codec import ulaw_to_pcm
-from ivr.speech.consensus import judged
-from ivr.speech.endpoint import EndpointSettings, Kind
+from ivr.speech.consensus import with_agreement
+from ivr.speech.endpoint import EndpointKind, EndpointSettings
 from ivr.speech.listener import Heard as Listened
 from ivr.speech.listener import Listener, Recognised
 from ivr.speech.stt import SpeechEngine, Transcript
@@ -171,9 +171,9 @@ class VoiceCall:
         if isinstance(heard, Recognised):
             return self._on_utterance(heard)
         match heard.kind:
-            case Kind.BARGE_IN:
+            case EndpointKind.BARGE_IN:
                 return [StopPlaying()]
-            case Kind.NO_INPUT:
+            case EndpointKind.NO_INPUT:
                 return self._perform(self.session.handle(NoInput()))
         return []
 
@@ -181,7 +181,7 @@ class VoiceCall:
         started = time.perf_counter() - recognised.recognised_ms / 1000
         contexts = self._contexts()
         matcher = self.session.policy.matcher
-        transcript = judged(recognised.transcript, matcher, contexts)
+        transcript = with_agreement(recognised.transcript, matcher, contexts)
         heard: Event = Heard(transcript.text, transcript.confidence, transcript.rejected,
                              transcript.language)
         actions = self.session.handle(heard)

@@ -25,7 +25,7 @@ MIN_AGREEMENT = 0.5
 caller hears "sorry, I didn't catch that" instead of the bot acting on a guess."""
 
 
-def judged(transcript: Transcript, matcher: Matcher, contexts: Sequence[str]) -> Transcript:
+def with_agreement(transcript: Transcript, matcher: Matcher, contexts: Sequence[str]) -> Transcript:
     """The transcript with its confidence set to the share of its alternatives that mean the
     same intent and slots (so an order number heard in few of them is read back to confirm),
     and rejected when too few mean even the same intent. A transcript without alternatives
@@ -46,7 +46,7 @@ def judged(transcript: Transcript, matcher: Matcher, contexts: Sequence[str]) ->
     return replace(transcript, confidence=same_meaning, rejected=same_intent < MIN_AGREEMENT)
 
 
-def understood(transcript: Transcript, matcher: Matcher, contexts: Sequence[str]) -> Match:
+def meaning_of(transcript: Transcript, matcher: Matcher, contexts: Sequence[str]) -> Match:
     """What the bot takes the utterance to mean: nothing when the recogniser rejected it."""
     if transcript.rejected:
         return Match(transcript.text, None, 0.0)

@@ -82,7 +82,7 @@ class EndpointSettings:
 _NO_AUDIO = np.zeros(0, np.int16)
 
 
-class Kind(Enum):
+class EndpointKind(Enum):
     """What the endpointer noticed."""
 
     SPEECH_STARTED = auto()
@@ -98,7 +98,7 @@ class Kind(Enum):
 class Endpoint:
     """One thing the endpointer noticed, at `at_ms` on the stream's clock."""
 
-    kind: Kind
+    kind: EndpointKind
     at_ms: int
     audio: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
     """8 kHz int16: the whole utterance (with pre-roll) for UTTERANCE; the pre-roll and the
@@ -234,16 +234,17 @@ class Endpointer:
         if voiced_ms >= needed and self._voiced_recent[-1]:
             self._in_speech = True
             self._speech = list(self._recent)
-            events = [Endpoint(Kind.SPEECH_STARTED, self.now_ms, np.concatenate(self._speech))]
+            events = [Endpoint(EndpointKind.SPEECH_STARTED, self.now_ms,
+                               np.concatenate(self._speech))]
             if self.prompt_playing:
-                events.insert(0, Endpoint(Kind.BARGE_IN, self.now_ms))
+                events.insert(0, Endpoint(EndpointKind.BARGE_IN, self.now_ms))
                 self._prompt_until_ms = self.now_ms
             self._loud_ms = sum(list(self._loud_recent)[-window:]) * FRAME_MS
             self._silence_ms = 0
             return events
         if not self.prompt_playing and self.now_ms - self._listen_from_ms >= s.no_input_ms:
             self.stop()
-            return [Endpoint(Kind.NO_INPUT, self.now_ms)]
+            return [Endpoint(EndpointKind.NO_INPUT, self.now_ms)]
         return []
 
     def _continue_speech(self, frame: np.ndarray, voiced: bool, loud: bool) -> list[Endpoint]:
@@ -269,7 +270,7 @@ class Endpointer:
             return []
         audio = np.concatenate(self._speech)
         self.stop()
-        return [Endpoint(Kind.UTTERANCE, self.now_ms, audio)]
+        return [Endpoint(EndpointKind.UTTERANCE, self.now_ms, audio)]
 
     def _pause_is_over(self) -> bool:
         """end_silence_ms of silence after a whole request (or after too little speech to be

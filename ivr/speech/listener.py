@@ -19,7 +19,7 @@ import numpy as np
 
 from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE
-from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind
+from ivr.speech.endpoint import Endpoint, Endpointer, EndpointKind, EndpointSettings
 from ivr.speech.stt import SpeechEngine, Transcript
 from ivr.speech.whole_request import heard_a_whole_request
 
@@ -78,10 +78,10 @@ class Listener:
 
     def _handled(self, event: Endpoint) -> Heard:
         match event.kind:
-            case Kind.SPEECH_STARTED:
+            case EndpointKind.SPEECH_STARTED:
                 self.recognizer.start(self.contexts())
                 self._recognise(event.audio)
-            case Kind.UTTERANCE:
+            case EndpointKind.UTTERANCE:
                 started = time.perf_counter()
                 transcript = self.recognizer.finish()
                 return Recognised(event, transcript, (time.perf_counter() - started) * 1000)

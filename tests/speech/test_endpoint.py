@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ivr.speech.codec import PHONE_RATE
-from ivr.speech.endpoint import Endpoint, Endpointer, EndpointSettings, Kind, level_db
+from ivr.speech.endpoint import Endpoint, Endpointer, EndpointKind, EndpointSettings, level_db
 
 RNG = np.random.default_rng(7)
 FRAME = PHONE_RATE // 50
@@ -38,7 +38,7 @@ def run(endpointer: Endpointer, *parts: np.ndarray) -> list[Endpoint]:
     return events
 
 
-def kinds(events: list[Endpoint]) -> list[Kind]:
+def kinds(events: list[Endpoint]) -> list[EndpointKind]:
     return [e.kind for e in events]
 
 
@@ -51,7 +51,7 @@ def test_an_utterance_ends_after_the_trailing_silence() -> None:
     endpointer = Endpointer()
     endpointer.listen()
     events = run(endpointer, silence(500), speechlike(1200), silence(1000))
-    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED, EndpointKind.UTTERANCE]
     started, done = events
     assert 500 < started.at_ms <= 700
     assert 1700 + 600 <= done.at_ms <= 1700 + 700  # speech end + end_silence_ms
@@ -64,7 +64,7 @@ def test_the_trailing_silence_is_configurable() -> None:
     endpointer = Endpointer(EndpointSettings(end_silence_ms=1000))
     endpointer.listen()
     events = run(endpointer, speechlike(800), silence(1500))
-    assert events[-1].kind is Kind.UTTERANCE
+    assert events[-1].kind is EndpointKind.UTTERANCE
     assert 1800 <= events[-1].at_ms <= 1900
 
 
@@ -82,23 +82,23 @@ def test_a_pause_after_a_half_said_request_waits_longer() -> None:
     endpointer = Endpointer(HALF_SAID, complete=complete)
     endpointer.listen()
     events = run(endpointer, speechlike(800), silence(900), speechlike(800), silence(500))
-    assert kinds(events) == [Kind.SPEECH_STARTED]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED]
     assert len(asked) == 1 and 800 + 600 <= asked[0] <= 800 + 700
     whole = True
     events = run(endpointer, silence(1000))
-    assert kinds(events) == [Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.UTTERANCE]
     assert 2500 + 600 <= events[0].at_ms <= 2500 + 700
     assert len(events[0].audio) / PHONE_RATE >= 0.8 + 0.9 + 0.8 + 0.6
 
     whole = False
     endpointer.listen()
     events = run(endpointer, speechlike(800), silence(1500))
-    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED, EndpointKind.UTTERANCE]
     speech_end = 4000 + 800
     assert speech_end + 1200 <= events[-1].at_ms <= speech_end + 1300  # incomplete_silence_ms
 
 
-def fed_to_recogniser(endpointer: Endpointer, audio: np.ndarray) -> tuple[int, list[Kind]]:
+def fed_to_recogniser(endpointer: Endpointer, audio: np.ndarray) -> tuple[int, list[EndpointKind]]:
     """Milliseconds of audio the recogniser is fed after speech started (as a call feeds it),
     and the events."""
     fed = 0
@@ -117,10 +117,10 @@ def test_a_long_pause_reaches_the_recogniser_only_if_the_caller_goes_on() -> Non
     endpointer = Endpointer(HALF_SAID, complete=lambda: False)
     endpointer.listen()
     _, events = fed_to_recogniser(endpointer, np.concatenate([speechlike(800), silence(600)]))
-    assert events == [Kind.SPEECH_STARTED]
+    assert events == [EndpointKind.SPEECH_STARTED]
     assert fed_to_recogniser(endpointer, silence(400)) == (0, [])
     assert fed_to_recogniser(endpointer, speechlike(400)) == (400 + 400, [])
-    assert fed_to_recogniser(endpointer, silence(1500)) == (600, [Kind.UTTERANCE])
+    assert fed_to_recogniser(endpointer, silence(1500)) == (600, [EndpointKind.UTTERANCE])
 
 
 def test_off_unless_configured_no_pause_asks_what_was_heard() -> None:
@@ -128,7 +128,7 @@ def test_off_unless_configured_no_pause_asks_what_was_heard() -> None:
     endpointer = Endpointer(complete=lambda: asked.append(True) or False)
     endpointer.listen()
     events = run(endpointer, speechlike(800), silence(700))
-    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED, EndpointKind.UTTERANCE]
     assert asked == []
 
 
@@ -137,7 +137,7 @@ def test_a_cough_is_dropped_without_asking_what_was_heard() -> None:
     endpointer = Endpointer(HALF_SAID, complete=lambda: asked.append(True) or False)
     endpointer.listen()
     events = run(endpointer, silence(300), speechlike(160), silence(1500))
-    assert kinds(events) == [Kind.SPEECH_STARTED]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED]
     assert asked == []
 
 
@@ -145,14 +145,14 @@ def test_a_pause_shorter_than_the_end_silence_keeps_one_utterance() -> None:
     endpointer = Endpointer()
     endpointer.listen()
     events = run(endpointer, speechlike(600), silence(400), speechlike(600), silence(900))
-    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED, EndpointKind.UTTERANCE]
 
 
 def test_silence_gives_no_input_after_the_prompt_has_played() -> None:
     endpointer = Endpointer(EndpointSettings(no_input_ms=5000))
     endpointer.listen(prompt_ms=2000)
     events = run(endpointer, silence(8000))
-    assert kinds(events) == [Kind.NO_INPUT]
+    assert kinds(events) == [EndpointKind.NO_INPUT]
     assert events[0].at_ms == 7000
 
 
@@ -160,7 +160,7 @@ def test_ten_minutes_of_silence_is_one_no_input_and_no_growth() -> None:
     endpointer = Endpointer()
     endpointer.listen()
     events = run(endpointer, np.zeros(PHONE_RATE * 600, np.int16))
-    assert kinds(events) == [Kind.NO_INPUT]
+    assert kinds(events) == [EndpointKind.NO_INPUT]
     assert endpointer._speech == []
 
 
@@ -168,15 +168,15 @@ def test_a_cough_does_not_start_an_utterance() -> None:
     endpointer = Endpointer(EndpointSettings(no_input_ms=3000))
     endpointer.listen()
     events = run(endpointer, silence(300), noise(100, 8000), silence(3500))
-    assert kinds(events) == [Kind.NO_INPUT]
+    assert kinds(events) == [EndpointKind.NO_INPUT]
 
 
 def test_a_short_burst_over_the_speech_start_is_dropped_as_noise() -> None:
     endpointer = Endpointer(EndpointSettings(no_input_ms=3000))
     endpointer.listen()
     events = run(endpointer, silence(300), noise(180, 8000), silence(3500))
-    assert Kind.UTTERANCE not in kinds(events)
-    assert kinds(events)[-1] is Kind.NO_INPUT
+    assert EndpointKind.UTTERANCE not in kinds(events)
+    assert kinds(events)[-1] is EndpointKind.NO_INPUT
 
 
 def test_steady_background_noise_raises_the_floor_instead_of_sounding_like_speech() -> None:
@@ -184,18 +184,19 @@ def test_steady_background_noise_raises_the_floor_instead_of_sounding_like_speec
     endpointer.listen()
     hum = noise(5000, 300)
     events = run(endpointer, hum)
-    assert kinds(events) == [Kind.NO_INPUT]
+    assert kinds(events) == [EndpointKind.NO_INPUT]
     endpointer.listen()
     events = run(endpointer, noise(300, 300), speechlike(1000) + noise(1000, 300),
                  noise(1000, 300))
-    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED, EndpointKind.UTTERANCE]
 
 
 def test_talking_over_a_prompt_is_a_barge_in() -> None:
     endpointer = Endpointer()
     endpointer.listen(prompt_ms=4000)
     events = run(endpointer, silence(1000), speechlike(1000), silence(800))
-    assert kinds(events) == [Kind.BARGE_IN, Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.BARGE_IN, EndpointKind.SPEECH_STARTED,
+                             EndpointKind.UTTERANCE]
     assert 1300 <= events[0].at_ms <= 1400  # barge_in_ms of voice after it began
     assert not endpointer.prompt_playing
 
@@ -212,7 +213,7 @@ def test_an_endless_talker_is_cut_off_at_the_maximum() -> None:
     endpointer = Endpointer(EndpointSettings(max_utterance_ms=5000))
     endpointer.listen()
     events = run(endpointer, speechlike(8000))
-    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED, EndpointKind.UTTERANCE]
     assert len(events[1].audio) <= PHONE_RATE * 5.4
 
 
@@ -230,8 +231,8 @@ def test_loud_steady_noise_from_the_start_is_not_an_utterance() -> None:
     swell = 1 + 0.3 * np.sin(2 * np.pi * t / 3)
     babble = np.convolve(RNG.normal(0, 2700, len(t) + 7), np.ones(8) / 8, "valid") * swell
     events = run(endpointer, babble.astype(np.int16), noise(4000, 350))
-    assert Kind.UTTERANCE not in kinds(events)
-    assert kinds(events)[-1] is Kind.NO_INPUT
+    assert EndpointKind.UTTERANCE not in kinds(events)
+    assert kinds(events)[-1] is EndpointKind.NO_INPUT
 
 
 def test_speech_over_steady_noise_is_still_heard() -> None:
@@ -239,4 +240,4 @@ def test_speech_over_steady_noise_is_still_heard() -> None:
     endpointer.listen()
     events = run(endpointer, noise(1500, 150), speechlike(1200) + noise(1200, 150),
                  noise(1500, 150))
-    assert kinds(events) == [Kind.SPEECH_STARTED, Kind.UTTERANCE]
+    assert kinds(events) == [EndpointKind.SPEECH_STARTED, EndpointKind.UTTERANCE]

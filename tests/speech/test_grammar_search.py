@@ -11,7 +11,7 @@ import pytest
 from ivr.nlu.grammar import Grammar, Location, Sentence
 from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import read_wav
-from ivr.speech.consensus import understood
+from ivr.speech.consensus import meaning_of
 from ivr.speech.listener import recognise_recording
 from ivr.speech.stt.whisper import batcher as whisper_batcher
 from ivr.speech.stt.whisper.batcher import Decoded, GrammarSearch, Hypothesis
@@ -77,9 +77,9 @@ def test_a_misheard_request_is_found_among_the_grammar_sentences(
         whisper: WhisperEngine, matcher: Matcher) -> None:
     pcm = read_wav(WAV / f"{MISHEARD}.wav")
     free = whisper.decode(pcm, whisper.prompt(["main"])).result(timeout=30)
-    assert understood(transcript_of(free, matcher, ["main"]), matcher, ["main"]).intent is None
+    assert meaning_of(transcript_of(free, matcher, ["main"]), matcher, ["main"]).intent is None
     transcript = recognise_recording(whisper, pcm, ["main"], matcher=matcher)
-    assert understood(transcript, matcher, ["main"]).intent == "track_package", transcript
+    assert meaning_of(transcript, matcher, ["main"]).intent == "track_package", transcript
 
 
 def test_silence_is_never_searched(whisper: WhisperEngine) -> None:

@@ -16,7 +16,7 @@ from ivr.config import PROJECT_ROOT
 from ivr.errors import AudioError
 from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_RATE, decode_wav, read_wav, resample, wav_bytes
-from ivr.speech.consensus import judged, understood
+from ivr.speech.consensus import meaning_of, with_agreement
 from ivr.speech.endpoint import EndpointSettings
 from ivr.speech.listener import recognise_recording
 from ivr.speech.stt.pocketsphinx.decoding import (
@@ -62,9 +62,9 @@ def fixture(name: str) -> np.ndarray:
 @pytest.mark.parametrize(("name", "context", "intent"), RECOGNISED)
 def test_in_grammar_speech_is_recognised(sphinx: PocketSphinxEngine, matcher: Matcher,
                                          name: str, context: str, intent: str) -> None:
-    transcript = judged(recognise_recording(sphinx, fixture(name), [context]), matcher,
+    transcript = with_agreement(recognise_recording(sphinx, fixture(name), [context]), matcher,
                         [context])
-    assert understood(transcript, matcher, [context]).intent == intent
+    assert meaning_of(transcript, matcher, [context]).intent == intent
     assert not transcript.rejected and transcript.confidence > 0
     assert 1 < len(transcript.alternatives) <= ALTERNATIVES
     assert transcript.words and transcript.words[0].start_ms < transcript.words[-1].end_ms
@@ -81,10 +81,10 @@ def test_short_forms_are_heard_as_said(sphinx: PocketSphinxEngine, matcher: Matc
                                        name: str, context: str, intent: str,
                                        heard: str) -> None:
     """The grammar spells these out ("do not", "who is"); callers do not."""
-    transcript = judged(recognise_recording(sphinx, fixture(name), [context]), matcher,
+    transcript = with_agreement(recognise_recording(sphinx, fixture(name), [context]), matcher,
                         [context])
     assert transcript.text == heard
-    assert understood(transcript, matcher, [context]).intent == intent
+    assert meaning_of(transcript, matcher, [context]).intent == intent
 
 
 @pytest.mark.parametrize("name", FORCED_INTO_SHOP_WORDS)
@@ -92,7 +92,7 @@ def test_out_of_domain_speech_forced_into_shop_words_is_rejected_by_its_alternat
         sphinx: PocketSphinxEngine, matcher: Matcher, name: str) -> None:
     transcript = recognise_recording(sphinx, fixture(name), ["main"])
     assert matcher.match(transcript.text, "main").intent is not None  # the best guess fits
-    assert judged(transcript, matcher, ["main"]).rejected
+    assert with_agreement(transcript, matcher, ["main"]).rejected
 
 
 @pytest.mark.parametrize("name", ["194-what-s-the-weather-like-tomorrow",

@@ -10,7 +10,7 @@ import pytest
 
 from ivr.config import PROJECT_ROOT
 from ivr.speech.codec import PHONE_RATE, read_wav
-from ivr.speech.endpoint import Endpointer, EndpointSettings, Kind
+from ivr.speech.endpoint import Endpointer, EndpointKind, EndpointSettings
 from ivr.speech.vad import SpeechStream
 
 pytestmark = pytest.mark.speech
@@ -21,7 +21,7 @@ ENERGY = EndpointSettings(no_input_ms=10**9)
 SILERO = EndpointSettings(no_input_ms=10**9, confirm_speech=True)
 
 
-def feed(endpointer: Endpointer, audio: np.ndarray) -> list[tuple[Kind, int]]:
+def feed(endpointer: Endpointer, audio: np.ndarray) -> list[tuple[EndpointKind, int]]:
     found = []
     for start in range(0, len(audio) - FRAME + 1, FRAME):
         found += [(e.kind, e.at_ms) for e in endpointer.feed(audio[start:start + FRAME])]
@@ -51,7 +51,7 @@ def test_noise_from_the_start_of_a_call_cuts_the_greeting_off_only_without_siler
     endpointer = Endpointer(settings)
     endpointer.listen(prompt_ms=10_000)
     found = feed(endpointer, pcm(line_noise(10, -30)))
-    assert any(kind is Kind.BARGE_IN for kind, _ in found) is cut_off
+    assert any(kind is EndpointKind.BARGE_IN for kind, _ in found) is cut_off
 
 
 def test_a_caller_talking_over_the_prompt_still_cuts_it_off() -> None:
@@ -59,7 +59,7 @@ def test_a_caller_talking_over_the_prompt_still_cuts_it_off() -> None:
     endpointer.listen(prompt_ms=10_000)
     audio = pcm(np.concatenate([line_noise(1, -45), speech()]))
     found = feed(endpointer, audio)
-    assert found and found[0][0] is Kind.BARGE_IN
+    assert found and found[0][0] is EndpointKind.BARGE_IN
     assert 1000 < found[0][1] < 1000 + 300 + 700  # noticed within 0.7 s of the first word
 
 
@@ -74,9 +74,9 @@ def test_in_noise_only_the_speech_starts_a_turn() -> None:
         endpointer = Endpointer(settings)
         endpointer.listen()
         found = feed(endpointer, pcm(audio))
-        starts[name] = [at for kind, at in found if kind is Kind.SPEECH_STARTED]
+        starts[name] = [at for kind, at in found if kind is EndpointKind.SPEECH_STARTED]
         if name == "silero":
-            ends = [at for kind, at in found if kind is Kind.UTTERANCE]
+            ends = [at for kind, at in found if kind is EndpointKind.UTTERANCE]
     assert starts["energy"][0] < 1000
     assert len(starts["silero"]) == 1 and 1000 < starts["silero"][0] < 2000
     words_end_ms = 1000 + len(words) * 1000 // PHONE_RATE

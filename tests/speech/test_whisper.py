@@ -23,7 +23,7 @@ from ivr.errors import SpeechModelError
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_RATE, read_wav
-from ivr.speech.consensus import understood
+from ivr.speech.consensus import meaning_of
 from ivr.speech.listener import recognise_recording
 from ivr.speech.stt.whisper import engine as whisper_engine
 from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded, Hypothesis
@@ -41,7 +41,7 @@ WAV = Path(__file__).parents[2] / "audio_fixtures" / "wav"
 def hear(engine: WhisperEngine, matcher: Matcher, pcm: np.ndarray, context: str
          ) -> tuple[str, str | None, dict[str, str]]:
     transcript = recognise_recording(engine, pcm, [context], matcher=matcher)
-    match = understood(transcript, matcher, [context])
+    match = meaning_of(transcript, matcher, [context])
     return transcript.text, match.intent, dict(match.slots)
 
 
@@ -96,7 +96,7 @@ def test_a_quiet_window_decoded_directly_is_never_goodbye(whisper: WhisperEngine
     hiss = np.random.default_rng(2).normal(0, 30, PHONE_RATE * 2).astype(np.int16)
     decoded = whisper.decode(hiss, whisper.prompt(["main"])).result(timeout=30)
     transcript = transcript_of(decoded, matcher, ["main"])
-    assert understood(transcript, matcher, ["main"]).intent is None
+    assert meaning_of(transcript, matcher, ["main"]).intent is None
 
 
 @pytest.mark.parametrize(("text", "logprob", "no_speech"), [
@@ -128,7 +128,7 @@ def test_another_language_is_named_and_never_understood(whisper: WhisperEngine,
                                      matcher=matcher)
     assert transcript.language not in (None, "en"), transcript
     assert transcript.rejected and transcript.text == ""
-    assert understood(transcript, matcher, [context]).intent is None
+    assert meaning_of(transcript, matcher, [context]).intent is None
 
 
 def test_only_turns_whisper_is_unsure_of_have_their_language_checked(
@@ -155,13 +155,13 @@ def test_a_turn_is_another_language_only_when_both_models_say_so(
         other_language: bool) -> None:
     transcript = transcript_of(Decoded(beam, 0.05, guess), matcher, ["confirm"])
     assert (transcript.language is not None) is other_language
-    assert understood(transcript, matcher, ["confirm"]).intent == (
+    assert meaning_of(transcript, matcher, ["confirm"]).intent == (
         None if other_language else "yes")
 
 
 def test_a_caller_who_clearly_says_bye_is_heard(matcher: Matcher) -> None:
     transcript = transcript_of(Decoded((Hypothesis("Bye.", -0.2),), 0.02), matcher, ["main"])
-    assert understood(transcript, matcher, ["main"]).intent == "goodbye"
+    assert meaning_of(transcript, matcher, ["main"]).intent == "goodbye"
 
 
 def test_the_first_reading_the_grammar_understands_wins_when_nearly_as_likely(
@@ -171,7 +171,7 @@ def test_the_first_reading_the_grammar_understands_wins_when_nearly_as_likely(
             Hypothesis("I want to cancel my order.", -1.60))
     transcript = transcript_of(Decoded(beam, 0.05), matcher, ["main"])
     assert transcript.text == "Where is my parcel."
-    assert understood(transcript, matcher, ["main"]).intent == "track_package"
+    assert meaning_of(transcript, matcher, ["main"]).intent == "track_package"
 
 
 @pytest.mark.parametrize(("heard", "kept"), [
@@ -209,7 +209,7 @@ def test_a_pause_is_decoded_in_advance_and_what_follows_is_not_lost(
     transcript = recognizer.finish()
     recognizer.close()
     assert "cancel" in early.lower()
-    assert understood(transcript, matcher, ["main"]).intent == "cancel_order", transcript.text
+    assert meaning_of(transcript, matcher, ["main"]).intent == "cancel_order", transcript.text
 
 
 def test_each_pause_is_decoded_in_advance(
@@ -345,5 +345,5 @@ def test_a_request_that_changes_or_ends_something_is_taken_from_the_best_reading
         matcher: Matcher, request_said: str) -> None:
     beam = (Hypothesis("The weather, maybe.", -0.40), Hypothesis(request_said, -0.45))
     transcript = transcript_of(Decoded(beam, 0.05), matcher, ["main"])
-    assert understood(transcript, matcher, ["main"]).intent is None
+    assert meaning_of(transcript, matcher, ["main"]).intent is None
     assert transcript_of(Decoded(beam[1:], 0.05), matcher, ["main"]).text == request_said
