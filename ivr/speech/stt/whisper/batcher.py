@@ -220,13 +220,13 @@ class DecodeBatcher:
                       encoded: Any) -> list[Decoded]:
         """The grammar's likeliest sentence added to the results that want one. A search that
         fails leaves the free readings standing."""
-        wanted = [index for index, (request, result) in enumerate(zip(group, decoded,
-                                                                      strict=True))
-                  if request.grammar is not None and request.grammar.wanted(result)]
-        if not wanted:
+        searches = [(index, request.grammar.table) for index, (request, result)
+                    in enumerate(zip(group, decoded, strict=True))
+                    if request.grammar is not None and request.grammar.wanted(result)]
+        if not searches:
             return decoded
-        tables = [search.table for index in wanted
-                  if (search := group[index].grammar) is not None]
+        wanted = [index for index, _ in searches]
+        tables = [table for _, table in searches]
         try:
             readings = grammar_readings(self.model, np.asarray(encoded)[wanted],
                                         group[0].prompt, tables)
