@@ -12,8 +12,8 @@ import getpass
 from typing import TextIO
 
 from ivr.config import Settings
-from ivr.database import connect
 from ivr.errors import IvrError
+from ivr.store import open_store
 from ivr.store.accounts import AccountStore, Role
 
 
@@ -31,7 +31,7 @@ def add_agents_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_agents(settings: Settings, args: argparse.Namespace, stdin: TextIO,
                out: TextIO) -> int:
-    accounts = AccountStore(connect(settings.database_path))
+    accounts = AccountStore(open_store(settings.database_url))
     match args.action:
         case "add":
             role = Role.SUPERVISOR if args.supervisor else Role.AGENT

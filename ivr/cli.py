@@ -96,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     add_agents_arguments(agents)
     agents.set_defaults(run=_agents)
 
+    db = commands.add_parser("db", help="the database (IVR_DATABASE_URL)")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser(
+        "upgrade", help="apply the schema migrations the database lacks (ivr serve does too)")
+    upgrade.set_defaults(run=_db_upgrade)
+
     demo = commands.add_parser("demo", help="demo shop data")
     demo_commands = demo.add_subparsers(required=True, metavar="ACTION")
     reset = demo_commands.add_parser("reset", help="rewrite the demo orders as of today")
@@ -135,9 +141,12 @@ def _engine_names(value: str) -> list[SttEngine]:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from ivr.web.serve import serve
+    from ivr.web.workers import prepare_metrics_folder
 
     settings = Settings.from_env()
+    prepare_metrics_folder(settings)  # before the server's modules import prometheus_client
+    from ivr.web.serve import serve
+
     serve(settings, args.host or settings.host, args.port or settings.port)
     return 0
 
@@ -200,14 +209,35 @@ def _agents(args: argparse.Namespace) -> int:
     return run_agents(Settings.from_env(), args, sys.stdin, sys.stdout)
 
 
-def _demo_reset(args: argparse.Namespace) -> int:
-    from ivr.commerce.demo import reset_demo
-    from ivr.commerce.sqlite import SqliteOrderService
-    from ivr.database import connect
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from ivr.database import database_label, open_database
+    from ivr.store.migrate import schema_version, upgrade
 
     settings = Settings.from_env()
-    reset_demo(SqliteOrderService(connect(settings.database_path)))
-    print(f"demo shop written to {settings.database_path}")
+    db = open_database(settings.database_url)
+    try:
+        applied = upgrade(db)
+        version = schema_version(db)
+    finally:
+        db.close()
+    for migration in applied:
+        print(f"applied {migration.version:04d}_{migration.name}")
+    print(f"{database_label(settings.database_url)} is at schema version {version}")
+    return 0
+
+
+def _demo_reset(args: argparse.Namespace) -> int:
+    from ivr.commerce.demo import reset_demo
+    from ivr.commerce.embedded import EmbeddedOrderService
+    from ivr.database import database_label, open_database
+
+    settings = Settings.from_env()
+    db = open_database(settings.database_url)
+    try:
+        reset_demo(EmbeddedOrderService(db))
+    finally:
+        db.close()
+    print(f"demo shop written to {database_label(settings.database_url)}")
     return 0
 
 

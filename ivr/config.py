@@ -42,6 +42,15 @@ class VoiceDetector(StrEnum):
     """The energy endpointer alone."""
 
 
+class LogFormat(StrEnum):
+    """How log lines are written."""
+
+    TEXT = "text"
+    """`LEVEL logger: message`, for people reading a terminal."""
+    JSON = "json"
+    """One JSON object per line, for a log collector."""
+
+
 class SttEngine(StrEnum):
     """Which local recogniser turns caller audio into text."""
 
@@ -54,8 +63,9 @@ class SttEngine(StrEnum):
 class Settings:
     """Everything the server and the command line need to know about their environment."""
 
-    database_path: Path
-    """SQLite file (IVR_DATABASE_URL, `sqlite:///path` or a plain path)."""
+    database_url: str
+    """IVR_DATABASE_URL: `postgresql://user[:password]@host[:port]/db` for servers sharing one
+    database, or a SQLite file (`sqlite:///path` or a plain path), the embedded default."""
     grammar_dir: Path
     """Folder of grammar YAML files (IVR_GRAMMAR_DIR)."""
     prompts_file: Path
@@ -108,8 +118,15 @@ class Settings:
     """How webhook TwiML speaks: `play` our rendered audio or `say` with Twilio's voice
     (IVR_WEBHOOK_SPEECH)."""
     secret_key: str = ""
-    """Signs console session cookies (IVR_SECRET_KEY); empty: a random key kept in a file
-    beside the database, made on first start."""
+    """Signs console session cookies (IVR_SECRET_KEY); empty: a random key kept in the
+    database, made on first start and shared by every server using it."""
+    metrics_token: str = ""
+    """Bearer token GET /metrics asks for (IVR_METRICS_TOKEN); empty: only loopback may read
+    it."""
+    log_format: LogFormat = field(default_factory=lambda: LogFormat.TEXT)
+    """text or json: one JSON object per line (IVR_LOG_FORMAT)."""
+    workers: int = 1
+    """gunicorn worker processes `ivr serve` starts (IVR_WORKERS); each loads the models."""
     host: str = "127.0.0.1"
     """Address `ivr serve` listens on (IVR_HOST)."""
     port: int = 8080
@@ -122,7 +139,7 @@ class Settings:
         reader = _Reader(env)
         zone = reader.get("IVR_TIMEZONE", _zone, "UTC")
         settings = cls(
-            database_path=reader.get("IVR_DATABASE_URL", _database_path,
+            database_url=reader.get("IVR_DATABASE_URL", _database_url,
                                      str(PROJECT_ROOT / "var" / "ivr.db")),
             grammar_dir=reader.get("IVR_GRAMMAR_DIR", _existing_dir,
                                    str(PROJECT_ROOT / "grammars" / "en")),
@@ -152,6 +169,9 @@ class Settings:
             agent_number=reader.get("IVR_AGENT_NUMBER", _e164, ""),
             webhook_speech=reader.get("IVR_WEBHOOK_SPEECH", _one_of("play", "say"), "play"),
             secret_key=reader.get("IVR_SECRET_KEY", _secret, ""),
+            metrics_token=env.get("IVR_METRICS_TOKEN", "").strip(),
+            log_format=reader.get("IVR_LOG_FORMAT", LogFormat, "text"),
+            workers=reader.get("IVR_WORKERS", _int_between(1, 64), "1"),
             host=reader.get("IVR_HOST", _non_empty, "127.0.0.1"),
             port=reader.get("IVR_PORT", _int_between(1, 65535), "8080"),
         )
@@ -267,9 +287,14 @@ def _existing_file(raw: str) -> Path:
     return path
 
 
-def _database_path(raw: str) -> Path:
-    if raw.startswith("sqlite:///"):
-        return Path(raw.removeprefix("sqlite:///"))
-    if "://" in raw:
-        raise ValueError("only SQLite is supported: use sqlite:///path/to/ivr.db or a file path")
-    return Path(raw)
+def _database_url(raw: str) -> str:
+    if raw.startswith(("postgresql://", "postgres://")):
+        parts = urlsplit(raw)
+        if not parts.hostname or not parts.path.strip("/"):
+            raise ValueError("a PostgreSQL URL names a host and a database: "
+                             "postgresql://user[:password]@host[:port]/database")
+        return raw
+    if "://" in raw and not raw.startswith("sqlite:///"):
+        raise ValueError("use postgresql://user[:password]@host[:port]/database, "
+                         "sqlite:///path/to/ivr.db or a file path")
+    return "sqlite:///" + raw.removeprefix("sqlite:///")

@@ -71,7 +71,7 @@ def run_script(path: Path, settings: Settings, voice: VoiceParts, out: TextIO) -
     print(f"== {path.name}: {script.name}", file=out)
     callers = _CallerVoices(settings.cache_dir / "caller")
     with tempfile.TemporaryDirectory(prefix="ivr-replay-") as folder:
-        components = build_components(replace(settings, database_path=Path(folder) / "shop.db"))
+        components = build_components(replace(settings, database_url=f"sqlite:///{folder}/shop.db"))
         session = CallSession(components.policy, f"CA{uuid.uuid4().hex}", script.caller)
         call = VoiceCall(session, voice.engine, voice.prompt_audio, voice.endpoint)
         try:

@@ -3,7 +3,7 @@ and a scripted-call helper that drives a CallSession the way a transport would."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from ivr.call.components import grammar_and_matcher
 from ivr.call.session import CallSession
 from ivr.commerce.demo import reset_demo
-from ivr.commerce.sqlite import SqliteOrderService
+from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.config import PROJECT_ROOT, Settings
 from ivr.database import connect
 from ivr.dialog.escalation import DialogSettings
@@ -21,6 +21,7 @@ from ivr.events import Action, Ask, Dtmf, Heard, NoInput, Say, Transfer
 from ivr.nlu.frustration import FrustrationDetector
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher
+from tests.databases import PostgresServer
 
 GRAMMAR_DIR = PROJECT_ROOT / "grammars" / "en"
 PROMPTS_FILE = PROJECT_ROOT / "prompts" / "en.yaml"
@@ -53,9 +54,34 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ivr.db"
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole run, started on first use."""
+    server = PostgresServer()
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def orders(db_path: Path) -> SqliteOrderService:
-    service = SqliteOrderService(connect(db_path))
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the test's own, for tests that stop and start it."""
+    server = PostgresServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """A new, empty database of each kind the store supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{db_path}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
+@pytest.fixture
+def orders(db_path: Path) -> EmbeddedOrderService:
+    service = EmbeddedOrderService(connect(db_path))
     reset_demo(service)
     return service
 
@@ -66,7 +92,7 @@ def settings(db_path: Path) -> Settings:
 
 
 @pytest.fixture
-def policy(matcher: Matcher, frustration: FrustrationDetector, orders: SqliteOrderService,
+def policy(matcher: Matcher, frustration: FrustrationDetector, orders: EmbeddedOrderService,
            prompts: PromptCatalog) -> Policy:
     return Policy(matcher, frustration, orders, prompts,
                   settings=DialogSettings(shop_name="Demo Shop"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ivr.config import PROJECT_ROOT
+from tests.databases import PostgresServer, raw_rows
 
 IVR = str(Path(sys.executable).parent / "ivr")
 
@@ -31,7 +32,7 @@ def test_help_lists_every_command() -> None:
     result = run("--help")
     assert result.returncode == 0
     for command in ("serve", "nlu", "simulate", "grammar", "demo", "replay", "prompts",
-                    "fixtures", "models", "agents"):
+                    "fixtures", "models", "agents", "db"):
         assert command in result.stdout
 
 
@@ -189,6 +190,29 @@ def test_agents_are_added_listed_and_disabled(db_env: dict[str, str], tmp_path: 
     assert "bob\tagent\tdisabled" in run("agents", "list", env=db_env).stdout
     stored = (tmp_path / "cli.db").read_bytes()
     assert b"a long password" not in stored and b"another password" not in stored
+
+
+def test_db_upgrade_demo_and_agents_work_on_postgresql(postgres: PostgresServer) -> None:
+    env = {"IVR_DATABASE_URL": postgres.new_database()}
+    first = run("db", "upgrade", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "applied 0001_calls_accounts_console" in first.stdout
+    assert "test-password" not in first.stdout and "ivr:***@127.0.0.1" in first.stdout
+    again = run("db", "upgrade", env=env)
+    assert "applied" not in again.stdout and "schema version" in again.stdout
+    assert run("demo", "reset", env=env).returncode == 0
+    assert run("agents", "add", "alice", "--supervisor", stdin="a long password\n",
+               env=env).returncode == 0
+    assert run("agents", "list", env=env).stdout.startswith("alice\tsupervisor\tactive")
+    orders = raw_rows(env["IVR_DATABASE_URL"], "SELECT COUNT(*) FROM orders")
+    assert orders[0][0] > 0
+
+
+def test_db_upgrade_names_an_unreachable_database(postgres: PostgresServer) -> None:
+    url = postgres.url().replace(f":{postgres.port}/", ":1/")
+    result = run("db", "upgrade", env={"IVR_DATABASE_URL": url})
+    assert result.returncode == 2 and "IVR_DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr and "test-password" not in result.stderr
 
 
 @pytest.mark.parametrize(("args", "stdin", "message"), [

@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ivr.commerce.demo import ensure_demo
-from ivr.commerce.sqlite import SqliteOrderService
+from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.config import Settings, VoiceDetector
-from ivr.database import connect
+from ivr.database import Database, open_database
 from ivr.dialog.escalation import DialogSettings
 from ivr.dialog.policy import Policy
 from ivr.dialog.prompts import PromptCatalog
@@ -38,15 +38,16 @@ class Components:
 
     grammar: Grammar
     matcher: Matcher
-    orders: SqliteOrderService
+    orders: EmbeddedOrderService
     policy: Policy
 
 
-def build_components(settings: Settings) -> Components:
-    """Load grammar and prompts (failing fast on errors), open the order system, make the policy."""
+def build_components(settings: Settings, db: Database | None = None) -> Components:
+    """Load grammar and prompts (failing fast on errors), open the order system (in `db`, or
+    the database settings name), make the policy."""
     grammar, matcher, frustration = grammar_and_matcher(settings.grammar_dir)
     prompts = PromptCatalog.load(settings.prompts_file)
-    orders = SqliteOrderService(connect(settings.database_path))
+    orders = EmbeddedOrderService(db or open_database(settings.database_url))
     ensure_demo(orders)
     dialog = DialogSettings(settings.shop_name, settings.max_failures, settings.confirm_below,
                             settings.agent_queue)

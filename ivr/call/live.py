@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ivr.call.record import CallRecorder
 from ivr.call.session import CallSession
+from ivr.metrics import CALLS_ACTIVE
 
 
 @dataclass
@@ -39,11 +40,14 @@ class LiveSessions:
     def add(self, call_sid: str, live: LiveSession) -> LiveSession:
         """Register a call; if a retry registered it first, that one wins."""
         with self._lock:
+            if call_sid not in self._calls:
+                CALLS_ACTIVE.inc()
             return self._calls.setdefault(call_sid, live)
 
     def discard(self, call_sid: str) -> None:
         with self._lock:
-            self._calls.pop(call_sid, None)
+            if self._calls.pop(call_sid, None) is not None:
+                CALLS_ACTIVE.dec()
 
     def __len__(self) -> int:
         with self._lock:

@@ -23,6 +23,7 @@ from ivr.events import (
     TicketOpened,
     Transfer,
 )
+from ivr.metrics import TRANSFERS, TURN_LATENCY, TURNS
 from ivr.store.calls import CallStore, NextStep
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,14 @@ class CallRecorder:
 
     def caller_said(self, text: str, intent: str | None, confidence: float | None,
                     latency_ms: float | None = None) -> None:
+        TURNS.inc()
+        if latency_ms is not None:
+            TURN_LATENCY.observe(latency_ms / 1000)
         self._guard(lambda: self.store.add_turn(self.call_sid, "caller", text, intent=intent,
                                                 confidence=confidence, latency_ms=latency_ms))
 
     def caller_pressed(self, digits: str) -> None:
+        TURNS.inc()
         self._guard(lambda: self.store.add_turn(self.call_sid, "caller", f"[keys] {digits}",
                                                 intent=None, confidence=1.0))
 
@@ -50,6 +55,8 @@ class CallRecorder:
 
     def bot_did(self, actions: list[Action]) -> None:
         for action in actions:
+            if isinstance(action, Transfer):
+                TRANSFERS.labels(action.reason).inc()
             self._guard(partial(self._record, action))
 
     def _record(self, action: Action) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta
 
-from ivr.commerce.sqlite import SqliteOrderService
+from ivr.commerce.embedded import EmbeddedOrderService
 
 CUSTOMERS = [
     (1, "Ana Lopez", "+15550100001", "94107"),
@@ -83,7 +83,7 @@ SCANS = [
 POLICY = (1, 30, 1, 5, 3, 5, 599, 5000, 1, 1500, "the United States and Canada")
 
 
-def reset_demo(service: SqliteOrderService, today: date | None = None) -> None:
+def reset_demo(service: EmbeddedOrderService, today: date | None = None) -> None:
     """Replace every table's contents with the demo shop as of `today`."""
     today = today or date.today()
 
@@ -123,7 +123,7 @@ def reset_demo(service: SqliteOrderService, today: date | None = None) -> None:
     ])
 
 
-def ensure_demo(service: SqliteOrderService) -> None:
+def ensure_demo(service: EmbeddedOrderService) -> None:
     """Write the demo shop into a new, empty database; leave an existing one alone."""
     if service.is_empty():
         reset_demo(service)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ivr.metrics import RECOGNITION
 from ivr.nlu.matcher import Matcher
 from ivr.speech.codec import PHONE_FRAME_BYTES, PHONE_RATE
 from ivr.speech.endpoint import Endpoint, Endpointer, EndpointKind, EndpointSettings
@@ -53,6 +54,7 @@ class Listener:
         self.contexts = contexts
         self.matcher = matcher
         self.recognizer = engine.recognizer()
+        self.engine_name = engine.name
         self.endpointer = Endpointer(settings,
                                      complete=None if matcher is None else self.whole_request)
         self.fed_samples = 0
@@ -84,7 +86,9 @@ class Listener:
             case EndpointKind.UTTERANCE:
                 started = time.perf_counter()
                 transcript = self.recognizer.finish()
-                return Recognised(event, transcript, (time.perf_counter() - started) * 1000)
+                elapsed = time.perf_counter() - started
+                RECOGNITION.labels(self.engine_name).observe(elapsed)
+                return Recognised(event, transcript, elapsed * 1000)
         return event
 
     def _recognise(self, audio: np.ndarray) -> None:

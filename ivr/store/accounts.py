@@ -8,11 +8,12 @@ Every view of a transcript or of customer data is written to `audit_log`: who, w
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from ivr.errors import IvrError
+from ivr.errors import DatabaseError, IvrError
 from ivr.store.base import Store
 from ivr.store.passwords import DUMMY_HASH, hash_password, verify_password
 
@@ -64,7 +65,6 @@ class AuditEntry:
 class AccountStore(Store):
     """Agents, their login attempts and the audit log."""
 
-    schema = "accounts.sql"
 
     def add(self, name: str, password: str, role: Role) -> Agent:
         if not NAME_PATTERN.fullmatch(name):
@@ -112,13 +112,24 @@ class AccountStore(Store):
         since = (datetime.fromisoformat(self._now()) - LOCKOUT_WINDOW).isoformat()
         by_name = self._one(
             "SELECT COUNT(*) AS n FROM login_attempts WHERE name = ? AND succeeded = 0 "
-            "AND at > MAX(?, COALESCE((SELECT MAX(at) FROM login_attempts "
-            "WHERE name = ? AND succeeded = 1), ''))", name, since, name)
+            "AND at > ? AND at > COALESCE((SELECT MAX(at) FROM login_attempts "
+            "WHERE name = ? AND succeeded = 1), '')", name, since, name)
         by_address = self._one(
             "SELECT COUNT(*) AS n FROM login_attempts WHERE address = ? AND succeeded = 0 "
             "AND at > ?", address, since)
         return bool((by_name and by_name["n"] >= MAX_FAILURES_PER_NAME)
                     or (by_address and by_address["n"] >= MAX_FAILURES_PER_ADDRESS))
+
+    def session_secret(self) -> str:
+        """The key that signs console sessions: made once, then shared by every server on
+        this database (whichever made it first)."""
+        self._execute("INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) "
+                      "ON CONFLICT DO NOTHING", "console-session", secrets.token_urlsafe(48),
+                      self._now())
+        row = self._one("SELECT value FROM server_secrets WHERE name = ?", "console-session")
+        if row is None:
+            raise DatabaseError("the console session key could not be stored")
+        return str(row["value"])
 
     def audit(self, agent: str, action: str, subject: str = "", address: str = "") -> None:
         self._execute("INSERT INTO audit_log (at, agent, action, subject, address) "

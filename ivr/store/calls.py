@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ivr.database import Row, Transaction
 from ivr.store.base import Store
 from ivr.store.redact import redact, redact_value
 
@@ -68,7 +68,6 @@ def token_hash(token: str) -> str:
 class CallStore(Store):
     """Calls, turns, transfers, returns, cancellations, callbacks and surveys."""
 
-    schema = "schema.sql"
 
     # ------------------------------------------------------------ calls
     def open_call(self, sid: str, caller: str, mode: str,
@@ -78,7 +77,8 @@ class CallStore(Store):
         webhook)."""
         with self._write() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO calls (sid, caller, mode, started_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO calls (sid, caller, mode, started_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 (sid, caller, mode, self._now()))
             if stream_token is not None:
                 db.execute("UPDATE calls SET stream_token_hash = ? "
@@ -123,7 +123,7 @@ class CallStore(Store):
         return cursor.rowcount == 1
 
     @staticmethod
-    def _outcome(db: sqlite3.Connection, sid: str) -> str:
+    def _outcome(db: Transaction, sid: str) -> str:
         """contained: the bot finished the call; transferred: it went to people (queue or
         callback); abandoned: the caller hung up on the bot or while waiting in the queue."""
         transfer = db.execute("SELECT queue_result, bridged_at FROM transfers WHERE call_sid = ?",
@@ -146,13 +146,13 @@ class CallStore(Store):
                       sid, self._now(), speaker, redact(text), prompt_id, intent, confidence,
                       latency_ms)
 
-    def turns(self, sid: str) -> list[sqlite3.Row]:
+    def turns(self, sid: str) -> list[Row]:
         return self._all("SELECT * FROM turns WHERE call_sid = ? ORDER BY id", sid)
 
     def add_transfer(self, sid: str, queue: str, reason: str, context: dict[str, Any]) -> None:
         packet = json.dumps(redact_value(context), sort_keys=True)
-        self._execute("INSERT OR IGNORE INTO transfers (call_sid, queue, reason, context, "
-                      "requested_at) VALUES (?, ?, ?, ?, ?)",
+        self._execute("INSERT INTO transfers (call_sid, queue, reason, context, "
+                      "requested_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                       sid, queue, reason, packet, self._now())
 
     def transfer(self, sid: str) -> TransferRecord | None:
@@ -167,7 +167,7 @@ class CallStore(Store):
         """The oldest transfer to `queue` still waiting for a person (not bridged, not left)."""
         row = self._one("SELECT t.call_sid FROM transfers t JOIN calls c ON c.sid = t.call_sid "
                         "WHERE t.queue = ? AND t.bridged_at IS NULL AND t.queue_result IS NULL "
-                        "AND c.ended_at IS NULL ORDER BY t.requested_at, t.rowid LIMIT 1", queue)
+                        "AND c.ended_at IS NULL ORDER BY t.requested_at, t.call_sid LIMIT 1", queue)
         return self.transfer(row["call_sid"]) if row else None
 
     def record_queue_result(self, sid: str, result: str, queue_time_s: int | None) -> None:
@@ -182,29 +182,32 @@ class CallStore(Store):
 
     def add_return(self, sid: str, order_number: str, rma: str, reason: str,
                    items: tuple[str, ...]) -> None:
-        self._execute("INSERT OR IGNORE INTO call_returns (rma, call_sid, order_number, reason, "
-                      "items, at) VALUES (?, ?, ?, ?, ?, ?)", rma, sid, order_number,
-                      redact(reason), json.dumps(list(items)), self._now())
+        self._execute("INSERT INTO call_returns (rma, call_sid, order_number, reason, "
+                      "items, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      rma, sid, order_number, redact(reason), json.dumps(list(items)), self._now())
 
     def add_cancellation(self, sid: str, order_number: str) -> None:
-        self._execute("INSERT OR IGNORE INTO call_cancellations (call_sid, order_number, at) "
-                      "VALUES (?, ?, ?)", sid, order_number, self._now())
+        self._execute("INSERT INTO call_cancellations (call_sid, order_number, at) "
+                      "VALUES (?, ?, ?) ON CONFLICT DO NOTHING", sid, order_number, self._now())
 
     def add_ticket(self, sid: str, kind: str, reference: str, order_number: str | None,
                    summary: str) -> None:
-        self._execute("INSERT OR IGNORE INTO tickets (reference, call_sid, kind, order_number, "
-                      "summary, opened_at) VALUES (?, ?, ?, ?, ?, ?)", reference, sid, kind,
-                      order_number, redact(summary), self._now())
+        self._execute("INSERT INTO tickets (reference, call_sid, kind, order_number, "
+                      "summary, opened_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      reference, sid, kind, order_number, redact(summary), self._now())
 
     def add_callback(self, sid: str, number: str, reason: str) -> None:
-        self._execute("INSERT OR IGNORE INTO callbacks (call_sid, number, reason, requested_at) "
-                      "VALUES (?, ?, ?, ?)", sid, number, reason, self._now())
+        self._execute("INSERT INTO callbacks (call_sid, number, reason, requested_at) "
+                      "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      sid, number, reason, self._now())
 
     def add_survey(self, sid: str, score: int) -> None:
-        self._execute("INSERT OR REPLACE INTO surveys (call_sid, score, at) VALUES (?, ?, ?)",
+        self._execute("INSERT INTO surveys (call_sid, score, at) VALUES (?, ?, ?) "
+                      "ON CONFLICT (call_sid) DO UPDATE SET score = excluded.score, "
+                      "at = excluded.at",
                       sid, score, self._now())
 
-    def rows(self, table: str, sid: str) -> list[sqlite3.Row]:
+    def rows(self, table: str, sid: str) -> list[Row]:
         """Every row of a per-call table for one call (call_returns, callbacks…)."""
         if table not in {"call_returns", "call_cancellations", "callbacks", "surveys", "tickets"}:
             raise ValueError(f"not a per-call table: {table}")

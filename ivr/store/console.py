@@ -9,12 +9,12 @@ on the callback list where an agent has to dial it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from ivr.database import Row
 from ivr.errors import IvrError
 from ivr.store.base import Store
 from ivr.store.calls import BRIDGED_RESULTS
@@ -96,12 +96,12 @@ class CallStory:
     context: dict[str, Any]
     """The transfer's context packet ({} when the call was not transferred)."""
     transfer: QueueEntry | None
-    turns: list[sqlite3.Row]
-    returns: list[sqlite3.Row]
-    cancellations: list[sqlite3.Row]
-    tickets: list[sqlite3.Row]
+    turns: list[Row]
+    returns: list[Row]
+    cancellations: list[Row]
+    tickets: list[Row]
     """Missing items and complaints the caller was given a reference for."""
-    callback: sqlite3.Row | None
+    callback: Row | None
     survey: int | None
     closure: Closure | None
 
@@ -148,7 +148,6 @@ LEFT JOIN transfer_closures x ON x.call_sid = t.call_sid
 class ConsoleStore(Store):
     """The agents' view of the call record."""
 
-    schema = "console.sql"
 
     def queue(self, now: datetime) -> list[QueueEntry]:
         """Callers waiting (longest first), then transfers of the last hours, newest first."""
@@ -194,8 +193,8 @@ class ConsoleStore(Store):
             if db.execute("SELECT 1 FROM transfers WHERE call_sid = ?", (sid,)).fetchone() is None:
                 raise ConsoleError(f"call {sid!r} was not transferred")
             inserted = db.execute(
-                "INSERT OR IGNORE INTO transfer_closures (call_sid, agent, disposition, note, "
-                "closed_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO transfer_closures (call_sid, agent, disposition, note, "
+                "closed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (sid, agent, disposition, redact(note.strip()), self._now())).rowcount
         if not inserted:
             raise ConsoleError("this transfer was closed already")
@@ -215,7 +214,8 @@ class ConsoleStore(Store):
         closed first)."""
         rows = self._all("SELECT t.*, x.agent, x.resolution, x.closed_at FROM tickets t "
                          "LEFT JOIN ticket_closures x ON x.reference = t.reference "
-                         "ORDER BY x.closed_at IS NOT NULL, x.closed_at DESC, t.rowid")
+                         "ORDER BY x.closed_at IS NOT NULL, x.closed_at DESC, t.opened_at, "
+                         "t.reference")
         return [Ticket(r["reference"], r["call_sid"], r["kind"], r["order_number"],
                        r["summary"], r["opened_at"], r["agent"], r["resolution"],
                        r["closed_at"]) for r in rows]
@@ -232,8 +232,8 @@ class ConsoleStore(Store):
                           (reference,)).fetchone() is None:
                 raise ConsoleError(f"there is no ticket {reference!r}")
             inserted = db.execute(
-                "INSERT OR IGNORE INTO ticket_closures (reference, agent, resolution, "
-                "closed_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO ticket_closures (reference, agent, resolution, "
+                "closed_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (reference, agent, redact(resolution), self._now())).rowcount
         if not inserted:
             raise ConsoleError(f"ticket {reference} was closed already")
@@ -244,7 +244,7 @@ class ConsoleStore(Store):
             raise ConsoleError("no open callback request for this call")
 
 
-def _entry(row: sqlite3.Row, now: datetime) -> QueueEntry:
+def _entry(row: Row, now: datetime) -> QueueEntry:
     context = json.loads(row["context"])
     state = _state(row)
     until = now
@@ -258,7 +258,7 @@ def _entry(row: sqlite3.Row, now: datetime) -> QueueEntry:
         reason=row["reason"], frustrated=bool(context.get("frustrated")))
 
 
-def _state(row: sqlite3.Row) -> TransferState:
+def _state(row: Row) -> TransferState:
     if row["disposition"]:
         return TransferState.CLOSED
     if row["bridged_at"] or row["queue_result"] in BRIDGED_RESULTS:

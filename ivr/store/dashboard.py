@@ -7,13 +7,13 @@ Dates are UTC days, start and end both included.
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ivr.database import Row
 from ivr.store.base import Store
 from ivr.store.calls import BRIDGED_RESULTS
 
@@ -138,7 +138,7 @@ class DashboardStore(Store):
                        missed.most_common(TOP_NOT_UNDERSTOOD))
 
 
-def _call_row(row: sqlite3.Row) -> CallRow:
+def _call_row(row: Row) -> CallRow:
     started = datetime.fromisoformat(row["started_at"])
     bot_end = row["requested_at"] or row["ended_at"]
     reached = bool(row["bridged_at"]) or row["queue_result"] in BRIDGED_RESULTS

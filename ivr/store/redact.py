@@ -54,6 +54,16 @@ def redact(text: str) -> str:
     return _PHONE.sub(lambda match: mask_phone(match.group()), text)
 
 
+_E164 = re.compile(r"(?<![\w+])\+\d{7,15}(?!\d)")
+
+
+def redact_log_line(text: str) -> str:
+    """Card numbers and E.164 phone numbers (Twilio's caller IDs) out of a log line. Narrower
+    than `redact`: dates, addresses and durations in log lines are not phone numbers."""
+    text = _CARD_CANDIDATE.sub(_card_or_keep, text)
+    return _E164.sub(lambda match: mask_phone(match.group()), text)
+
+
 def redact_value(value: Any) -> Any:
     """Redact every string inside a JSON-like structure (context packets)."""
     if isinstance(value, str):

@@ -52,11 +52,15 @@ class Webhooks:
 
     base_url: str
     auth_token: str
+    public_url: str = ""
+    """The URL Twilio signs for, where it is not the server's own address (a load balancer in
+    front of several servers); empty: base_url."""
 
     def post(self, path: str, params: dict[str, str],
              headers: dict[str, str] | None = None) -> tuple[int, str]:
         url = self.base_url.rstrip("/") + path
-        signature = RequestValidator(self.auth_token).compute_signature(url, params)
+        signed_for = (self.public_url or self.base_url).rstrip("/") + path
+        signature = RequestValidator(self.auth_token).compute_signature(signed_for, params)
         request = urllib.request.Request(
             url, data=urllib.parse.urlencode(params).encode(), method="POST",
             headers={"X-Twilio-Signature": signature, **(headers or {}),

@@ -12,10 +12,12 @@ from ivr.web.auth import auth, configure_sessions
 from ivr.web.calls import calls
 from ivr.web.console import console
 from ivr.web.dashboard import dashboard
+from ivr.web.faults import register_fault_handlers
 from ivr.web.formatting import register_filters
 from ivr.web.gather import gather
 from ivr.web.health import health, readiness_problems
 from ivr.web.media import sock
+from ivr.web.metrics import metrics, observe_webhooks
 from ivr.web.people import people
 from ivr.web.services import build_services
 
@@ -32,9 +34,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["IVR_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.extensions["ivr"] = build_services(settings)
-    configure_sessions(app, settings)
+    configure_sessions(app, settings, app.extensions["ivr"].accounts)
     register_filters(app)
-    for blueprint in (health, calls, gather, people, audio, auth, console, dashboard):
+    register_fault_handlers(app)
+    observe_webhooks(app)
+    for blueprint in (health, metrics, calls, gather, people, audio, auth, console, dashboard):
         app.register_blueprint(blueprint)
     sock.init_app(app)
     if settings.dev_unsigned_webhooks:

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -36,7 +34,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from ivr.config import Settings
-from ivr.store.accounts import Agent
+from ivr.store.accounts import AccountStore, Agent
 from ivr.web.services import current_services
 
 log = logging.getLogger(__name__)
@@ -46,39 +44,18 @@ auth = Blueprint("auth", __name__, url_prefix="/console", template_folder="templ
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 SESSION_LIFETIME = timedelta(hours=12)
 """About one shift; after it the agent logs in again."""
-SECRET_FILE = "console-secret"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
-def configure_sessions(app: Flask, settings: Settings) -> None:
-    """Cookie settings and the key that signs them."""
-    app.secret_key = settings.secret_key or _stored_secret(settings.database_path.parent)
+def configure_sessions(app: Flask, settings: Settings, accounts: AccountStore) -> None:
+    """Cookie settings and the key that signs them (IVR_SECRET_KEY, or the database's)."""
+    app.secret_key = settings.secret_key or accounts.session_secret()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
                       SESSION_COOKIE_NAME="ivr_console",
                       PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME)
     app.jinja_env.globals["csrf_token"] = csrf_token
-
-
-def _stored_secret(folder: Path) -> str:
-    """A random key kept beside the database (created once, readable by its owner only), so
-    sessions survive restarts without anyone having to configure a key. The file appears with
-    its content in one step (a hard link), so two processes starting together agree on it."""
-    path = folder / SECRET_FILE
-    folder.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        draft = folder / f".{SECRET_FILE}.{os.getpid()}"
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass  # another process made it first: use theirs
-        finally:
-            draft.unlink()
-    return path.read_text().strip()
 
 
 def csrf_token() -> str:

@@ -15,7 +15,8 @@ from flask.typing import ResponseReturnValue
 
 from ivr.config import Mode
 from ivr.dialog.state import TransferReason
-from ivr.store.calls import NextStep
+from ivr.metrics import CALLS
+from ivr.store.calls import FINAL_STATUSES, NextStep
 from ivr.store.redact import mask_phone
 from ivr.telephony import twiml
 from ivr.telephony.annotations import ANNOTATE
@@ -86,8 +87,12 @@ def status() -> ResponseReturnValue:
     if sid and call_status:
         services.store.open_call(sid, forms.caller(), str(services.settings.mode))
         sequence = forms.number("SequenceNumber", 0, 10**6)
-        services.store.update_status(sid, call_status, sequence if sequence is not None else 0,
-                                     forms.number("CallDuration", 0, 10**6))
+        applied = services.store.update_status(sid, call_status,
+                                               sequence if sequence is not None else 0,
+                                               forms.number("CallDuration", 0, 10**6))
+        if applied and call_status in FINAL_STATUSES:
+            record = services.store.call(sid)
+            CALLS.labels(record.outcome if record and record.outcome else "unknown").inc()
     return Response(status=204)
 
 

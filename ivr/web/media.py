@@ -21,6 +21,7 @@ from twilio.request_validator import RequestValidator
 from ivr.call.record import CallRecorder
 from ivr.call.session import CallSession
 from ivr.call.voice import VoiceCall
+from ivr.metrics import CALLS_ACTIVE, SIGNATURE_FAILURES
 from ivr.telephony.media_stream import Start
 from ivr.telephony.stream import StreamHandler
 from ivr.web.calls import STREAM_TOKEN
@@ -40,6 +41,7 @@ def media(ws: Any) -> None:
     if not _upgrade_signature_ok(services):
         audit.warning("refused media WebSocket from %s: X-Twilio-Signature does not match",
                       request.remote_addr)
+        SIGNATURE_FAILURES.inc()
         ws.close(reason=1008, message="signature")
         return
     handler = StreamHandler(_locked(ws.send), lambda start: _admit(services, start))
@@ -57,6 +59,8 @@ def media(ws: Any) -> None:
         handler.disconnected()
     finally:
         handler.close()
+        if handler.call is not None:
+            CALLS_ACTIVE.dec()
 
 
 def _admit(services: Services, start: Start) -> VoiceCall | None:
@@ -67,7 +71,9 @@ def _admit(services: Services, start: Start) -> VoiceCall | None:
             start.call_sid, token, start.stream_sid):
         audit.warning("refused media stream for call %s: bad, missing or reused token",
                       start.call_sid)
+        SIGNATURE_FAILURES.inc()
         return None
+    CALLS_ACTIVE.inc()
     session = CallSession(services.components.policy, start.call_sid, record.caller)
     voice = services.voice
     return VoiceCall(session, voice.engine, voice.prompt_audio, voice.endpoint,

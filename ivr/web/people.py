@@ -38,12 +38,8 @@ def xml(document: str) -> Response:
 def to_people(services: Services, call_sid: str, lead_in: list[str]) -> str:
     """TwiML that hands this call to people: a direct agent, the queue, or a callback offer."""
     settings = services.settings
-    if settings.agent_number:
-        return twiml.dial_number(settings.agent_number, absolute("/twilio/whisper"),
-                                 spoken(services, lead_in))
-    if settings.business_hours.is_open(datetime.now(UTC)):
-        return twiml.enqueue(spoken(services, lead_in), settings.agent_queue,
-                             absolute("/twilio/wait"), absolute("/twilio/queue-result"))
+    if direct := _to_agents_now(services, lead_in):
+        return direct
     record = services.store.call(call_sid)
     prompts = services.components.policy.prompts
     hours = settings.business_hours.spoken()
@@ -53,6 +49,30 @@ def to_people(services: Services, call_sid: str, lead_in: list[str]) -> str:
     offer = prompts.render("callback_closed", hours=hours)
     return twiml.offer_callback(spoken(services, [*lead_in, offer]),
                                 absolute("/twilio/callback?offer=closed"), OFFER_TIMEOUT_S)
+
+
+def to_people_without_records(services: Services) -> str:
+    """TwiML for a call whose record cannot be read or written (the database is away): the
+    line-problem apology, then agents if they answer now (no database needed), else the hours
+    (a callback would have to be stored)."""
+    prompts = services.components.policy.prompts
+    lead_in = [prompts.render("line_problem")]
+    if direct := _to_agents_now(services, lead_in):
+        return direct
+    closed = prompts.render("closed_no_callback", hours=services.settings.business_hours.spoken())
+    return twiml.say_then_hangup(spoken(services, [*lead_in, closed]))
+
+
+def _to_agents_now(services: Services, lead_in: list[str]) -> str | None:
+    """The agent's phone, or the queue while agents answer; None outside business hours."""
+    settings = services.settings
+    if settings.agent_number:
+        return twiml.dial_number(settings.agent_number, absolute("/twilio/whisper"),
+                                 spoken(services, lead_in))
+    if settings.business_hours.is_open(datetime.now(UTC)):
+        return twiml.enqueue(spoken(services, lead_in), settings.agent_queue,
+                             absolute("/twilio/wait"), absolute("/twilio/queue-result"))
+    return None
 
 
 def transfer_after_line_problem(services: Services, sid: str) -> None:

@@ -1,4 +1,9 @@
-"""`ivr serve`: the app under gunicorn with threaded workers (WebSockets need threads)."""
+"""`ivr serve`: the app under gunicorn with threaded workers (WebSockets need threads).
+
+The database schema is upgraded and the grammar, prompts and database checked once, before
+any worker starts. With several workers (IVR_WORKERS) each loads its own models
+(ivr.web.workers has what they share).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,10 @@ from gunicorn.app.base import BaseApplication
 
 from ivr.call.components import build_components
 from ivr.config import Settings
+from ivr.logs import configure_logging, gunicorn_logging
+from ivr.store import open_store
 from ivr.web.app import create_app
+from ivr.web.workers import worker_exited
 
 THREADS = 64
 """Each media stream holds a thread for the whole call (plus webhooks meanwhile)."""
@@ -30,12 +38,16 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return self._load_app()
 
 
-def run_gunicorn(load_app: Callable[[], Flask], host: str, port: int) -> None:
-    """One worker process (calls share the loaded models), many threads; until interrupted."""
-    _Server(load_app, {"bind": f"{host}:{port}", "workers": 1, "threads": THREADS,
-                       "worker_class": "gthread", "accesslog": "-", "timeout": 60}).run()
-
-
 def serve(settings: Settings, host: str, port: int) -> None:
-    build_components(settings)  # fail here, before gunicorn forks: grammar, prompts, database
-    run_gunicorn(lambda: create_app(settings), host, port)
+    """Until interrupted."""
+    configure_logging(settings.log_format)
+    db = open_store(settings.database_url)
+    try:
+        build_components(settings, db)  # fail here, before gunicorn forks
+    finally:
+        db.close()
+    _Server(lambda: create_app(settings), {
+        "bind": f"{host}:{port}", "workers": settings.workers, "threads": THREADS,
+        "worker_class": "gthread", "accesslog": "-", "timeout": 60,
+        "logconfig_dict": gunicorn_logging(settings.log_format),
+        "child_exit": worker_exited}).run()

@@ -16,9 +16,9 @@ from flask import current_app
 from ivr.call.components import Components, VoiceParts, build_components, build_voice
 from ivr.call.live import LiveSessions
 from ivr.config import Mode, Settings
-from ivr.database import connect
 from ivr.dialog.state import PHASE_CONTEXTS
 from ivr.nlu.hints import hint_phrases
+from ivr.store import open_store
 from ivr.store.accounts import AccountStore
 from ivr.store.calls import CallStore
 from ivr.store.console import ConsoleStore
@@ -53,12 +53,11 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    components = build_components(settings)
-    database = settings.database_path
-    store = CallStore(connect(database))  # creates the call record tables the others read
-    services = Services(settings, components, store, build_voice(settings, components),
-                        AccountStore(connect(database)), ConsoleStore(connect(database)),
-                        DashboardStore(connect(database)))
+    """Open (and upgrade) the database first: a wrong URL or password stops the start here."""
+    db = open_store(settings.database_url)
+    components = build_components(settings, db)
+    services = Services(settings, components, CallStore(db), build_voice(settings, components),
+                        AccountStore(db), ConsoleStore(db), DashboardStore(db))
     threading.Thread(target=_prepare_speech, args=(services,), name="prepare-speech",
                      daemon=True).start()
     return services

@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from twilio.request_validator import RequestValidator
 
 from ivr.config import Settings
+from ivr.metrics import SIGNATURE_FAILURES
 from ivr.web.services import current_services
 from ivr.web.urls import absolute
 
@@ -53,6 +54,7 @@ def twilio_webhook(view: Callable[[], ResponseReturnValue]) -> Callable[[], Resp
         if problem:
             audit.warning("refused %s %s from %s: %s", request.method, request.path,
                           request.remote_addr, problem)
+            SIGNATURE_FAILURES.inc()
             return Response("Forbidden: not a signed Twilio request\n", 403,
                             mimetype="text/plain")
         return view()

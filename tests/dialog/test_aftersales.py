@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.commerce.models import Address
-from ivr.commerce.sqlite import SqliteOrderService
 from ivr.dialog.state import Phase
 from ivr.events import TicketOpened
 from tests.conftest import ANA, BEN, ScriptedCall, prompt_ids
@@ -37,7 +37,7 @@ def test_a_return_still_on_its_way_back_says_so_with_its_number(call: Call) -> N
 
 
 def test_a_received_return_gives_the_day_the_refund_is_due(call: Call,
-                                                          orders: SqliteOrderService) -> None:
+                                                          orders: EmbeddedOrderService) -> None:
     orders.write_all([("UPDATE refunds SET refunded_on = NULL WHERE rma = '52718493'", [()])])
     c = call(ANA)
     c.say("has my refund been processed")
@@ -60,7 +60,7 @@ def test_refunds_are_told_only_to_a_verified_caller(call: Call) -> None:
 
 
 # ------------------------------------------------------------------ exchanges
-def test_an_exchange_is_confirmed_then_created(call: Call, orders: SqliteOrderService) -> None:
+def test_an_exchange_is_confirmed_then_created(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.say("I'd like to exchange it for a different size")
     c.say("yes")  # order 70055
@@ -74,7 +74,7 @@ def test_an_exchange_is_confirmed_then_created(call: Call, orders: SqliteOrderSe
     assert " ".join(exchange.number) in c.spoken()
 
 
-def test_an_exchange_declined_changes_nothing(call: Call, orders: SqliteOrderService) -> None:
+def test_an_exchange_declined_changes_nothing(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.say("can I swap these for a smaller size")
     c.say("yes")
@@ -84,7 +84,7 @@ def test_an_exchange_declined_changes_nothing(call: Call, orders: SqliteOrderSer
 
 
 def test_an_exchanged_item_cannot_then_be_returned(call: Call,
-                                                  orders: SqliteOrderService) -> None:
+                                                  orders: EmbeddedOrderService) -> None:
     orders.create_exchange("70055", ("SH-LIN-M", "SN-CNV-42"), "black")
     c = call(ANA)
     c.say("I want to return order seven oh oh five five")
@@ -99,7 +99,7 @@ def test_an_order_outside_the_return_window_cannot_be_exchanged(call: Call) -> N
 
 # ------------------------------------------------------------------ delivery address
 def test_an_address_change_is_read_back_and_confirmed(call: Call,
-                                                      orders: SqliteOrderService) -> None:
+                                                      orders: EmbeddedOrderService) -> None:
     c = call(BEN)
     c.say("can I change the delivery address")
     c.say("yes")  # 31190, being prepared
@@ -117,7 +117,7 @@ def test_an_address_change_is_read_back_and_confirmed(call: Call,
 
 
 def test_an_address_change_declined_keeps_the_address(call: Call,
-                                                      orders: SqliteOrderService) -> None:
+                                                      orders: EmbeddedOrderService) -> None:
     c = call(BEN)
     c.say("I need to update the address for order three one one nine zero")
     c.say("4 Elm Road")

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from ivr.call.session import CallSession
+from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.commerce.models import OrderStatus
-from ivr.commerce.sqlite import SqliteOrderService
 from ivr.dialog.escalation import DialogSettings
 from ivr.dialog.phrasing import day
 from ivr.dialog.policy import Policy
@@ -181,7 +181,7 @@ def test_tracking_before_shipping(call: Call) -> None:
 
 
 def test_return_with_reason_in_first_sentence_is_created_at_once(
-        call: Call, orders: SqliteOrderService) -> None:
+        call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     actions = c.say("I want to return order seven oh oh five five because it doesn't fit")
     created = [a for a in actions if isinstance(a, ReturnCreated)]
@@ -192,7 +192,7 @@ def test_return_with_reason_in_first_sentence_is_created_at_once(
     assert [r.rma for r in orders.returns_for("70055")] == [created[0].rma]
 
 
-def test_return_reason_by_keys(call: Call, orders: SqliteOrderService) -> None:
+def test_return_reason_by_keys(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.keys("3")
     c.keys("1")  # yes, order 70055 (the delivered one)
@@ -201,14 +201,14 @@ def test_return_reason_by_keys(call: Call, orders: SqliteOrderService) -> None:
     assert orders.returns_for("70055")[0].reason == "damaged"
 
 
-def test_return_outside_the_window_is_refused(call: Call, orders: SqliteOrderService) -> None:
+def test_return_outside_the_window_is_refused(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(BEN)
     assert prompt_ids(c.say("return order 55102")) == ["return_window_closed", "anything_else"]
     assert orders.returns_for("55102") == []
 
 
 def test_final_sale_items_are_left_out_of_a_return(call: Call,
-                                                   orders: SqliteOrderService) -> None:
+                                                   orders: EmbeddedOrderService) -> None:
     c = call(BEN)
     actions = c.say("I want to return order one two three four five")
     assert prompt_ids(actions) == ["return_partial_final_sale", "ask_return_reason"]
@@ -222,7 +222,7 @@ def test_return_before_delivery_is_refused(call: Call) -> None:
     assert prompt_ids(c.say("return order 48213")) == ["return_not_delivered", "anything_else"]
 
 
-def test_second_return_reads_back_the_first(call: Call, orders: SqliteOrderService) -> None:
+def test_second_return_reads_back_the_first(call: Call, orders: EmbeddedOrderService) -> None:
     first = orders.create_return("70055", ("SH-LIN-M", "SN-CNV-42"), "damaged")
     c = call(ANA)
     actions = c.say("return order 70055")
@@ -230,7 +230,7 @@ def test_second_return_reads_back_the_first(call: Call, orders: SqliteOrderServi
     assert " ".join(first.rma) in actions[0].text
 
 
-def test_cancel_before_shipping_after_yes(call: Call, orders: SqliteOrderService) -> None:
+def test_cancel_before_shipping_after_yes(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(BEN)
     actions = c.say("cancel order three one one nine zero")
     assert prompt_ids(actions) == ["confirm_cancel"] and "Tea Sampler" in actions[0].text
@@ -240,7 +240,7 @@ def test_cancel_before_shipping_after_yes(call: Call, orders: SqliteOrderService
     assert (order := orders.find_order("31190")) and order.status is OrderStatus.CANCELLED
 
 
-def test_cancel_declined_changes_nothing(call: Call, orders: SqliteOrderService) -> None:
+def test_cancel_declined_changes_nothing(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(BEN)
     c.say("cancel order 31190")
     assert prompt_ids(c.keys("2")) == ["cancel_declined", "anything_else"]
@@ -254,7 +254,7 @@ def test_cancel_after_shipping_explains_and_points_to_returns(call: Call) -> Non
     assert "30 days" in actions[0].text
 
 
-def test_cancel_after_delivery_offers_a_return(call: Call, orders: SqliteOrderService) -> None:
+def test_cancel_after_delivery_offers_a_return(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     assert prompt_ids(c.say("cancel order 70055")) == ["cancel_delivered"]
     assert prompt_ids(c.say("yes")) == ["ask_return_reason"]
@@ -521,7 +521,7 @@ def test_order_system_failure_apologises_and_transfers(matcher, frustration, pro
     assert (t := c.transfer()) and t.reason == "system_error"
 
 
-def test_order_system_failure_mid_call(call: Call, orders: SqliteOrderService,
+def test_order_system_failure_mid_call(call: Call, orders: EmbeddedOrderService,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     c = call()
     c.say("track my package")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from ivr.database import connect
+from ivr.store import open_store
 from ivr.store.accounts import (
     MAX_FAILURES_PER_ADDRESS,
     MAX_FAILURES_PER_NAME,
@@ -17,6 +16,7 @@ from ivr.store.accounts import (
     Role,
 )
 from ivr.store.passwords import DUMMY_HASH, hash_password, verify_password
+from tests.databases import raw_rows
 
 PASSWORD = "correct horse battery"
 
@@ -37,17 +37,20 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def accounts(db_path: Path, clock: Clock) -> AccountStore:
-    store = AccountStore(connect(db_path), clock=clock)
+def accounts(database_url: str, clock: Clock) -> Iterator[AccountStore]:
+    db = open_store(database_url)
+    store = AccountStore(db, clock=clock)
     store.add("alice", PASSWORD, Role.SUPERVISOR)
     store.add("bob", PASSWORD, Role.AGENT)
-    return store
+    yield store
+    db.close()
 
 
 def test_passwords_are_stored_as_salted_scrypt_hashes(
-    accounts: AccountStore, db_path: Path
+    accounts: AccountStore, database_url: str
 ) -> None:
-    stored = dict(sqlite3.connect(db_path).execute("SELECT name, password_hash FROM agents"))
+    stored = {str(name): str(hashed) for name, hashed in
+              raw_rows(database_url, "SELECT name, password_hash FROM agents")}
     assert PASSWORD not in "".join(stored.values())
     assert stored["alice"].startswith("scrypt$") and stored["alice"] != stored["bob"]
     assert verify_password(PASSWORD, stored["alice"])
@@ -80,17 +83,13 @@ def test_bad_accounts_are_refused_with_the_reason(
 
 
 def test_authenticate_checks_the_password_and_keeps_every_attempt(
-    accounts: AccountStore, db_path: Path
+    accounts: AccountStore, database_url: str
 ) -> None:
     alice = accounts.authenticate("alice", PASSWORD, "10.0.0.1")
     assert alice is not None and alice.supervisor and alice.role is Role.SUPERVISOR
     assert accounts.authenticate("alice", "wrong password", "10.0.0.1") is None
     assert accounts.authenticate("nobody", PASSWORD, "10.0.0.1") is None
-    attempts = (
-        sqlite3.connect(db_path)
-        .execute("SELECT name, succeeded FROM login_attempts ORDER BY id")
-        .fetchall()
-    )
+    attempts = raw_rows(database_url, "SELECT name, succeeded FROM login_attempts ORDER BY id")
     assert attempts == [("alice", 1), ("alice", 0), ("nobody", 0)]
 
 

@@ -1,21 +1,24 @@
-"""The call record: written as it happens, redacted, idempotent where Twilio retries."""
+"""The call record, on SQLite and on PostgreSQL: written as it happens, redacted, idempotent
+where Twilio retries."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
 from ivr.commerce.demo import reset_demo
-from ivr.commerce.sqlite import SqliteOrderService
-from ivr.database import connect
+from ivr.commerce.embedded import EmbeddedOrderService
+from ivr.store import open_store
 from ivr.store.calls import CallStore, NextStep
+from tests.databases import raw_rows
 
 
 @pytest.fixture
-def store(db_path: Path) -> CallStore:
-    return CallStore(connect(db_path))
+def store(database_url: str) -> Iterator[CallStore]:
+    db = open_store(database_url)
+    yield CallStore(db)
+    db.close()
 
 
 def test_open_call_is_idempotent(store: CallStore) -> None:
@@ -26,14 +29,14 @@ def test_open_call_is_idempotent(store: CallStore) -> None:
     assert store.call("CAnope") is None
 
 
-def test_turns_are_redacted_and_survive_a_crash(store: CallStore, db_path: Path) -> None:
+def test_turns_are_redacted_and_survive_a_crash(store: CallStore, database_url: str) -> None:
     store.open_call("CA1", "", "stream")
     store.add_turn("CA1", "caller", "my card is 4111 1111 1111 1111", intent=None,
                    confidence=0.8, latency_ms=120.5)
     store.add_turn("CA1", "bot", "Sorry?", prompt_id="didnt_understand")
     # another connection (a restarted process) sees everything already written
-    rows = sqlite3.connect(db_path).execute(
-        "SELECT speaker, text, prompt_id, confidence, latency_ms FROM turns ORDER BY id").fetchall()
+    rows = raw_rows(database_url, "SELECT speaker, text, prompt_id, confidence, latency_ms "
+                                  "FROM turns ORDER BY id")
     assert rows == [("caller", "my card is [card]", None, 0.8, 120.5),
                     ("bot", "Sorry?", "didnt_understand", None, None)]
 
@@ -49,10 +52,10 @@ def test_transfer_context_is_redacted(store: CallStore) -> None:
                                 "transcript": [{"speaker": "caller", "text": "mail [email]"}]}
 
 
-def test_stream_token_is_single_use_and_stored_hashed(store: CallStore, db_path: Path) -> None:
+def test_stream_token_is_single_use_and_stored_hashed(store: CallStore,
+                                                      database_url: str) -> None:
     store.open_call("CA1", "", "stream", "secret-token")
-    stored = sqlite3.connect(db_path).execute(
-        "SELECT stream_token_hash FROM calls").fetchone()[0]
+    stored = str(raw_rows(database_url, "SELECT stream_token_hash FROM calls")[0][0])
     assert stored and "secret-token" not in stored
     assert store.claim_stream("CA1", "wrong", "MZ1") is False
     assert store.claim_stream("CA1", "secret-token", "MZ1") is True
@@ -113,10 +116,11 @@ def test_longest_waiting_is_the_oldest_unbridged_transfer(store: CallStore) -> N
     assert store.longest_waiting("sales") is None
 
 
-def test_store_and_order_system_share_one_file(db_path: Path) -> None:
-    orders = SqliteOrderService(connect(db_path))
+def test_store_and_order_system_share_one_database(database_url: str) -> None:
+    db = open_store(database_url)
+    orders = EmbeddedOrderService(db)
     reset_demo(orders)
-    store = CallStore(connect(db_path))
+    store = CallStore(db)
     store.open_call("CA1", "", "stream")
     store.add_return("CA1", "48213", "R1", "damaged", ("SKU1",))
     store.add_cancellation("CA1", "55102")
@@ -128,3 +132,4 @@ def test_store_and_order_system_share_one_file(db_path: Path) -> None:
     assert orders.returns_for("48213") == []
     with pytest.raises(ValueError, match="not a per-call table"):
         store.rows("orders", "CA1")
+    db.close()

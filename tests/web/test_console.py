@@ -16,6 +16,7 @@ from flask import Flask
 from ivr.call.record import CallRecorder
 from ivr.events import Transfer
 from ivr.store.accounts import MAX_FAILURES_PER_NAME
+from tests.databases import raw_rows
 from tests.web.conftest import (
     ANA,
     ConsoleClient,
@@ -119,14 +120,13 @@ def test_session_cookie_and_security_headers(console_app: Flask) -> None:
     assert page.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_the_session_key_is_made_once_and_kept_beside_the_database(
+def test_the_session_key_is_made_once_and_kept_in_the_database(
     make_app: Callable[..., Flask], db_path: Path
 ) -> None:
     first, second = make_app(IVR_MODE="gather"), make_app(IVR_MODE="gather")
-    secret = db_path.parent / "console-secret"
-    assert first.secret_key == second.secret_key == secret.read_text().strip()
-    assert len(secret.read_text().strip()) >= 32
-    assert secret.stat().st_mode & 0o777 == 0o600
+    [(stored,)] = raw_rows(f"sqlite:///{db_path}", "SELECT value FROM server_secrets")
+    assert first.secret_key == second.secret_key == stored
+    assert isinstance(stored, str) and len(stored) >= 32
     configured = make_app(IVR_MODE="gather", IVR_SECRET_KEY="k" * 40)
     assert configured.secret_key == "k" * 40
 

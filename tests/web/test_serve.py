@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from ivr.config import Settings
+from ivr.telephony.player import Webhooks
 from ivr.web.app import create_app
+from tests.databases import PostgresServer
 
 pytestmark = pytest.mark.realtime
 
@@ -114,3 +117,46 @@ def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
     assert "<Enqueue" in played.stdout
     saved = tmp_path / "audio" / "asks_for_agent.wav"
     assert saved.read_bytes()[:4] == b"RIFF" and saved.stat().st_size > 8000 * 5
+
+
+@pytest.mark.slow
+def test_two_workers_on_postgresql_log_json_and_add_up_their_metrics(
+    tmp_path: Path, postgres: PostgresServer
+) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "IVR_DATABASE_URL": postgres.new_database(), "IVR_MODE": "gather",
+           "IVR_WORKERS": "2", "IVR_LOG_FORMAT": "json", "TWILIO_AUTH_TOKEN": "serve-token",
+           "IVR_PUBLIC_URL": base, "IVR_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([str(Path(sys.executable).parent / "ivr"), "serve", "--port",
+                               str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    webhooks = Webhooks(base, "serve-token")
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        for n in range(12):
+            status, _ = webhooks.post("/twilio/status", {
+                "CallSid": f"CA{n}", "From": "+15550100001", "CallStatus": "completed",
+                "SequenceNumber": "5", "CallDuration": "30"})
+            assert status == 204
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+            text = response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
+    counted = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for family in text_string_to_metric_families(text) for s in family.samples}
+    key = ("ivr_webhook_requests_total", (("endpoint", "/twilio/status"), ("status", "204")))
+    assert counted[key] == 12  # both workers' requests
+    assert counted[("ivr_calls_total", (("outcome", "abandoned"),))] == 12
+    lines = (tmp_path / "serve.log").read_text().splitlines()
+    entries = [json.loads(line) for line in lines]  # every line is JSON, gunicorn's too
+    assert {"gunicorn.error", "gunicorn.access"} <= {entry["logger"] for entry in entries}
+    assert "+15550100001" not in "\n".join(lines)

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ivr.metrics import DECODER_QUEUE
 from ivr.speech.stt.whisper.audio import window_features, window_seconds
 from ivr.speech.stt.whisper.grammar_search import GrammarReading, SentenceTable, grammar_readings
 from ivr.speech.stt.whisper.language import LanguageDetector, LanguageGuess, needs_checking
@@ -126,6 +127,8 @@ class DecodeBatcher:
         if self._closed:
             request.result.cancel()
         else:
+            DECODER_QUEUE.inc()
+            request.result.add_done_callback(lambda _: DECODER_QUEUE.dec())
             self._queue.put(request)
         return request.result
 

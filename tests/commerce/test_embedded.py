@@ -1,20 +1,31 @@
-"""The embedded order system: demo facts, rules, and writes that survive a restart."""
+"""The embedded order system, on SQLite and on PostgreSQL: demo facts, rules, and writes that
+survive a restart."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from ivr.commerce.demo import reset_demo
+from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.commerce.models import Address, OrderStatus, ReturnRecord
 from ivr.commerce.rules import ReturnVerdict, refund_due, return_eligibility
-from ivr.commerce.sqlite import SqliteOrderService
-from ivr.database import connect
+from ivr.database import connect, open_database
 from ivr.errors import DatabaseError, OrderServiceError
 
 
-def test_demo_customers_and_orders(orders: SqliteOrderService) -> None:
+@pytest.fixture
+def orders(database_url: str) -> Iterator[EmbeddedOrderService]:
+    service = EmbeddedOrderService(open_database(database_url))
+    reset_demo(service)
+    yield service
+    service.close()
+
+
+def test_demo_customers_and_orders(orders: EmbeddedOrderService) -> None:
     ana = orders.customer_by_phone("+15550100001")
     assert ana is not None and ana.name == "Ana Lopez" and ana.postcode == "94107"
     assert [o.number for o in orders.orders_for(ana)] == ["48213", "70055", "66021"]
@@ -24,7 +35,7 @@ def test_demo_customers_and_orders(orders: SqliteOrderService) -> None:
     assert orders.customer_by_phone("+15559999999") is None
 
 
-def test_demo_dates_are_relative_to_today(orders: SqliteOrderService) -> None:
+def test_demo_dates_are_relative_to_today(orders: EmbeddedOrderService) -> None:
     today = date.today()
     in_transit = orders.find_order("48213")
     assert in_transit and in_transit.status is OrderStatus.SHIPPED and in_transit.shipment
@@ -49,7 +60,7 @@ def test_demo_dates_are_relative_to_today(orders: SqliteOrderService) -> None:
     ("48213", ReturnVerdict.NOT_DELIVERED, set()),
     ("31190", ReturnVerdict.NOT_DELIVERED, set()),
 ])
-def test_return_eligibility(orders: SqliteOrderService, number: str, verdict: ReturnVerdict,
+def test_return_eligibility(orders: EmbeddedOrderService, number: str, verdict: ReturnVerdict,
                             returnable: set[str]) -> None:
     order = orders.find_order(number)
     assert order is not None
@@ -58,12 +69,12 @@ def test_return_eligibility(orders: SqliteOrderService, number: str, verdict: Re
     assert {item.sku for item in result.returnable} == returnable
 
 
-def test_returns_and_cancellations_survive_a_restart(db_path: Path,
-                                                     orders: SqliteOrderService) -> None:
+def test_returns_and_cancellations_survive_a_restart(database_url: str,
+                                                     orders: EmbeddedOrderService) -> None:
     record = orders.create_return("70055", ("SH-LIN-M", "SN-CNV-42"), "damaged")
     assert record.rma.isdigit() and len(record.rma) == 8
     orders.cancel_order("31190")
-    reopened = SqliteOrderService(connect(db_path))
+    reopened = EmbeddedOrderService(open_database(database_url))
     assert [r.rma for r in reopened.returns_for("70055")] == [record.rma]
     cancelled = reopened.find_order("31190")
     assert cancelled and cancelled.status is OrderStatus.CANCELLED
@@ -78,7 +89,7 @@ def test_returns_and_cancellations_survive_a_restart(db_path: Path,
     ("55102", ("LAMP-DSK",)), ("12345", ("SCARF-SLK",)), ("48213", ("HP-200",)),
     ("99999", ("X",)),
 ])
-def test_ineligible_returns_are_refused(orders: SqliteOrderService, number: str,
+def test_ineligible_returns_are_refused(orders: EmbeddedOrderService, number: str,
                                         skus: tuple[str, ...]) -> None:
     with pytest.raises(ValueError):
         orders.create_return(number, skus, "changed_mind")
@@ -86,12 +97,12 @@ def test_ineligible_returns_are_refused(orders: SqliteOrderService, number: str,
 
 
 @pytest.mark.parametrize("number", ["48213", "70055", "99999"])
-def test_only_unshipped_orders_can_be_cancelled(orders: SqliteOrderService, number: str) -> None:
+def test_only_unshipped_orders_can_be_cancelled(orders: EmbeddedOrderService, number: str) -> None:
     with pytest.raises(ValueError):
         orders.cancel_order(number)
 
 
-def test_returns_carry_what_became_of_them(orders: SqliteOrderService) -> None:
+def test_returns_carry_what_became_of_them(orders: EmbeddedOrderService) -> None:
     today = date.today()
     [refunded] = orders.returns_for("66021")
     assert refunded.received_on == today - timedelta(days=8)
@@ -108,7 +119,7 @@ def test_refund_due_counts_business_days() -> None:
 
 
 def test_exchanges_follow_the_return_rules_and_block_a_second_return(
-        orders: SqliteOrderService) -> None:
+        orders: EmbeddedOrderService) -> None:
     with pytest.raises(ValueError, match="cannot be returned"):
         orders.create_exchange("55102", ("LAMP-DSK",), "black")  # outside the window
     exchange = orders.create_exchange("70055", ("SH-LIN-M",), "size large")
@@ -118,7 +129,7 @@ def test_exchanges_follow_the_return_rules_and_block_a_second_return(
     orders.create_return("70055", ("SN-CNV-42",), "changed_mind")
 
 
-def test_only_an_unshipped_order_changes_address(orders: SqliteOrderService) -> None:
+def test_only_an_unshipped_order_changes_address(orders: EmbeddedOrderService) -> None:
     orders.change_address("31190", Address("22 Baker Street", "10011"))
     order = orders.find_order("31190")
     assert order and order.delivery_address == Address("22 Baker Street", "10011")
@@ -126,7 +137,7 @@ def test_only_an_unshipped_order_changes_address(orders: SqliteOrderService) -> 
         orders.change_address("48213", Address("1 Elm Road", "94110"))
 
 
-def test_the_catalogue(orders: SqliteOrderService) -> None:
+def test_the_catalogue(orders: EmbeddedOrderService) -> None:
     products = {p.name: p for p in orders.products()}
     assert products["Desk Lamp"].in_stock > 0
     assert products["Blue Rain Jacket"].in_stock == 0
@@ -134,7 +145,7 @@ def test_the_catalogue(orders: SqliteOrderService) -> None:
     assert products["Grey Wool Jumper"].restock_on is None
 
 
-def test_a_failed_bulk_write_changes_nothing(orders: SqliteOrderService) -> None:
+def test_a_failed_bulk_write_changes_nothing(orders: EmbeddedOrderService) -> None:
     record = orders.create_return("70055", ("SH-LIN-M",), "damaged")
     with pytest.raises(OrderServiceError, match="nothing was changed"):
         orders.write_all([("DELETE FROM returns", [()]),
@@ -156,4 +167,4 @@ def test_a_file_that_is_not_a_database_gives_one_clear_message(tmp_path: Path) -
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="IVR_DATABASE_URL"):
-        SqliteOrderService(connect(junk))
+        EmbeddedOrderService(connect(junk))

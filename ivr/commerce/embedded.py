@@ -1,4 +1,5 @@
-"""The embedded order system: SQLite, one file, safe to share between a server's threads.
+"""The embedded order system (the demo shop): its tables live in the bot's own database, SQLite
+or PostgreSQL (ivr.database), so every server of a shop sees the same orders.
 
 Returns and cancellations are committed before the caller hears about them, so a restart never
 loses one. A shop with its own system implements OrderService against its API instead.
@@ -8,8 +9,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from importlib import resources
@@ -28,29 +27,26 @@ from ivr.commerce.models import (
     ShopPolicy,
 )
 from ivr.commerce.rules import ReturnVerdict, can_cancel, return_eligibility, sent_back
+from ivr.database import Database, Row
 from ivr.errors import DatabaseError, OrderServiceError
 
 
-class SqliteOrderService:
-    """OrderService over the tables in schema.sql."""
+class EmbeddedOrderService:
+    """OrderService over the tables in schema.sql (made if missing: they are the demo's, not
+    the call record's, so they are not versioned with it)."""
 
-    def __init__(self, connection: sqlite3.Connection,
-                 today: Callable[[], date] = date.today) -> None:
-        self._db = connection
-        self._lock = threading.Lock()
+    def __init__(self, db: Database, today: Callable[[], date] = date.today) -> None:
+        self._db = db
         self._today = today
         try:
-            schema = resources.files("ivr.commerce").joinpath("schema.sql").read_text()
-            with self._lock:
-                self._db.executescript(schema)
-        except sqlite3.DatabaseError as exc:
+            db.script(resources.files("ivr.commerce").joinpath("schema.sql").read_text())
+        except DatabaseError as exc:
             raise DatabaseError(f"the database is not usable as an order system: {exc}. "
-                                "Point IVR_DATABASE_URL at a new file.") from exc
+                                "Point IVR_DATABASE_URL at a new database.") from exc
 
     def close(self) -> None:
-        """Close the database connection (a replayed call's throwaway shop, a test's)."""
-        with self._lock:
-            self._db.close()
+        """Close the database (a replayed call's throwaway shop, a test's)."""
+        self._db.close()
 
     def is_empty(self) -> bool:
         row = self._query_one("SELECT COUNT(*) AS n FROM customers")
@@ -167,7 +163,9 @@ class SqliteOrderService:
         if order is None or order.status is not OrderStatus.PROCESSING:
             raise ValueError(f"order {order_number} has shipped or does not exist; its "
                              "address cannot be changed")
-        self._execute("INSERT OR REPLACE INTO delivery_addresses VALUES (?, ?, ?, ?)",
+        self._execute("INSERT INTO delivery_addresses VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT (order_number) DO UPDATE SET street = excluded.street, "
+                      "postcode = excluded.postcode, changed_at = excluded.changed_at",
                       order_number, address.street, address.postcode,
                       datetime.now().isoformat())
 
@@ -175,51 +173,43 @@ class SqliteOrderService:
         order = self.find_order(order_number)
         if order is None or not can_cancel(order):
             raise ValueError(f"order {order_number} cannot be cancelled")
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute("UPDATE orders SET status = 'cancelled' WHERE number = ?",
-                                 (order_number,))
-                self._db.execute("INSERT INTO cancellations VALUES (?, ?)",
-                                 (order_number, datetime.now().isoformat()))
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._db.execute("ROLLBACK")
-                raise OrderServiceError(f"cancelling {order_number} failed: {exc}") from exc
+        try:
+            with self._db.transaction() as db:
+                db.execute("UPDATE orders SET status = 'cancelled' WHERE number = ?",
+                           (order_number,))
+                db.execute("INSERT INTO cancellations VALUES (?, ?)",
+                           (order_number, datetime.now().isoformat()))
+        except DatabaseError as exc:
+            raise OrderServiceError(f"cancelling {order_number} failed: {exc}") from exc
 
     # ------------------------------------------------------------------ plumbing
-    def _query(self, sql: str, *args: object) -> list[sqlite3.Row]:
+    def _query(self, sql: str, *args: object) -> list[Row]:
         try:
-            with self._lock:
-                return self._db.execute(sql, args).fetchall()
-        except sqlite3.Error as exc:
+            return self._db.query(sql, *args)
+        except DatabaseError as exc:
             raise OrderServiceError(f"order database query failed: {exc}") from exc
 
-    def _query_one(self, sql: str, *args: object) -> sqlite3.Row | None:
+    def _query_one(self, sql: str, *args: object) -> Row | None:
         rows = self._query(sql, *args)
         return rows[0] if rows else None
 
     def _execute(self, sql: str, *args: object) -> None:
         try:
-            with self._lock:
-                self._db.execute(sql, args)
-        except sqlite3.Error as exc:
+            self._db.execute(sql, *args)
+        except DatabaseError as exc:
             raise OrderServiceError(f"order database write failed: {exc}") from exc
 
     def write_all(self, batch: list[tuple[str, list[tuple[object, ...]]]]) -> None:
         """Run (statement, rows) pairs in one transaction: all of it is written, or none."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+        try:
+            with self._db.transaction() as db:
                 for sql, rows in batch:
-                    self._db.executemany(sql, rows)
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                self._db.execute("ROLLBACK")
-                raise OrderServiceError(f"bulk write failed, nothing was changed: {exc}") from exc
+                    db.executemany(sql, rows)
+        except DatabaseError as exc:
+            raise OrderServiceError(f"bulk write failed, nothing was changed: {exc}") from exc
 
 
-def _customer(row: sqlite3.Row) -> Customer:
+def _customer(row: Row) -> Customer:
     return Customer(row["id"], row["name"], row["phone"], row["postcode"])
 
 

@@ -1,3 +1,7 @@
+-- The call record, console accounts and the audit log, and what agents did with transfers
+-- and tickets, as they were before versioned migrations (IF NOT EXISTS: a database made
+-- then is taken over as it is).
+
 -- The call record. Times are ISO-8601 UTC strings. Text columns holding what people said are
 -- redacted before they are written (ivr.store.redact); `calls.caller` keeps the full number
 -- because agents return callbacks to it, and is never logged.
@@ -24,8 +28,8 @@ CREATE TABLE IF NOT EXISTS turns (
     text TEXT NOT NULL,
     prompt_id TEXT,
     intent TEXT,
-    confidence REAL,
-    latency_ms REAL
+    confidence DOUBLE PRECISION,
+    latency_ms DOUBLE PRECISION
 );
 CREATE INDEX IF NOT EXISTS turns_by_call ON turns(call_sid, id);
 CREATE TABLE IF NOT EXISTS transfers (
@@ -72,4 +76,48 @@ CREATE TABLE IF NOT EXISTS tickets (
     order_number TEXT,
     summary TEXT NOT NULL,
     opened_at TEXT NOT NULL
+);
+
+-- Console accounts, login attempts (for rate limiting) and the audit log of who saw what.
+CREATE TABLE IF NOT EXISTS agents (
+    name TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor')),
+    created_at TEXT NOT NULL,
+    disabled_at TEXT
+);
+CREATE TABLE IF NOT EXISTS login_attempts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    address TEXT NOT NULL,
+    at TEXT NOT NULL,
+    succeeded INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS login_attempts_by_name ON login_attempts(name, at);
+CREATE INDEX IF NOT EXISTS login_attempts_by_address ON login_attempts(address, at);
+CREATE TABLE IF NOT EXISTS audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log(at);
+
+-- What agents did with the calls the bot handed them (one closure per transfer).
+CREATE TABLE IF NOT EXISTS transfer_closures (
+    call_sid TEXT PRIMARY KEY REFERENCES transfers(call_sid),
+    agent TEXT NOT NULL,
+    disposition TEXT NOT NULL,
+    note TEXT NOT NULL,
+    closed_at TEXT NOT NULL
+);
+
+-- What an agent did about a ticket the bot opened (a missing item, a complaint): once each.
+CREATE TABLE IF NOT EXISTS ticket_closures (
+    reference TEXT PRIMARY KEY REFERENCES tickets(reference),
+    agent TEXT NOT NULL,
+    resolution TEXT NOT NULL,
+    closed_at TEXT NOT NULL
 );
