@@ -101,6 +101,10 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser(
         "upgrade", help="apply the schema migrations the database lacks (ivr serve does too)")
     upgrade.set_defaults(run=_db_upgrade)
+    purge = db_commands.add_parser(
+        "purge", help="delete what callers said from calls older than IVR_RETENTION_DAYS "
+                      "(the server does it daily)")
+    purge.set_defaults(run=_db_purge)
 
     demo = commands.add_parser("demo", help="demo shop data")
     demo_commands = demo.add_subparsers(required=True, metavar="ACTION")
@@ -223,6 +227,22 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     for migration in applied:
         print(f"applied {migration.version:04d}_{migration.name}")
     print(f"{database_label(settings.database_url)} is at schema version {version}")
+    return 0
+
+
+def _db_purge(args: argparse.Namespace) -> int:
+    from ivr.store import open_store
+    from ivr.store.retention import RetentionStore
+
+    settings = Settings.from_env()
+    db = open_store(settings.database_url)
+    try:
+        purged = RetentionStore(db).purge(settings.retention_days)
+    finally:
+        db.close()
+    print(f"older than {settings.retention_days} days: {purged.turns} turn texts, "
+          f"{purged.transfers} context packets, {purged.calls} caller numbers and "
+          f"{purged.other} other records deleted")
     return 0
 
 

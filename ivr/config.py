@@ -120,6 +120,9 @@ class Settings:
     secret_key: str = ""
     """Signs console session cookies (IVR_SECRET_KEY); empty: a random key kept in the
     database, made on first start and shared by every server using it."""
+    retention_days: int = 90
+    """What callers said and their numbers are deleted from calls older than this
+    (IVR_RETENTION_DAYS); outcomes, durations and intents stay."""
     metrics_token: str = ""
     """Bearer token GET /metrics asks for (IVR_METRICS_TOKEN); empty: only loopback may read
     it."""
@@ -169,6 +172,7 @@ class Settings:
             agent_number=reader.get("IVR_AGENT_NUMBER", _e164, ""),
             webhook_speech=reader.get("IVR_WEBHOOK_SPEECH", _one_of("play", "say"), "play"),
             secret_key=reader.get("IVR_SECRET_KEY", _secret, ""),
+            retention_days=reader.get("IVR_RETENTION_DAYS", _int_between(1, 3650), "90"),
             metrics_token=env.get("IVR_METRICS_TOKEN", "").strip(),
             log_format=reader.get("IVR_LOG_FORMAT", LogFormat, "text"),
             workers=reader.get("IVR_WORKERS", _int_between(1, 64), "1"),

@@ -206,6 +206,8 @@ def test_db_upgrade_demo_and_agents_work_on_postgresql(postgres: PostgresServer)
     assert run("agents", "list", env=env).stdout.startswith("alice\tsupervisor\tactive")
     orders = raw_rows(env["IVR_DATABASE_URL"], "SELECT COUNT(*) FROM orders")
     assert orders[0][0] > 0
+    purged = run("db", "purge", env={**env, "IVR_RETENTION_DAYS": "30"})
+    assert purged.returncode == 0 and "older than 30 days: 0 turn texts" in purged.stdout
 
 
 def test_db_upgrade_names_an_unreachable_database(postgres: PostgresServer) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.config import Mode, Settings, SttEngine, VoiceDetector
+from ivr.config import LogFormat, Mode, Settings, SttEngine, VoiceDetector
 from ivr.errors import ConfigError
 
 
@@ -24,8 +24,11 @@ def test_values_are_parsed(tmp_path: Path) -> None:
         "IVR_DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "IVR_MODE": "gather",
         "IVR_STT": "pocketsphinx", "IVR_MAX_FAILURES": "5", "IVR_CONFIRM_BELOW": "0.4",
         "IVR_PUBLIC_URL": "https://ivr.example.com/", "IVR_PORT": "9000",
-        "IVR_INCOMPLETE_SILENCE_MS": "1500", "IVR_VAD": "energy",
+        "IVR_INCOMPLETE_SILENCE_MS": "1500", "IVR_VAD": "energy", "IVR_RETENTION_DAYS": "30",
+        "IVR_LOG_FORMAT": "json", "IVR_WORKERS": "4",
     })
+    assert (settings.retention_days, settings.log_format, settings.workers) == (
+        30, LogFormat.JSON, 4)
     assert settings.vad is VoiceDetector.ENERGY
     assert settings.database_url == f"sqlite:///{tmp_path}/a.db"
     assert settings.mode is Mode.GATHER and settings.stt is SttEngine.POCKETSPHINX

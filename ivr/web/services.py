@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -17,14 +18,18 @@ from ivr.call.components import Components, VoiceParts, build_components, build_
 from ivr.call.live import LiveSessions
 from ivr.config import Mode, Settings
 from ivr.dialog.state import PHASE_CONTEXTS
+from ivr.errors import DatabaseError
 from ivr.nlu.hints import hint_phrases
 from ivr.store import open_store
 from ivr.store.accounts import AccountStore
 from ivr.store.calls import CallStore
 from ivr.store.console import ConsoleStore
 from ivr.store.dashboard import DashboardStore
+from ivr.store.retention import RetentionStore
 
 log = logging.getLogger(__name__)
+
+PURGE_EVERY_S = 24 * 3600
 
 
 @dataclass
@@ -60,7 +65,22 @@ def build_services(settings: Settings) -> Services:
                         AccountStore(db), ConsoleStore(db), DashboardStore(db))
     threading.Thread(target=_prepare_speech, args=(services,), name="prepare-speech",
                      daemon=True).start()
+    threading.Thread(target=_purge_daily, args=(RetentionStore(db), settings.retention_days),
+                     name="purge-daily", daemon=True).start()
     return services
+
+
+def _purge_daily(retention: RetentionStore, days: int) -> None:
+    """IVR_RETENTION_DAYS kept without anyone remembering to: at start, then once a day."""
+    while True:
+        try:
+            purged = retention.purge(days)
+            log.info("retention (%d days): %d turn texts, %d context packets, %d caller "
+                     "numbers, %d other records deleted", days, purged.turns,
+                     purged.transfers, purged.calls, purged.other)
+        except DatabaseError:
+            log.exception("retention: could not delete old call data; trying again tomorrow")
+        time.sleep(PURGE_EVERY_S)
 
 
 def _prepare_speech(services: Services) -> None:

@@ -1,0 +1,64 @@
+"""Data minimisation: what people said, and what identifies them, is deleted from calls older
+than IVR_RETENTION_DAYS, while each call keeps what the dashboard counts (its outcome,
+durations, intents, transfer reason, survey score).
+
+Deleted: turn texts, context packets, return reasons, ticket summaries, agents' notes and
+resolutions, callback numbers; caller numbers are cut to their last four digits, as in the
+console. Login attempts older than the window go too. The audit log of who saw what stays.
+Running it again deletes nothing more, so every server may run it (each does daily).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ivr.store.base import Store
+from ivr.store.redact import mask_phone
+
+_OLD_CALLS = "SELECT sid FROM calls WHERE started_at < ?"
+
+
+@dataclass(frozen=True)
+class Purged:
+    """How many rows lost their personal data in one run."""
+
+    calls: int
+    turns: int
+    transfers: int
+    other: int
+    """Returns, tickets, closures, callbacks and login attempts."""
+
+
+class RetentionStore(Store):
+    """Deletes what is past its time."""
+
+    def purge(self, days: int) -> Purged:
+        """Everything older than `days` (by the call's start), in one transaction."""
+        cutoff = (datetime.fromisoformat(self._now()) - timedelta(days=days)).isoformat()
+        with self._write() as db:
+            turns = db.execute(f"UPDATE turns SET text = '' WHERE text <> '' "
+                               f"AND call_sid IN ({_OLD_CALLS})", (cutoff,)).rowcount
+            transfers = db.execute(f"UPDATE transfers SET context = '{{}}' "
+                                   f"WHERE context <> '{{}}' AND call_sid IN ({_OLD_CALLS})",
+                                   (cutoff,)).rowcount
+            other = sum(db.execute(sql, (cutoff,)).rowcount for sql in (
+                f"UPDATE call_returns SET reason = '' WHERE reason <> '' "
+                f"AND call_sid IN ({_OLD_CALLS})",
+                f"UPDATE tickets SET summary = '' WHERE summary <> '' "
+                f"AND call_sid IN ({_OLD_CALLS})",
+                f"UPDATE callbacks SET number = '' WHERE number <> '' "
+                f"AND call_sid IN ({_OLD_CALLS})",
+                f"UPDATE transfer_closures SET note = '' WHERE note <> '' "
+                f"AND call_sid IN ({_OLD_CALLS})",
+                f"UPDATE ticket_closures SET resolution = '' WHERE resolution <> '' AND "
+                f"reference IN (SELECT reference FROM tickets WHERE call_sid IN ({_OLD_CALLS}))",
+                "DELETE FROM login_attempts WHERE at < ?",
+            ))
+            callers = db.execute("SELECT sid, caller FROM calls WHERE started_at < ? "
+                                 "AND caller <> '' AND caller NOT LIKE '***%'",
+                                 (cutoff,)).fetchall()
+            masked = [(mask_phone(row["caller"]), row["sid"]) for row in callers
+                      if mask_phone(row["caller"]) != row["caller"]]
+            db.executemany("UPDATE calls SET caller = ? WHERE sid = ?", masked)
+        return Purged(len(masked), turns, transfers, other)
