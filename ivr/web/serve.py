@@ -14,7 +14,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from ivr.call.components import build_components
-from ivr.config import Settings
+from ivr.config import LogFormat, Settings
 from ivr.logs import configure_logging, gunicorn_logging
 from ivr.store import open_store
 from ivr.web.app import create_app
@@ -38,6 +38,15 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return self._load_app()
 
 
+def run_gunicorn(load_app: Callable[[], Flask], host: str, port: int, workers: int = 1,
+                 log_format: LogFormat = LogFormat.TEXT) -> None:
+    """Threaded workers; until interrupted."""
+    _Server(load_app, {
+        "bind": f"{host}:{port}", "workers": workers, "threads": THREADS,
+        "worker_class": "gthread", "accesslog": "-", "timeout": 60,
+        "logconfig_dict": gunicorn_logging(log_format), "child_exit": worker_exited}).run()
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """Until interrupted."""
     configure_logging(settings.log_format)
@@ -46,8 +55,5 @@ def serve(settings: Settings, host: str, port: int) -> None:
         build_components(settings, db)  # fail here, before gunicorn forks
     finally:
         db.close()
-    _Server(lambda: create_app(settings), {
-        "bind": f"{host}:{port}", "workers": settings.workers, "threads": THREADS,
-        "worker_class": "gthread", "accesslog": "-", "timeout": 60,
-        "logconfig_dict": gunicorn_logging(settings.log_format),
-        "child_exit": worker_exited}).run()
+    run_gunicorn(lambda: create_app(settings), host, port, settings.workers,
+                 settings.log_format)
