@@ -16,6 +16,7 @@ import logging
 import re
 import sqlite3
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -27,6 +28,7 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ivr.errors import DatabaseError
+from ivr.metrics import DATABASE_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +80,19 @@ class Database(ABC):
     dialect = ""
     """'sqlite' or 'postgresql': the migrations' bookkeeping and schema scripts differ."""
 
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A transaction that commits when the block ends and rolls back if it raises; its
+        time (waiting for the lock or a connection included) goes to ivr_database_seconds."""
+        started = time.perf_counter()
+        try:
+            with self._transaction() as db:
+                yield db
+        finally:
+            DATABASE_SECONDS.observe(time.perf_counter() - started)
+
     @abstractmethod
-    def transaction(self) -> AbstractContextManager[Transaction]:
-        """A transaction that commits when the block ends and rolls back if it raises."""
+    def _transaction(self) -> AbstractContextManager[Transaction]: ...
 
     @abstractmethod
     def close(self) -> None: ...
@@ -111,11 +123,6 @@ def open_database(url: str) -> Database:
     if url.startswith(POSTGRES_SCHEMES):
         return PostgresDatabase(url)
     return SqliteDatabase(Path(url.removeprefix("sqlite:///")))
-
-
-def connect(path: Path) -> SqliteDatabase:
-    """A SQLite file (the tests' and the tools' short way to `open_database`)."""
-    return SqliteDatabase(path)
 
 
 class SqliteDatabase(Database):
@@ -150,7 +157,7 @@ class SqliteDatabase(Database):
             ) from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def _transaction(self) -> Iterator[Transaction]:
         try:
             with self._lock:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -188,7 +195,7 @@ class PostgresDatabase(Database):
         self._pool = self._new_pool()
 
     @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def _transaction(self) -> Iterator[Transaction]:
         try:
             pool, connection = self._connection()
             try:

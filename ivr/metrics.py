@@ -32,6 +32,9 @@ WEBHOOKS = Counter("ivr_webhook_requests_total", "Twilio webhook requests, by en
 SIGNATURE_FAILURES = Counter(
     "ivr_signature_failures_total", "Requests refused because Twilio did not sign them (or a "
     "media stream's token was wrong).")
+DATABASE_SECONDS = Histogram(
+    "ivr_database_seconds", "Time in database transactions, waiting for a connection included.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 2.5))
 DECODER_QUEUE = Gauge(
     "ivr_decoder_queue_length", "Utterances waiting for, or in, the Whisper decoder.",
     multiprocess_mode="livesum")

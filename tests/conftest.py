@@ -13,7 +13,7 @@ from ivr.call.session import CallSession
 from ivr.commerce.demo import reset_demo
 from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.config import PROJECT_ROOT, Settings
-from ivr.database import connect
+from ivr.database import SqliteDatabase
 from ivr.dialog.escalation import DialogSettings
 from ivr.dialog.policy import Policy
 from ivr.dialog.prompts import PromptCatalog
@@ -81,7 +81,7 @@ def database_url(request: pytest.FixtureRequest, db_path: Path) -> str:
 
 @pytest.fixture
 def orders(db_path: Path) -> EmbeddedOrderService:
-    service = EmbeddedOrderService(connect(db_path))
+    service = EmbeddedOrderService(SqliteDatabase(db_path))
     reset_demo(service)
     return service
 

@@ -13,7 +13,7 @@ from ivr.commerce.demo import reset_demo
 from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.commerce.models import Address, OrderStatus, ReturnRecord
 from ivr.commerce.rules import ReturnVerdict, refund_due, return_eligibility
-from ivr.database import connect, open_database
+from ivr.database import SqliteDatabase, open_database
 from ivr.errors import DatabaseError, OrderServiceError
 
 
@@ -160,11 +160,11 @@ def test_a_database_that_cannot_be_opened_gives_one_clear_message(tmp_path: Path
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(DatabaseError, match=r"cannot open the database .*IVR_DATABASE_URL"):
-        connect(blocker / "ivr.db")
+        SqliteDatabase(blocker / "ivr.db")
 
 
 def test_a_file_that_is_not_a_database_gives_one_clear_message(tmp_path: Path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="IVR_DATABASE_URL"):
-        EmbeddedOrderService(connect(junk))
+        EmbeddedOrderService(SqliteDatabase(junk))

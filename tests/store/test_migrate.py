@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.database import connect, open_database
+from ivr.database import SqliteDatabase, open_database
 from ivr.errors import DatabaseError
 from ivr.store import migrate, open_store
 from ivr.store.calls import CallStore
@@ -29,7 +29,7 @@ def test_a_new_database_gets_every_migration_once(database_url: str) -> None:
 
 
 def test_a_database_made_before_migrations_is_upgraded_with_its_calls(db_path: Path) -> None:
-    old = connect(db_path)  # the tables as ivr created them before versioned migrations
+    old = SqliteDatabase(db_path)  # the tables as ivr created them before versioned migrations
     old.script(migrations()[0].sql)
     CallStore(old).open_call("CAold", "+15550100001", "stream")
     old.close()

@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 from ivr.commerce.demo import reset_demo
 from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.config import Settings
-from ivr.database import connect
+from ivr.database import SqliteDatabase
 from ivr.speech.tts import Voice
 from ivr.speech.tts.espeak import EspeakSynthesizer
 from ivr.speech.tts.prompt_audio import PromptAudio
@@ -35,7 +35,7 @@ ANA = "+15550100001"
 
 def web_settings(db_path: Path, cache_dir: Path, **env: str) -> Settings:
     """Production-like settings (signatures checked) on a fresh demo shop."""
-    reset_demo(EmbeddedOrderService(connect(db_path)))
+    reset_demo(EmbeddedOrderService(SqliteDatabase(db_path)))
     return Settings.from_env({
         "IVR_DATABASE_URL": str(db_path), "TWILIO_AUTH_TOKEN": TOKEN, "IVR_PUBLIC_URL": PUBLIC,
         "IVR_CACHE_DIR": str(cache_dir), "IVR_WEBHOOK_SPEECH": "say", **env})

@@ -47,6 +47,7 @@ def test_a_call_moves_the_counters(make_app: Callable[..., Flask]) -> None:
     assert change(before, after, "ivr_webhook_requests_total",
                   endpoint="/twilio/voice", status="403") == 1
     assert change(before, after, "ivr_signature_failures_total") == 1
+    assert change(before, after, "ivr_database_seconds_count") > 0
     for name in ("ivr_turn_latency_seconds_count", "ivr_decoder_queue_length"):
         assert (name, ()) in after
 
