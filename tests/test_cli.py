@@ -210,9 +210,12 @@ def test_db_upgrade_demo_and_agents_work_on_postgresql(postgres: PostgresServer)
     assert purged.returncode == 0 and "older than 30 days: 0 turn texts" in purged.stdout
 
 
-def test_db_upgrade_names_an_unreachable_database(postgres: PostgresServer) -> None:
+@pytest.mark.parametrize("command", [("db", "upgrade"), ("serve",)])
+def test_an_unreachable_database_stops_the_command_with_its_name(
+    postgres: PostgresServer, command: tuple[str, ...]
+) -> None:
     url = postgres.url().replace(f":{postgres.port}/", ":1/")
-    result = run("db", "upgrade", env={"IVR_DATABASE_URL": url})
+    result = run(*command, env={"IVR_DATABASE_URL": url})
     assert result.returncode == 2 and "IVR_DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr and "test-password" not in result.stderr
 
