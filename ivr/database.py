@@ -38,6 +38,8 @@ POOL_SIZE = 8
 transaction holds one only for its few statements."""
 CONNECT_TIMEOUT_S = 10.0
 """How long a start waits for the database."""
+SCHEMA_LOCK = 7_311_906
+"""PostgreSQL advisory lock held while schema statements run or the schema is upgraded."""
 WAIT_FOR_CONNECTION_S = 2.0
 """How long a statement waits for a pooled connection while the database is away: long
 enough to ride out a restart's reconnect, short enough that a caller is handed to a person
@@ -271,6 +273,8 @@ class _PostgresTransaction:
         return cursor
 
     def script(self, sql: str) -> None:
+        # Servers starting together would race on CREATE TABLE IF NOT EXISTS: take turns.
+        self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
         self._connection.execute(_postgres_ddl(sql))  # no parameters: several statements run
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]], /) -> None:

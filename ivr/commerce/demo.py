@@ -85,7 +85,16 @@ POLICY = (1, 30, 1, 5, 3, 5, 599, 5000, 1, 1500, "the United States and Canada")
 
 def reset_demo(service: EmbeddedOrderService, today: date | None = None) -> None:
     """Replace every table's contents with the demo shop as of `today`."""
-    today = today or date.today()
+    service.write_all(_demo_writes(today or date.today()))
+
+
+def ensure_demo(service: EmbeddedOrderService) -> None:
+    """Write the demo shop into a new, empty database; leave an existing one alone (servers
+    starting together on a new database write it once)."""
+    service.write_all(_demo_writes(date.today()), only_if_empty=True)
+
+
+def _demo_writes(today: date) -> list[tuple[str, list[tuple[object, ...]]]]:
 
     def ago(days: int | None) -> str | None:
         return None if days is None else (today - timedelta(days=days)).isoformat()
@@ -95,7 +104,7 @@ def reset_demo(service: EmbeddedOrderService, today: date | None = None) -> None
               "shop_policy")
     postcodes = {number: postcode for number, _, _, postcode in CUSTOMERS}
     once: list[tuple[object, ...]] = [()]
-    service.write_all([
+    return [
         *((f"DELETE FROM {table}", once) for table in tables),
         ("INSERT INTO customers VALUES (?, ?, ?, ?)", list(CUSTOMERS)),
         ("INSERT INTO orders VALUES (?, ?, ?, ?)",
@@ -120,10 +129,4 @@ def reset_demo(service: EmbeddedOrderService, today: date | None = None) -> None
         ("INSERT INTO products VALUES (?, ?, ?, ?, ?)",
          [(p[0], p[1], p[2], ago(-p[3]) if p[3] is not None else None, p[4])
           for p in PRODUCTS]),
-    ])
-
-
-def ensure_demo(service: EmbeddedOrderService) -> None:
-    """Write the demo shop into a new, empty database; leave an existing one alone."""
-    if service.is_empty():
-        reset_demo(service)
+    ]

@@ -48,10 +48,6 @@ class EmbeddedOrderService:
         """Close the database (a replayed call's throwaway shop, a test's)."""
         self._db.close()
 
-    def is_empty(self) -> bool:
-        row = self._query_one("SELECT COUNT(*) AS n FROM customers")
-        return row is None or int(row["n"]) == 0
-
     # ------------------------------------------------------------------ reads
     def customer_by_phone(self, phone: str) -> Customer | None:
         row = self._query_one("SELECT * FROM customers WHERE phone = ?", phone)
@@ -199,10 +195,18 @@ class EmbeddedOrderService:
         except DatabaseError as exc:
             raise OrderServiceError(f"order database write failed: {exc}") from exc
 
-    def write_all(self, batch: list[tuple[str, list[tuple[object, ...]]]]) -> None:
-        """Run (statement, rows) pairs in one transaction: all of it is written, or none."""
+    def write_all(self, batch: list[tuple[str, list[tuple[object, ...]]]], *,
+                  only_if_empty: bool = False) -> None:
+        """Run (statement, rows) pairs in one transaction: all of it is written, or none.
+        `only_if_empty`: only into a shop without customers, decided inside the transaction
+        (the table locked), so servers starting together on a new database write it once."""
         try:
             with self._db.transaction() as db:
+                if only_if_empty:
+                    if self._db.dialect == "postgresql":
+                        db.execute("LOCK TABLE customers IN SHARE ROW EXCLUSIVE MODE")
+                    if db.execute("SELECT 1 FROM customers LIMIT 1").fetchone():
+                        return
                 for sql, rows in batch:
                     db.executemany(sql, rows)
         except DatabaseError as exc:

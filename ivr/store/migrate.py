@@ -13,14 +13,12 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from ivr.database import Database, Transaction
+from ivr.database import SCHEMA_LOCK, Database, Transaction
 from ivr.errors import DatabaseError
 from ivr.store.base import utc_now
 
 log = logging.getLogger(__name__)
 
-MIGRATION_LOCK = 7_311_906
-"""PostgreSQL advisory lock key held while the schema is checked and upgraded."""
 _FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
 
 
@@ -55,7 +53,7 @@ def upgrade(db: Database) -> list[Migration]:
     applied = []
     with db.transaction() as transaction:
         if db.dialect == "postgresql":
-            transaction.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
+            transaction.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
         current = _applied_version(transaction)
         if current > latest:
             raise DatabaseError(
