@@ -24,6 +24,13 @@ class CallSession:
         """The caller's words of the last event as the dialog understood them: what is stored
         and shown is the meaning the bot acted on, matched once."""
 
+    @classmethod
+    def resumed(cls, policy: Policy, state: DialogState) -> CallSession:
+        """A call's dialog carried on from a saved state (another request, another server)."""
+        session = cls(policy, state.call_sid, state.caller)
+        session.state = state
+        return session
+
     @property
     def ended(self) -> bool:
         return self.state.phase is Phase.ENDED

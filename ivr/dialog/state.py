@@ -6,7 +6,8 @@ from any turn, and a test can compare states exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -164,3 +165,24 @@ class DialogState:
                 for t in self.transcript
             ],
         }
+
+
+def state_to_json(state: DialogState) -> str:
+    """The state as JSON, for a dialog that continues in another request or server."""
+    return json.dumps(asdict(state), sort_keys=True)
+
+
+def state_from_json(text: str) -> DialogState:
+    """The inverse of `state_to_json`."""
+    fields = json.loads(text)
+    return DialogState(**{
+        **fields,
+        "phase": Phase(fields["phase"]),
+        "verified_orders": tuple(fields["verified_orders"]),
+        "transcript": tuple(
+            Turn(turn["speaker"], turn["text"], turn["intent"],
+                 tuple((name, value) for name, value in turn["slots"]))
+            for turn in fields["transcript"]),
+        "last_prompts": tuple((prompt, text) for prompt, text in fields["last_prompts"]),
+        "done": tuple(fields["done"]),
+    })

@@ -27,7 +27,7 @@ class Purged:
     turns: int
     transfers: int
     other: int
-    """Returns, tickets, closures, callbacks and login attempts."""
+    """Returns, tickets, closures, callbacks, login attempts and dialogs never finished."""
 
 
 class RetentionStore(Store):
@@ -54,6 +54,7 @@ class RetentionStore(Store):
                 f"UPDATE ticket_closures SET resolution = '' WHERE resolution <> '' AND "
                 f"reference IN (SELECT reference FROM tickets WHERE call_sid IN ({_OLD_CALLS}))",
                 "DELETE FROM login_attempts WHERE at < ?",
+                f"DELETE FROM gather_dialogs WHERE call_sid IN ({_OLD_CALLS})",
             ))
             callers = db.execute("SELECT sid, caller FROM calls WHERE started_at < ? "
                                  "AND caller <> '' AND caller NOT LIKE '***%'",

@@ -91,6 +91,7 @@ def status() -> ResponseReturnValue:
                                                sequence if sequence is not None else 0,
                                                forms.number("CallDuration", 0, 10**6))
         if applied and call_status in FINAL_STATUSES:
+            services.live.discard(sid)  # a Gather-mode caller who hung up mid-dialog
             record = services.store.call(sid)
             CALLS.labels(record.outcome if record and record.outcome else "unknown").inc()
     return Response(status=204)

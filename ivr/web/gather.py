@@ -15,8 +15,6 @@ from flask import Blueprint, request
 from flask.typing import ResponseReturnValue
 
 from ivr.call.live import LiveSession
-from ivr.call.record import CallRecorder
-from ivr.call.session import CallSession
 from ivr.events import Action, Ask, Dtmf, EndCall, Event, Heard, NoInput, Say, Transfer
 from ivr.telephony import twiml
 from ivr.web import forms
@@ -37,13 +35,10 @@ START = "start"
 
 def start_gather_call(services: Services, sid: str, caller: str) -> str:
     """The first TwiML of a Gather-mode call (the same answer again for a retried webhook)."""
-    session = CallSession(services.components.policy, sid, caller)
-    live = services.live.add(sid, LiveSession(session, CallRecorder(services.store, sid)))
-    with live.lock:
-        if START not in live.answers:
-            actions = live.session.start()
-            live.answers[START] = _answer(services, live, actions)
+    live = services.live.start(sid, caller)
+    if START in live.answers:
         return live.answers[START]
+    return _answered(services, live, START, live.session.start())
 
 
 @gather.post("/gather")
@@ -56,19 +51,28 @@ def gather_result() -> ResponseReturnValue:
     if live is None:
         return xml(_lost_call(services, sid))
     retry_key = request.headers.get("I-Twilio-Idempotency-Token", "")
-    with live.lock:
-        if retry_key and retry_key in live.answers:
-            return xml(live.answers[retry_key])
-        event = _event(live)
-        actions = live.session.handle(event)
-        if isinstance(event, Heard):
-            heard = live.session.heard
-            live.recorder.caller_said(event.text, heard.intent if heard else None,
-                                      event.confidence)
-        answer = _answer(services, live, actions)
-        if retry_key:
-            live.answers[retry_key] = answer
-    return xml(answer)
+    if retry_key and retry_key in live.answers:
+        return xml(live.answers[retry_key])
+    event = _event(live)
+    actions = live.session.handle(event)
+    if isinstance(event, Heard):
+        heard = live.session.heard
+        live.recorder.caller_said(event.text, heard.intent if heard else None,
+                                  event.confidence)
+    return xml(_answered(services, live, retry_key, actions))
+
+
+def _answered(services: Services, live: LiveSession, key: str, actions: list[Action]) -> str:
+    """The TwiML for these actions, the dialog kept for the next request (under `key`, for
+    a retry), or the answer another attempt at the same request gave first."""
+    answer, finished = _answer(services, live, actions)
+    if finished:
+        services.live.discard(live.recorder.call_sid)
+        return answer
+    if key:
+        live.answers[key] = answer
+    stored = services.live.save(live)
+    return stored.get(key, answer) if key else answer
 
 
 def _event(live: LiveSession) -> Event:
@@ -84,22 +88,22 @@ def _event(live: LiveSession) -> Event:
     return NoInput()
 
 
-def _answer(services: Services, live: LiveSession, actions: list[Action]) -> str:
-    """The dialog's actions as TwiML: prompts, then listen, queue or hang up."""
+def _answer(services: Services, live: LiveSession,
+            actions: list[Action]) -> tuple[str, bool]:
+    """The dialog's actions as TwiML (prompts, then listen, queue or hang up), and whether
+    the dialog is over."""
     live.recorder.bot_did(actions)
     sid = live.recorder.call_sid
     texts = [action.text for action in actions if isinstance(action, Say | Ask)]
     if any(isinstance(action, Transfer) for action in actions):
-        services.live.discard(sid)
-        return to_people(services, sid, texts)
+        return to_people(services, sid, texts), True
     ask = next((action for action in reversed(actions) if isinstance(action, Ask)), None)
     if ask is None or any(isinstance(action, EndCall) for action in actions):
-        services.live.discard(sid)
-        return twiml.say_then_hangup(spoken(services, texts))
+        return twiml.say_then_hangup(spoken(services, texts)), True
     silence_s = max(1, math.ceil(services.settings.end_silence_ms / 1000))
     return twiml.gather(spoken(services, texts), absolute("/twilio/gather"),
                         hints=services.hints(ask.contexts), num_digits=ask.keys,
-                        timeout_s=NO_INPUT_TIMEOUT_S, speech_timeout_s=silence_s)
+                        timeout_s=NO_INPUT_TIMEOUT_S, speech_timeout_s=silence_s), False
 
 
 def _lost_call(services: Services, sid: str) -> str:

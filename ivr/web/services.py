@@ -25,6 +25,7 @@ from ivr.store.accounts import AccountStore
 from ivr.store.calls import CallStore
 from ivr.store.console import ConsoleStore
 from ivr.store.dashboard import DashboardStore
+from ivr.store.dialogs import DialogStore
 from ivr.store.retention import RetentionStore
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class Services:
     accounts: AccountStore
     console: ConsoleStore
     dashboard: DashboardStore
-    live: LiveSessions = field(default_factory=LiveSessions)
+    live: LiveSessions
     """Gather-mode dialogs between webhooks."""
     speech_ready: threading.Event = field(default_factory=threading.Event)
     _hints: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
@@ -61,8 +62,10 @@ def build_services(settings: Settings) -> Services:
     """Open (and upgrade) the database first: a wrong URL or password stops the start here."""
     db = open_store(settings.database_url)
     components = build_components(settings, db)
-    services = Services(settings, components, CallStore(db), build_voice(settings, components),
-                        AccountStore(db), ConsoleStore(db), DashboardStore(db))
+    store = CallStore(db)
+    services = Services(settings, components, store, build_voice(settings, components),
+                        AccountStore(db), ConsoleStore(db), DashboardStore(db),
+                        LiveSessions(DialogStore(db), store, components.policy))
     threading.Thread(target=_prepare_speech, args=(services,), name="prepare-speech",
                      daemon=True).start()
     threading.Thread(target=_purge_daily, args=(RetentionStore(db), settings.retention_days),

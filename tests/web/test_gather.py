@@ -59,7 +59,7 @@ def test_silence_escalates_like_stream_mode_then_queues(twilio: TwilioClient,
     assert [node[0] for node in final][-1] == "Enqueue"
     transfer = services(gather_app).store.transfer("CA1")
     assert transfer is not None and transfer.reason == "no_input"
-    assert len(services(gather_app).live) == 0
+    assert services(gather_app).live.get("CA1") is None  # the dialog is over
 
 
 def test_a_retried_gather_is_answered_once(twilio: TwilioClient, gather_app: Flask) -> None:
@@ -85,7 +85,7 @@ def test_a_huge_speech_result_is_clipped_not_fatal(twilio: TwilioClient,
 def test_a_gather_for_a_lost_dialog_goes_to_people(twilio: TwilioClient,
                                                   gather_app: Flask) -> None:
     twilio.post("/twilio/voice", twilio.call())
-    services(gather_app).live.discard("CA1")  # as after a restart
+    services(gather_app).live.discard("CA1")  # as if the dialog were lost
     tree = twiml_tree(twilio.post("/twilio/gather", twilio.call(Digits="1")).text)
     assert [node[0] for node in tree] == ["Say", "Enqueue"]
     transfer = services(gather_app).store.transfer("CA1")

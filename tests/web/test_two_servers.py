@@ -1,6 +1,7 @@
 """Two servers on one PostgreSQL database behind one public URL, as a load balancer runs them:
 one call's webhooks alternate between the servers, its media stream reaches one of them, and
-the other server's console and dashboard show the whole call."""
+the other server's console and dashboard show the whole call; a Gather-mode dialog carries on
+whichever server answers its next webhook."""
 
 from __future__ import annotations
 
@@ -15,9 +16,16 @@ from ivr.call_script import ScriptRunner, load_script
 from ivr.config import PROJECT_ROOT
 from ivr.telephony.player import RemoteCall, Webhooks
 from tests.databases import PostgresServer
-from tests.web.conftest import TOKEN, CallerVoices, ConsoleClient, add_staff, live_server, services
-
-pytestmark = [pytest.mark.slow, pytest.mark.speech, pytest.mark.realtime]
+from tests.web.conftest import (
+    ANA,
+    TOKEN,
+    CallerVoices,
+    ConsoleClient,
+    TwilioClient,
+    add_staff,
+    live_server,
+    services,
+)
 
 
 class LoadBalanced(Webhooks):
@@ -35,6 +43,9 @@ class LoadBalanced(Webhooks):
         return Webhooks(server, TOKEN, self.public_url).post(path, params, headers)
 
 
+@pytest.mark.slow
+@pytest.mark.speech
+@pytest.mark.realtime
 def test_a_call_alternating_between_two_servers_is_recorded_whole(
     make_app: Callable[..., Flask], postgres: PostgresServer, shared_cache: pytest.TempPathFactory
 ) -> None:
@@ -67,3 +78,26 @@ def test_a_call_alternating_between_two_servers_is_recorded_whole(
     [row] = [line for line in export.splitlines() if call.call_sid in line]
     assert ",contained," in row
     assert "delivery options" in page.lower()  # what the caller said, heard on the second
+
+
+def test_a_gather_mode_dialog_carries_on_whichever_server_answers(
+    make_app: Callable[..., Flask], postgres: PostgresServer
+) -> None:
+    database = postgres.new_database()
+    first, second = (TwilioClient(make_app(IVR_MODE="gather", IVR_DATABASE_URL=database)
+                                  .test_client()) for _ in range(2))
+    first.post("/twilio/voice", first.call("CAg", ANA))
+    asked = second.post("/twilio/gather", second.call("CAg", ANA,
+                                                      SpeechResult="track my parcel",
+                                                      Confidence="0.9")).text
+    assert "Is this about order 4 8 2 1 3?" in asked
+    retry = {"I-Twilio-Idempotency-Token": "attempt-3"}
+    answer = first.post("/twilio/gather", first.call("CAg", ANA, SpeechResult="yes",
+                                                     Confidence="0.9"), **retry).text
+    assert "Your parcel is with UPS" in answer  # the pending order came from the other server
+    again = second.post("/twilio/gather", second.call("CAg", ANA, SpeechResult="yes",
+                                                      Confidence="0.9"), **retry).text
+    assert again == answer  # Twilio's retry, on the other server: the same answer, once
+    caller_turns = [row["text"] for row in services(first.client.application).store.turns("CAg")
+                    if row["speaker"] == "caller"]
+    assert caller_turns == ["track my parcel", "yes"]
