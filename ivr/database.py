@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from functools import cache
 from pathlib import Path
@@ -28,7 +28,6 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ivr.errors import DatabaseError
-from ivr.metrics import DATABASE_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -81,17 +80,22 @@ class Database(ABC):
 
     dialect = ""
     """'sqlite' or 'postgresql': the migrations' bookkeeping and schema scripts differ."""
+    timed: Callable[[float], None] | None = None
+    """Told each transaction's seconds (the server's ivr_database_seconds); set by the server,
+    so that this module loads no metrics library: `ivr serve` must choose the metrics' mode
+    before one is imported (ivr.web.workers)."""
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """A transaction that commits when the block ends and rolls back if it raises; its
-        time (waiting for the lock or a connection included) goes to ivr_database_seconds."""
+        time (waiting for the lock or a connection included) goes to `timed`."""
         started = time.perf_counter()
         try:
             with self._transaction() as db:
                 yield db
         finally:
-            DATABASE_SECONDS.observe(time.perf_counter() - started)
+            if self.timed is not None:
+                self.timed(time.perf_counter() - started)
 
     @abstractmethod
     def _transaction(self) -> AbstractContextManager[Transaction]: ...

@@ -47,6 +47,14 @@ def test_the_call_store_loads_no_web_or_telephony_code() -> None:
     assert not loaded & {"flask", "twilio", "ivr.web", "ivr.telephony"}
 
 
+def test_the_command_line_loads_no_metrics_library_before_serve_chooses_its_mode() -> None:
+    """prometheus_client reads PROMETHEUS_MULTIPROC_DIR once, when it is first imported."""
+    code = "import sys, json, ivr.cli, ivr.web.workers; print(json.dumps(sorted(sys.modules)))"
+    loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                           text=True, check=True).stdout))
+    assert "prometheus_client" not in loaded
+
+
 ENGINE_HOMES = {"pocketsphinx": "ivr/speech/stt/pocketsphinx", "vosk": "ivr/speech/stt/vosk",
                 "ctranslate2": "ivr/speech/stt/whisper", "faster_whisper": "ivr/speech/stt/whisper",
                 "pyttsx3": "ivr/speech/tts"}

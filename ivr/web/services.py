@@ -19,6 +19,7 @@ from ivr.call.live import LiveSessions
 from ivr.config import Mode, Settings
 from ivr.dialog.state import PHASE_CONTEXTS
 from ivr.errors import DatabaseError
+from ivr.metrics import DATABASE_SECONDS
 from ivr.nlu.hints import hint_phrases
 from ivr.store import open_store
 from ivr.store.accounts import AccountStore
@@ -61,6 +62,7 @@ class Services:
 def build_services(settings: Settings) -> Services:
     """Open (and upgrade) the database first: a wrong URL or password stops the start here."""
     db = open_store(settings.database_url)
+    db.timed = DATABASE_SECONDS.observe
     components = build_components(settings, db)
     store = CallStore(db)
     services = Services(settings, components, store, build_voice(settings, components),
