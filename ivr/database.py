@@ -37,8 +37,8 @@ POOL_SIZE = 8
 transaction holds one only for its few statements."""
 CONNECT_TIMEOUT_S = 10.0
 """How long a start waits for the database."""
-SCHEMA_LOCK = 7_311_906
-"""PostgreSQL advisory lock held while schema statements run or the schema is upgraded."""
+TURNS_LOCK = 7_311_906
+"""The PostgreSQL advisory lock behind `Transaction.take_turns`."""
 WAIT_FOR_CONNECTION_S = 2.0
 """How long a statement waits for a pooled connection while the database is away: long
 enough to ride out a restart's reconnect, short enough that a caller is handed to a person
@@ -72,14 +72,16 @@ class Transaction(Protocol):
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]], /) -> None: ...
 
     def script(self, sql: str) -> None:
-        """Several statements without parameters (a schema script)."""
+        """Several statements without parameters (a schema script), one server at a time."""
+
+    def take_turns(self) -> None:
+        """Wait until no other transaction that took turns is running, on any server; for
+        work that must happen once (schema changes, seeding a new database)."""
 
 
 class Database(ABC):
     """A connection (SQLite) or a pool of them (PostgreSQL), safe to share between threads."""
 
-    dialect = ""
-    """'sqlite' or 'postgresql': the migrations' bookkeeping and schema scripts differ."""
     timed: Callable[[float], None] | None = None
     """Told each transaction's seconds (the server's ivr_database_seconds); set by the server,
     so that this module loads no metrics library: `ivr serve` must choose the metrics' mode
@@ -142,8 +144,6 @@ class SqliteDatabase(Database):
     an fsync per write.
     """
 
-    dialect = "sqlite"
-
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
@@ -189,8 +189,6 @@ class PostgresDatabase(Database):
     while the database answers a direct connection is replaced, and the server carries on
     without a restart.
     """
-
-    dialect = "postgresql"
 
     def __init__(self, url: str) -> None:
         self._errors: tuple[type[Exception], ...] = (psycopg.Error,)
@@ -255,6 +253,9 @@ class _SqliteTransaction:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]], /) -> None:
         self._connection.executemany(sql, rows)
 
+    def take_turns(self) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already lets one writing transaction run at a time."""
+
     def script(self, sql: str) -> None:
         # executescript would commit the open transaction first: one statement at a time.
         statement = ""
@@ -276,9 +277,12 @@ class _PostgresTransaction:
         cursor: Cursor = self._connection.execute(_postgres_sql(sql), tuple(args))
         return cursor
 
+    def take_turns(self) -> None:
+        self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (TURNS_LOCK,))
+
     def script(self, sql: str) -> None:
-        # Servers starting together would race on CREATE TABLE IF NOT EXISTS: take turns.
-        self._connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+        # Servers starting together would race on CREATE TABLE IF NOT EXISTS.
+        self.take_turns()
         self._connection.execute(_postgres_ddl(sql))  # no parameters: several statements run
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]], /) -> None:

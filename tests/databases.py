@@ -12,7 +12,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -92,6 +94,24 @@ def raw_rows(database_url: str, sql: str) -> list[tuple[object, ...]]:
         return [tuple(row) for row in db.query(sql)]
     finally:
         db.close()
+
+
+def failures_running_together(start: Callable[[], object], count: int = 4) -> list[BaseException]:
+    """What `count` threads calling `start` at once raised, as servers starting together."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
 
 
 def _free_port() -> int:

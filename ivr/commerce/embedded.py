@@ -199,12 +199,11 @@ class EmbeddedOrderService:
                   only_if_empty: bool = False) -> None:
         """Run (statement, rows) pairs in one transaction: all of it is written, or none.
         `only_if_empty`: only into a shop without customers, decided inside the transaction
-        (the table locked), so servers starting together on a new database write it once."""
+        (taking turns), so servers starting together on a new database write it once."""
         try:
             with self._db.transaction() as db:
                 if only_if_empty:
-                    if self._db.dialect == "postgresql":
-                        db.execute("LOCK TABLE customers IN SHARE ROW EXCLUSIVE MODE")
+                    db.take_turns()
                     if db.execute("SELECT 1 FROM customers LIMIT 1").fetchone():
                         return
                 for sql, rows in batch:

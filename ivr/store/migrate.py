@@ -3,7 +3,7 @@ one transaction with the row that records it, by `ivr serve` at start and by `iv
 
 An old database is upgraded, never dropped; a database a newer ivr has upgraded is refused,
 since this code would not know its tables. Servers starting together on one PostgreSQL database
-take turns (an advisory lock), so each migration runs once.
+take turns (`Transaction.take_turns`), so each migration runs once.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from ivr.database import SCHEMA_LOCK, Database, Transaction
+from ivr.database import Database, Transaction
 from ivr.errors import DatabaseError
 from ivr.store.base import utc_now
 
@@ -52,8 +52,7 @@ def upgrade(db: Database) -> list[Migration]:
     latest = known[-1].version if known else 0
     applied = []
     with db.transaction() as transaction:
-        if db.dialect == "postgresql":
-            transaction.execute("SELECT pg_advisory_xact_lock(?)", (SCHEMA_LOCK,))
+        transaction.take_turns()
         current = _applied_version(transaction)
         if current > latest:
             raise DatabaseError(

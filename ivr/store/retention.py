@@ -17,6 +17,10 @@ from ivr.store.base import Store
 from ivr.store.redact import mask_phone
 
 _OLD_CALLS = "SELECT sid FROM calls WHERE started_at < ?"
+_CLEARED = (("turns", "text", ""), ("transfers", "context", "{}"),
+            ("call_returns", "reason", ""), ("tickets", "summary", ""),
+            ("callbacks", "number", ""), ("transfer_closures", "note", ""))
+"""(table, column, what is left in it) of the per-call texts that are deleted."""
 
 
 @dataclass(frozen=True)
@@ -37,29 +41,23 @@ class RetentionStore(Store):
         """Everything older than `days` (by the call's start), in one transaction."""
         cutoff = (datetime.fromisoformat(self._now()) - timedelta(days=days)).isoformat()
         with self._write() as db:
-            turns = db.execute(f"UPDATE turns SET text = '' WHERE text <> '' "
-                               f"AND call_sid IN ({_OLD_CALLS})", (cutoff,)).rowcount
-            transfers = db.execute(f"UPDATE transfers SET context = '{{}}' "
-                                   f"WHERE context <> '{{}}' AND call_sid IN ({_OLD_CALLS})",
-                                   (cutoff,)).rowcount
-            other = sum(db.execute(sql, (cutoff,)).rowcount for sql in (
-                f"UPDATE call_returns SET reason = '' WHERE reason <> '' "
-                f"AND call_sid IN ({_OLD_CALLS})",
-                f"UPDATE tickets SET summary = '' WHERE summary <> '' "
-                f"AND call_sid IN ({_OLD_CALLS})",
-                f"UPDATE callbacks SET number = '' WHERE number <> '' "
-                f"AND call_sid IN ({_OLD_CALLS})",
-                f"UPDATE transfer_closures SET note = '' WHERE note <> '' "
-                f"AND call_sid IN ({_OLD_CALLS})",
-                f"UPDATE ticket_closures SET resolution = '' WHERE resolution <> '' AND "
-                f"reference IN (SELECT reference FROM tickets WHERE call_sid IN ({_OLD_CALLS}))",
-                "DELETE FROM login_attempts WHERE at < ?",
-                f"DELETE FROM gather_dialogs WHERE call_sid IN ({_OLD_CALLS})",
-            ))
+            cleared = {table: db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} <> ? "
+                                         f"AND call_sid IN ({_OLD_CALLS})",
+                                         (empty, empty, cutoff)).rowcount
+                       for table, column, empty in _CLEARED}
+            cleared["ticket_closures"] = db.execute(
+                "UPDATE ticket_closures SET resolution = '' WHERE resolution <> '' AND reference "
+                f"IN (SELECT reference FROM tickets WHERE call_sid IN ({_OLD_CALLS}))",
+                (cutoff,)).rowcount
+            cleared["login_attempts"] = db.execute(
+                "DELETE FROM login_attempts WHERE at < ?", (cutoff,)).rowcount
+            cleared["gather_dialogs"] = db.execute(
+                f"DELETE FROM gather_dialogs WHERE call_sid IN ({_OLD_CALLS})", (cutoff,)).rowcount
             callers = db.execute("SELECT sid, caller FROM calls WHERE started_at < ? "
                                  "AND caller <> '' AND caller NOT LIKE '***%'",
                                  (cutoff,)).fetchall()
-            masked = [(mask_phone(row["caller"]), row["sid"]) for row in callers
-                      if mask_phone(row["caller"]) != row["caller"]]
+            masked = [(short, row["sid"]) for row in callers
+                      if (short := mask_phone(row["caller"])) != row["caller"]]
             db.executemany("UPDATE calls SET caller = ? WHERE sid = ?", masked)
-        return Purged(len(masked), turns, transfers, other)
+        turns, transfers = cleared.pop("turns"), cleared.pop("transfers")
+        return Purged(len(masked), turns, transfers, sum(cleared.values()))

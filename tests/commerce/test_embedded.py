@@ -3,7 +3,6 @@ survive a restart."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from ivr.commerce.models import Address, OrderStatus, ReturnRecord
 from ivr.commerce.rules import ReturnVerdict, refund_due, return_eligibility
 from ivr.database import SqliteDatabase, open_database
 from ivr.errors import DatabaseError, OrderServiceError
-from tests.databases import raw_rows
+from tests.databases import failures_running_together, raw_rows
 
 
 @pytest.fixture
@@ -173,20 +172,10 @@ def test_a_file_that_is_not_a_database_gives_one_clear_message(tmp_path: Path) -
 
 
 def test_servers_starting_together_write_the_demo_shop_once(database_url: str) -> None:
-    errors: list[BaseException] = []
-
     def start() -> None:
-        try:
-            service = EmbeddedOrderService(open_database(database_url))
-            ensure_demo(service)
-            service.close()
-        except BaseException as exc:
-            errors.append(exc)
+        service = EmbeddedOrderService(open_database(database_url))
+        ensure_demo(service)
+        service.close()
 
-    servers = [threading.Thread(target=start) for _ in range(4)]
-    for server in servers:
-        server.start()
-    for server in servers:
-        server.join(timeout=60)
-    assert errors == []
+    assert failures_running_together(start) == []
     assert raw_rows(database_url, "SELECT COUNT(*) FROM customers") == [(len(CUSTOMERS),)]

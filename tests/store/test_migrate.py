@@ -3,7 +3,6 @@ in place with its data, a newer one is refused, servers starting together apply 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from ivr.errors import DatabaseError
 from ivr.store import migrate, open_store
 from ivr.store.calls import CallStore
 from ivr.store.migrate import Migration, migrations, schema_version, upgrade
-from tests.databases import PostgresServer, raw_rows
+from tests.databases import PostgresServer, failures_running_together, raw_rows
 
 
 def test_a_new_database_gets_every_migration_once(database_url: str) -> None:
@@ -71,19 +70,6 @@ def test_a_failing_migration_leaves_nothing_half_done(database_url: str,
 
 def test_servers_starting_together_apply_each_migration_once(postgres: PostgresServer) -> None:
     url = postgres.new_database()
-    errors: list[BaseException] = []
-
-    def start() -> None:
-        try:
-            open_store(url).close()
-        except BaseException as exc:
-            errors.append(exc)
-
-    servers = [threading.Thread(target=start) for _ in range(4)]
-    for server in servers:
-        server.start()
-    for server in servers:
-        server.join(timeout=60)
-    assert errors == []
+    assert failures_running_together(lambda: open_store(url).close()) == []
     versions = raw_rows(url, "SELECT version FROM schema_migrations ORDER BY version")
     assert versions == [(m.version,) for m in migrations()]
