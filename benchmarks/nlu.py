@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ivr.call.components import grammar_and_matcher
+from ivr.call.bot import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
 from ivr.nlu.consequential import CHANGES_OR_ENDS
 from ivr.nlu.matcher import Match, Matcher

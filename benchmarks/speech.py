@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import vosk
 
-from ivr.call.components import grammar_and_matcher
+from ivr.call.bot import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher

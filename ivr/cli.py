@@ -156,7 +156,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _nlu(args: argparse.Namespace) -> int:
-    from ivr.call.components import grammar_and_matcher
+    from ivr.call.bot import grammar_and_matcher
 
     _, matcher, _ = grammar_and_matcher(Settings.from_env().grammar_dir)
     if args.context not in matcher.contexts:

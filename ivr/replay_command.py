@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from ivr.call.components import Components, VoiceParts, build_components, build_voice
+from ivr.call.bot import Bot, CallAudio, build_bot, build_call_audio
 from ivr.call.session import CallSession
 from ivr.call.voice import VoiceCall
 from ivr.call_script import ScriptRunner, load_script
@@ -32,53 +32,52 @@ def run_replay(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
         raise IvrError("give WAV files, calls/*.yaml scripts, or --report")
     if args.server:
         return run_remote(settings, args, out)
-    components = build_components(settings)
-    voice = build_voice(settings, components)
+    bot = build_bot(settings)
+    audio = build_call_audio(settings, bot)
     try:
         status = 0
         if args.report:
-            report_engines(settings, args.engines or [settings.stt], components, args.fixtures,
-                           out)
+            report_engines(settings, args.engines or [settings.stt], bot, args.fixtures, out)
         wavs = [f for f in args.files if f.suffix.lower() != ".yaml"]
         if wavs:
-            if args.context not in components.matcher.contexts:
+            if args.context not in bot.matcher.contexts:
                 raise IvrError(f"unknown context {args.context!r}")
-            status |= replay_wavs(wavs, args.context, voice.engine, components.matcher, out)
+            status |= replay_wavs(wavs, args.context, audio.engine, bot.matcher, out)
         for script in (f for f in args.files if f.suffix.lower() == ".yaml"):
-            status |= run_script(script, settings, voice, out)
+            status |= run_script(script, settings, audio, out)
         return status
     finally:
-        voice.prompt_audio.synthesizer.close()
+        audio.prompt_audio.synthesizer.close()
 
 
-def report_engines(settings: Settings, engines: Sequence[SttEngine], components: Components,
+def report_engines(settings: Settings, engines: Sequence[SttEngine], bot: Bot,
                    fixtures: Path, out: TextIO) -> None:
     """Each engine's report over the same manifest, then the engines side by side."""
     results = {}
     for kind in engines:
         engine_settings = replace(settings, stt=kind)
-        engine = speech_engine(engine_settings, components.grammar, components.matcher)
+        engine = speech_engine(engine_settings, bot.grammar, bot.matcher)
         print(f"== engine: {engine_label(engine_settings)}", file=out)
-        results[kind.value] = evaluate(fixtures, engine, components.matcher)
+        results[kind.value] = evaluate(fixtures, engine, bot.matcher)
         print_report(results[kind.value], out)
     if len(results) > 1:
         print_comparison(results, out)
 
 
-def run_script(path: Path, settings: Settings, voice: VoiceParts, out: TextIO) -> int:
+def run_script(path: Path, settings: Settings, audio: CallAudio, out: TextIO) -> int:
     """One scripted call against a fresh copy of the demo shop; 0 if every expectation held."""
     script = load_script(path)
     print(f"== {path.name}: {script.name}", file=out)
     callers = _CallerVoices(settings.cache_dir / "caller")
     with tempfile.TemporaryDirectory(prefix="ivr-replay-") as folder:
-        components = build_components(replace(settings, database_url=f"sqlite:///{folder}/shop.db"))
-        session = CallSession(components.policy, f"CA{uuid.uuid4().hex}", script.caller)
-        call = VoiceCall(session, voice.engine, voice.prompt_audio, voice.endpoint)
+        bot = build_bot(replace(settings, database_url=f"sqlite:///{folder}/shop.db"))
+        session = CallSession(bot.policy, f"CA{uuid.uuid4().hex}", script.caller)
+        call = VoiceCall(session, audio.engine, audio.prompt_audio, audio.endpoint)
         try:
             problems = ScriptRunner(call, callers.ulaw, out).run(script)
         finally:
             callers.close()
-            components.orders.close()
+            bot.orders.close()
     return _verdict(path, problems, out)
 
 

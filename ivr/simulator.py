@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import TextIO
 
-from ivr.call.components import build_components
+from ivr.call.bot import build_bot
 from ivr.call.session import CallSession
 from ivr.config import Settings
 from ivr.events import (
@@ -61,7 +61,7 @@ def caller_event(line: str) -> Event:
 
 def run_simulation(settings: Settings, caller: str, lines: TextIO, out: TextIO) -> int:
     """Run one call until it ends or input runs out; return 0."""
-    session = CallSession(build_components(settings).policy, f"SIM{uuid.uuid4().hex[:16]}",
+    session = CallSession(build_bot(settings).policy, f"SIM{uuid.uuid4().hex[:16]}",
                           caller)
     interactive = lines.isatty()
     _print(session.start(), out)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ivr.call.components import grammar_and_matcher
+from ivr.call.bot import grammar_and_matcher
 from ivr.call.session import CallSession
 from ivr.commerce.demo import reset_demo
 from ivr.commerce.embedded import EmbeddedOrderService

@@ -72,7 +72,7 @@ def test_each_engine_library_is_imported_in_its_own_package_only() -> None:
 
 def test_the_callers_vocabulary_needs_no_engine() -> None:
     """Vosk's phrase lists (and any engine's vocabulary) come from the grammar alone."""
-    code = ("import sys, json; from ivr.call.components import grammar_and_matcher; "
+    code = ("import sys, json; from ivr.call.bot import grammar_and_matcher; "
             "from ivr.config import PROJECT_ROOT; from ivr.speech.vocabulary import "
             "caller_sentences; g = grammar_and_matcher(PROJECT_ROOT / 'grammars' / 'en')[0]; "
             "n = sum(1 for _ in caller_sentences(g, ['main'], lambda w: True)); "

@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 
 from ivr.config import Settings
+from ivr.web.app_state import build_app_state
 from ivr.web.audio import audio
 from ivr.web.auth import auth, configure_sessions
 from ivr.web.calls import calls
@@ -15,11 +16,10 @@ from ivr.web.dashboard import dashboard
 from ivr.web.faults import register_fault_handlers
 from ivr.web.formatting import register_filters
 from ivr.web.gather import gather
+from ivr.web.handoff import handoff
 from ivr.web.health import health, readiness_problems
 from ivr.web.media import sock
 from ivr.web.metrics import metrics, observe_webhooks
-from ivr.web.people import people
-from ivr.web.services import build_services
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask("ivr")
     app.config["IVR_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    app.extensions["ivr"] = build_services(settings)
+    app.extensions["ivr"] = build_app_state(settings)
     configure_sessions(app, settings, app.extensions["ivr"].accounts)
     register_filters(app)
     register_fault_handlers(app)
     observe_webhooks(app)
-    for blueprint in (health, metrics, calls, gather, people, audio, auth, console, dashboard):
+    for blueprint in (health, metrics, calls, gather, handoff, audio, auth, console, dashboard):
         app.register_blueprint(blueprint)
     sock.init_app(app)
     if settings.dev_unsigned_webhooks:

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from ivr.errors import SynthesisError
 from ivr.speech.hold_music import hold_music_wav
 from ivr.telephony.twiml import Speech
-from ivr.web.services import Services, current_services
+from ivr.web.app_state import AppState, current_app_state
 from ivr.web.urls import absolute
 
 log = logging.getLogger(__name__)
@@ -27,15 +27,15 @@ _PROMPT_FILE = re.compile(r"^[0-9a-f]{32}\.wav$")
 _FOREVER = 365 * 24 * 3600
 
 
-def spoken(services: Services, texts: Sequence[str]) -> list[Speech]:
+def spoken(app_state: AppState, texts: Sequence[str]) -> list[Speech]:
     """How webhook TwiML says these texts: our voice when configured, else Twilio's <Say>."""
-    if services.settings.webhook_speech == "say":
+    if app_state.settings.webhook_speech == "say":
         return [Speech(text) for text in texts]
-    return [_rendered(services, text) for text in texts]
+    return [_rendered(app_state, text) for text in texts]
 
 
-def _rendered(services: Services, text: str) -> Speech:
-    prompt_audio = services.voice.prompt_audio
+def _rendered(app_state: AppState, text: str) -> Speech:
+    prompt_audio = app_state.audio.prompt_audio
     try:
         prompt_audio.ulaw(text)  # renders and caches on disk if needed
     except SynthesisError:
@@ -58,5 +58,5 @@ def audio_file(name: str) -> ResponseReturnValue:
         return response
     if not _PROMPT_FILE.match(name):
         abort(404)
-    folder = current_services().voice.prompt_audio.folder
+    folder = current_app_state().audio.prompt_audio.folder
     return send_from_directory(folder, name, mimetype="audio/wav", max_age=_FOREVER)

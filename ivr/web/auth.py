@@ -35,7 +35,7 @@ from flask.typing import ResponseReturnValue
 
 from ivr.config import Settings
 from ivr.store.accounts import AccountStore, Agent
-from ivr.web.services import current_services
+from ivr.web.app_state import current_app_state
 
 log = logging.getLogger(__name__)
 auth = Blueprint("auth", __name__, url_prefix="/console", template_folder="templates",
@@ -94,7 +94,7 @@ def current_agent() -> Agent | None:
     """The logged-in, active agent of this request, if any."""
     if "agent" not in g:
         name = session.get("agent")
-        agent = current_services().accounts.get(name) if name else None
+        agent = current_app_state().accounts.get(name) if name else None
         g.agent = agent if agent and not agent.disabled else None
     return cast("Agent | None", g.agent)
 
@@ -127,7 +127,7 @@ def _wants_data() -> bool:
 def audit(action: str, subject: str = "") -> None:
     """Write who did what to the audit log (every view of a transcript or customer data)."""
     agent = current_agent()
-    current_services().accounts.audit(agent.name if agent else "-", action, subject,
+    current_app_state().accounts.audit(agent.name if agent else "-", action, subject,
                                       request.remote_addr or "")
 
 
@@ -136,7 +136,7 @@ def login() -> ResponseReturnValue:
     target = _safe_next(request.values.get("next", ""))
     if request.method == "GET":
         return render_template("console/login.html", next=target, error=None)
-    accounts = current_services().accounts
+    accounts = current_app_state().accounts
     name = request.form.get("name", "").strip()[:40]
     password = request.form.get("password", "")[:200]
     address = request.remote_addr or ""

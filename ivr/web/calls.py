@@ -21,10 +21,10 @@ from ivr.store.redact import mask_phone
 from ivr.telephony import twiml
 from ivr.telephony.annotations import ANNOTATE
 from ivr.web import forms
+from ivr.web.app_state import current_app_state
 from ivr.web.audio import spoken
 from ivr.web.gather import start_gather_call
-from ivr.web.people import to_people, transfer_after_line_problem, xml
-from ivr.web.services import current_services
+from ivr.web.handoff import to_people, transfer_after_line_problem, xml
 from ivr.web.signature import twilio_webhook
 from ivr.web.urls import absolute, websocket
 
@@ -39,17 +39,17 @@ STREAM_TOKEN = "token"
 @twilio_webhook
 def voice() -> ResponseReturnValue:
     """A call was answered: open its record and hand it to the dialog."""
-    services = current_services()
+    app_state = current_app_state()
     sid = forms.text("CallSid", 64)
     if not sid:
         return _unknown_call()
     caller = forms.caller()
-    mode = services.settings.mode
+    mode = app_state.settings.mode
     token = secrets.token_urlsafe(24) if mode is Mode.STREAM else None
-    if services.store.open_call(sid, caller, str(mode), token):
+    if app_state.store.open_call(sid, caller, str(mode), token):
         log.info("call %s: from %s (%s mode)", sid, mask_phone(caller) or "withheld", mode)
     if token is None:
-        return xml(start_gather_call(services, sid, caller))
+        return xml(start_gather_call(app_state, sid, caller))
     parameters = {STREAM_TOKEN: token}
     if forms.text("IvrReplay", 4) == "1":  # signed, so only a holder of the auth token asks
         parameters[ANNOTATE] = "1"
@@ -61,43 +61,43 @@ def voice() -> ResponseReturnValue:
 @twilio_webhook
 def connect() -> ResponseReturnValue:
     """The media stream is over: do what the dialog decided (queue or hang up)."""
-    services = current_services()
+    app_state = current_app_state()
     sid = forms.text("CallSid", 64)
-    record = services.store.call(sid)
+    record = app_state.store.call(sid)
     if record is None:
         return _unknown_call()
     if record.next_step is NextStep.HANGUP:
         return xml(twiml.say_then_hangup([]))
     if record.next_step is None:  # the stream never started, or died unrecorded
         log.warning("call %s: no media stream finished this call; transferring", sid)
-        transfer_after_line_problem(services, sid)
-    transfer = services.store.transfer(sid)
+        transfer_after_line_problem(app_state, sid)
+    transfer = app_state.store.transfer(sid)
     line_failed = transfer is not None and transfer.reason == TransferReason.LINE_PROBLEM
-    lead_in = [services.components.policy.prompts.render("line_problem")] if line_failed else []
-    return xml(to_people(services, sid, lead_in))
+    lead_in = [app_state.bot.policy.prompts.render("line_problem")] if line_failed else []
+    return xml(to_people(app_state, sid, lead_in))
 
 
 @calls.post("/status")
 @twilio_webhook
 def status() -> ResponseReturnValue:
     """Status callbacks (possibly out of order): the final one closes the call record."""
-    services = current_services()
+    app_state = current_app_state()
     sid = forms.text("CallSid", 64)
     call_status = forms.text("CallStatus", 32)
     if sid and call_status:
-        services.store.open_call(sid, forms.caller(), str(services.settings.mode))
+        app_state.store.open_call(sid, forms.caller(), str(app_state.settings.mode))
         sequence = forms.number("SequenceNumber", 0, 10**6)
-        applied = services.store.update_status(sid, call_status,
+        applied = app_state.store.update_status(sid, call_status,
                                                sequence if sequence is not None else 0,
                                                forms.number("CallDuration", 0, 10**6))
         if applied and call_status in FINAL_STATUSES:
-            services.live.discard(sid)  # a Gather-mode caller who hung up mid-dialog
-            record = services.store.call(sid)
+            app_state.live.discard(sid)  # a Gather-mode caller who hung up mid-dialog
+            record = app_state.store.call(sid)
             CALLS.labels(record.outcome if record and record.outcome else "unknown").inc()
     return Response(status=204)
 
 
 def _unknown_call() -> Response:
-    services = current_services()
-    sorry = services.components.policy.prompts.render("unknown_call")
-    return xml(twiml.say_then_hangup(spoken(services, [sorry])))
+    app_state = current_app_state()
+    sorry = app_state.bot.policy.prompts.render("unknown_call")
+    return xml(twiml.say_then_hangup(spoken(app_state, [sorry])))

@@ -18,8 +18,8 @@ from flask.typing import ResponseReturnValue
 from ivr.commerce.models import Order
 from ivr.errors import OrderServiceError
 from ivr.store.console import ConsoleError, Disposition
+from ivr.web.app_state import current_app_state
 from ivr.web.auth import audit, current_agent, login_required, protect
-from ivr.web.services import current_services
 
 log = logging.getLogger(__name__)
 console = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
@@ -31,7 +31,7 @@ POLL_MS = 1000
 @console.get("/")
 @login_required()
 def queue() -> ResponseReturnValue:
-    entries = current_services().console.queue(datetime.now(UTC))
+    entries = current_app_state().console.queue(datetime.now(UTC))
     audit("view_queue", _listing([e.call_sid for e in entries]))
     return render_template("console/queue.html", entries=entries, poll_ms=POLL_MS)
 
@@ -39,7 +39,7 @@ def queue() -> ResponseReturnValue:
 @console.get("/queue.json")
 @login_required()
 def queue_data() -> ResponseReturnValue:
-    entries = current_services().console.queue(datetime.now(UTC))
+    entries = current_app_state().console.queue(datetime.now(UTC))
     listing = _listing([e.call_sid for e in entries])
     digest = hashlib.sha256(listing.encode()).hexdigest()[:16]
     if session.get("queue_seen") != digest:
@@ -52,9 +52,9 @@ def queue_data() -> ResponseReturnValue:
 @console.get("/calls/<sid>")
 @login_required()
 def call(sid: str) -> ResponseReturnValue:
-    services = current_services()
+    app_state = current_app_state()
     try:
-        story = services.console.story(sid[:64], datetime.now(UTC))
+        story = app_state.console.story(sid[:64], datetime.now(UTC))
     except ConsoleError:
         abort(404, description="There is no such call in the record.")
     audit("view_call", story.sid)
@@ -66,11 +66,11 @@ def call(sid: str) -> ResponseReturnValue:
 @console.post("/calls/<sid>/close")
 @login_required()
 def close(sid: str) -> ResponseReturnValue:
-    services = current_services()
+    app_state = current_app_state()
     agent = current_agent()
     assert agent is not None  # login_required
     try:
-        services.console.close(sid[:64], agent.name, request.form.get("disposition", ""),
+        app_state.console.close(sid[:64], agent.name, request.form.get("disposition", ""),
                                request.form.get("note", ""))
     except ConsoleError as exc:
         flash(str(exc))
@@ -83,7 +83,7 @@ def close(sid: str) -> ResponseReturnValue:
 @console.get("/callbacks")
 @login_required()
 def callbacks() -> ResponseReturnValue:
-    requests = current_services().console.callbacks()
+    requests = current_app_state().console.callbacks()
     audit("view_callbacks", _listing([r.call_sid for r in requests]))
     return render_template("console/callbacks.html", requests=requests)
 
@@ -92,7 +92,7 @@ def callbacks() -> ResponseReturnValue:
 @login_required()
 def called_back(sid: str) -> ResponseReturnValue:
     try:
-        current_services().console.mark_called_back(sid[:64])
+        current_app_state().console.mark_called_back(sid[:64])
     except ConsoleError as exc:
         flash(str(exc))
     else:
@@ -103,7 +103,7 @@ def called_back(sid: str) -> ResponseReturnValue:
 @console.get("/tickets")
 @login_required()
 def tickets() -> ResponseReturnValue:
-    listed = current_services().console.tickets()
+    listed = current_app_state().console.tickets()
     audit("view_tickets", _listing([t.call_sid for t in listed]))
     return render_template("console/tickets.html", tickets=listed)
 
@@ -114,7 +114,7 @@ def close_ticket(reference: str) -> ResponseReturnValue:
     agent = current_agent()
     assert agent is not None  # login_required
     try:
-        current_services().console.close_ticket(reference[:32], agent.name,
+        current_app_state().console.close_ticket(reference[:32], agent.name,
                                                 request.form.get("resolution", ""))
     except ConsoleError as exc:
         flash(str(exc))
@@ -129,7 +129,7 @@ def _order(number: str) -> tuple[Order | None, str | None]:
     if not number:
         return None, None
     try:
-        order = current_services().components.orders.find_order(number)
+        order = current_app_state().bot.orders.find_order(number)
     except OrderServiceError as exc:
         log.warning("console: order system failed for an order lookup: %s", exc)
         return None, "The order system is not answering right now."

@@ -15,9 +15,9 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from ivr.store.dashboard import Figures
+from ivr.web.app_state import current_app_state
 from ivr.web.auth import audit, login_required, protect
 from ivr.web.formatting import label
-from ivr.web.services import current_services
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/console", template_folder="templates")
 protect(dashboard)
@@ -64,7 +64,7 @@ def export() -> ResponseReturnValue:
 @dashboard.get("/audit")
 @login_required(supervisor=True)
 def audit_log() -> ResponseReturnValue:
-    entries = current_services().accounts.audit_entries()
+    entries = current_app_state().accounts.audit_entries()
     audit("view_audit")
     return render_template("console/audit.html", entries=entries)
 
@@ -100,6 +100,6 @@ def date_range() -> tuple[tuple[date, date], str | None]:
 
 
 def _figures(start: date, end: date) -> Figures:
-    services = current_services()
-    tasks = [i.name for i in services.components.grammar.intents_in(TASK_CONTEXT)]
-    return services.dashboard.figures(start, end, tasks)
+    app_state = current_app_state()
+    tasks = [i.name for i in app_state.bot.grammar.intents_in(TASK_CONTEXT)]
+    return app_state.dashboard.figures(start, end, tasks)

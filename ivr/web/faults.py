@@ -9,8 +9,8 @@ import logging
 from flask import Flask, Response, request
 
 from ivr.errors import DatabaseError
-from ivr.web.people import to_people_without_records, xml
-from ivr.web.services import current_services
+from ivr.web.app_state import current_app_state
+from ivr.web.handoff import to_people_without_records, xml
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def _database_failed(error: DatabaseError) -> Response:
     if request.path.startswith("/twilio/"):
         log.error("call %s: %s %s: the database failed, handing the caller to people: %s",
                   request.form.get("CallSid", "?"), request.method, request.path, error)
-        return xml(to_people_without_records(current_services()))
+        return xml(to_people_without_records(current_app_state()))
     log.error("%s %s: the database failed: %s", request.method, request.path, error)
     return Response("The database cannot be reached just now; try again in a moment.\n", 503,
                     mimetype="text/plain")

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from ivr.config import Settings
-from ivr.web.services import current_services
+from ivr.web.app_state import current_app_state
 
 health = Blueprint("health", __name__)
 
@@ -30,10 +30,10 @@ def readiness_problems(settings: Settings) -> list[str]:
 def healthz() -> ResponseReturnValue:
     settings: Settings = current_app.config["IVR_SETTINGS"]
     problems = readiness_problems(settings)
-    services = current_services()
-    if not services.speech_ready.is_set():
+    app_state = current_app_state()
+    if not app_state.speech_ready.is_set():
         problems.append("Speech recognition is still loading and warming up (seconds after a "
                         "start); a call now would wait for it.")
     return jsonify(status="ok", ready_for_calls=not problems, problems=problems,
-                   speech_ready=services.speech_ready.is_set(),
+                   speech_ready=app_state.speech_ready.is_set(),
                    signatures_checked=not settings.dev_unsigned_webhooks), 200

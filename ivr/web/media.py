@@ -24,8 +24,8 @@ from ivr.call.voice import VoiceCall
 from ivr.metrics import CALLS_ACTIVE, SIGNATURE_FAILURES
 from ivr.telephony.media_stream import Start
 from ivr.telephony.stream import StreamHandler
+from ivr.web.app_state import AppState, current_app_state
 from ivr.web.calls import STREAM_TOKEN
-from ivr.web.services import Services, current_services
 from ivr.web.urls import absolute, websocket
 
 log = logging.getLogger(__name__)
@@ -37,14 +37,14 @@ RECEIVE_TIMEOUT_S = 1.0
 
 @sock.route("/twilio/media")
 def media(ws: Any) -> None:
-    services = current_services()
-    if not _upgrade_signature_ok(services):
+    app_state = current_app_state()
+    if not _upgrade_signature_ok(app_state):
         audit.warning("refused media WebSocket from %s: X-Twilio-Signature does not match",
                       request.remote_addr)
         SIGNATURE_FAILURES.inc()
         ws.close(reason=1008, message="signature")
         return
-    handler = StreamHandler(_locked(ws.send), lambda start: _admit(services, start))
+    handler = StreamHandler(_locked(ws.send), lambda start: _admit(app_state, start))
     try:
         while not handler.closed:
             message = ws.receive(timeout=RECEIVE_TIMEOUT_S)
@@ -63,27 +63,27 @@ def media(ws: Any) -> None:
             CALLS_ACTIVE.dec()
 
 
-def _admit(services: Services, start: Start) -> VoiceCall | None:
+def _admit(app_state: AppState, start: Start) -> VoiceCall | None:
     """A VoiceCall for this stream if its token is the one issued for the call, unused."""
     token = start.custom_parameters.get(STREAM_TOKEN, "")
-    record = services.store.call(start.call_sid)
-    if record is None or not token or not services.store.claim_stream(
+    record = app_state.store.call(start.call_sid)
+    if record is None or not token or not app_state.store.claim_stream(
             start.call_sid, token, start.stream_sid):
         audit.warning("refused media stream for call %s: bad, missing or reused token",
                       start.call_sid)
         SIGNATURE_FAILURES.inc()
         return None
     CALLS_ACTIVE.inc()
-    session = CallSession(services.components.policy, start.call_sid, record.caller)
-    voice = services.voice
-    return VoiceCall(session, voice.engine, voice.prompt_audio, voice.endpoint,
-                     CallRecorder(services.store, start.call_sid))
+    session = CallSession(app_state.bot.policy, start.call_sid, record.caller)
+    audio = app_state.audio
+    return VoiceCall(session, audio.engine, audio.prompt_audio, audio.endpoint,
+                     CallRecorder(app_state.store, start.call_sid))
 
 
-def _upgrade_signature_ok(services: Services) -> bool:
+def _upgrade_signature_ok(app_state: AppState) -> bool:
     """Twilio may sign the upgrade request; if it did, the signature must hold."""
     signature = request.headers.get("X-Twilio-Signature", "")
-    settings = services.settings
+    settings = app_state.settings
     if not signature or settings.dev_unsigned_webhooks or not settings.twilio_auth_token:
         return True
     validator = RequestValidator(settings.twilio_auth_token)

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from ivr.call.components import build_components
+from ivr.call.bot import build_bot
 from ivr.config import LogFormat, Settings
 from ivr.logs import configure_logging, gunicorn_logging
 from ivr.store import open_store
@@ -52,7 +52,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     configure_logging(settings.log_format)
     db = open_store(settings.database_url)
     try:
-        build_components(settings, db)  # fail here, before gunicorn forks
+        build_bot(settings, db)  # fail here, before gunicorn forks
     finally:
         db.close()
     run_gunicorn(lambda: create_app(settings), host, port, settings.workers,

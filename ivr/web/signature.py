@@ -18,7 +18,7 @@ from twilio.request_validator import RequestValidator
 
 from ivr.config import Settings
 from ivr.metrics import SIGNATURE_FAILURES
-from ivr.web.services import current_services
+from ivr.web.app_state import current_app_state
 from ivr.web.urls import absolute
 
 audit = logging.getLogger("ivr.audit")
@@ -50,7 +50,7 @@ def twilio_webhook(view: Callable[[], ResponseReturnValue]) -> Callable[[], Resp
 
     @wraps(view)
     def checked() -> ResponseReturnValue:
-        problem = signature_problem(current_services().settings, request)
+        problem = signature_problem(current_app_state().settings, request)
         if problem:
             audit.warning("refused %s %s from %s: %s", request.method, request.path,
                           request.remote_addr, problem)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import request
 
-from ivr.web.services import current_services
+from ivr.web.app_state import current_app_state
 
 
 def base_url() -> str:
-    return current_services().settings.public_url or request.host_url.rstrip("/")
+    return current_app_state().settings.public_url or request.host_url.rstrip("/")
 
 
 def absolute(path: str) -> str:

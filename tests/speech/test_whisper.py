@@ -311,7 +311,7 @@ def test_a_missing_or_broken_model_folder_names_the_variable(tmp_path: Path) -> 
 
 EXIT_WHILE_WARMING = """
 import sys, threading, time
-from ivr.call.components import grammar_and_matcher
+from ivr.call.bot import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
 from ivr.speech.stt.whisper.engine import WhisperEngine
 grammar, matcher, _ = grammar_and_matcher(PROJECT_ROOT / "grammars" / "en")

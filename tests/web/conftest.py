@@ -24,7 +24,7 @@ from ivr.speech.tts.espeak import EspeakSynthesizer
 from ivr.speech.tts.prompt_audio import PromptAudio
 from ivr.store.accounts import Role
 from ivr.web.app import create_app
-from ivr.web.services import Services
+from ivr.web.app_state import AppState
 
 TOKEN = "test-auth-token"
 PASSWORD = "long enough password"
@@ -58,7 +58,7 @@ def make_app(db_path: Path, shared_cache: Path) -> Iterator[Callable[..., Flask]
 
     yield make
     for app in apps:
-        services(app).voice.prompt_audio.synthesizer.close()
+        app_state(app).audio.prompt_audio.synthesizer.close()
 
 
 @pytest.fixture
@@ -66,8 +66,8 @@ def app(make_app: Callable[..., Flask]) -> Flask:
     return make_app()
 
 
-def services(app: Flask) -> Services:
-    found: Services = app.extensions["ivr"]
+def app_state(app: Flask) -> AppState:
+    found: AppState = app.extensions["ivr"]
     return found
 
 
@@ -122,7 +122,7 @@ class CallerVoices:
 
 def add_staff(app: Flask) -> None:
     """alice the supervisor and bob the agent."""
-    accounts = services(app).accounts
+    accounts = app_state(app).accounts
     accounts.add("alice", PASSWORD, Role.SUPERVISOR)
     accounts.add("bob", PASSWORD, Role.AGENT)
 

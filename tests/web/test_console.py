@@ -21,9 +21,9 @@ from tests.web.conftest import (
     ANA,
     ConsoleClient,
     TwilioClient,
+    app_state,
     end_call,
     gather_call,
-    services,
 )
 
 UNKNOWN = "+15550100777"
@@ -38,7 +38,7 @@ def transfer(twilio: TwilioClient, sid: str = "CA1", caller: str = ANA) -> None:
 def audit_rows(console_app: Flask) -> list[tuple[str, str, str]]:
     return [
         (e.agent, e.action, e.subject)
-        for e in reversed(services(console_app).accounts.audit_entries())
+        for e in reversed(app_state(console_app).accounts.audit_entries())
     ]
 
 
@@ -61,7 +61,7 @@ def test_every_console_route_is_refused_without_a_login(console_app: Flask) -> N
                 assert response.location.startswith("/console/login?next="), path
         else:
             assert client.post(path, data={"disposition": "resolved"}).status_code in (400, 401)
-    assert services(console_app).accounts.audit_entries() == []
+    assert app_state(console_app).accounts.audit_entries() == []
 
 
 def test_a_post_without_a_login_changes_nothing_even_with_a_token(
@@ -73,7 +73,7 @@ def test_a_post_without_a_login_changes_nothing_even_with_a_token(
     assert (
         anonymous.post("/console/calls/CA1/close", {"disposition": "resolved"}).status_code == 401
     )
-    assert services(console_app).console.story("CA1", datetime.now(UTC)).closure is None
+    assert app_state(console_app).console.story("CA1", datetime.now(UTC)).closure is None
 
 
 def test_an_agent_cannot_open_supervisor_pages(bob: ConsoleClient) -> None:
@@ -139,7 +139,7 @@ def test_logout_ends_the_session(bob: ConsoleClient) -> None:
 def test_a_disabled_account_is_cut_off_at_its_next_request(
     console_app: Flask, bob: ConsoleClient
 ) -> None:
-    services(console_app).accounts.disable("bob")
+    app_state(console_app).accounts.disable("bob")
     assert bob.get("/console/").status_code == 302
     assert bob.get("/console/queue.json").status_code == 401
 
@@ -211,7 +211,7 @@ def test_the_call_page_tells_the_whole_story(
         ],
     )
     page = bob.get("/console/calls/CA1").text
-    rma = services(console_app).store.rows("call_returns", "CA1")[0]["rma"]
+    rma = app_state(console_app).store.rows("call_returns", "CA1")[0]["rma"]
     assert f"Return {rma} created for order 70055" in page
     assert "Ana Lopez" in page and "verified" in page
     assert "I want to return something" in page  # the transcript
@@ -223,7 +223,7 @@ def test_the_call_page_lists_the_tickets_the_caller_was_given(
     console_app: Flask, phone: TwilioClient, bob: ConsoleClient
 ) -> None:
     gather_call(phone, "CA2", ANA, ["I want to make a complaint", "#1"])
-    [ticket] = services(console_app).store.rows("tickets", "CA2")
+    [ticket] = app_state(console_app).store.rows("tickets", "CA2")
     page = bob.get("/console/calls/CA2").text
     assert f"Ticket {ticket['reference']} (complaint): “I want to make a complaint”" in page
 
@@ -233,7 +233,7 @@ def test_tickets_are_listed_open_first_and_closed_once_with_what_was_done(
 ) -> None:
     gather_call(phone, "CA2", ANA, ["I want to make a complaint", "#1"])
     gather_call(phone, "CA3", ANA, ["I want to make a complaint", "#1"])
-    first, second = (services(console_app).store.rows("tickets", sid)[0]["reference"]
+    first, second = (app_state(console_app).store.rows("tickets", sid)[0]["reference"]
                      for sid in ("CA2", "CA3"))
 
     def row(reference: str) -> int:
@@ -253,7 +253,7 @@ def test_tickets_are_listed_open_first_and_closed_once_with_what_was_done(
     assert "by bob: Refund of 20 dollars" in page and "4111 1111" not in page  # redacted
     alice.post(f"/console/tickets/{first}/close", {"resolution": "again"})
     assert f"ticket {first} was closed already" in alice.get("/console/tickets").text
-    [ticket] = [t for t in services(console_app).console.tickets() if t.reference == first]
+    [ticket] = [t for t in app_state(console_app).console.tickets() if t.reference == first]
     assert ticket.closed_by == "bob"
     assert ("bob", "close_ticket", first) in audit_rows(console_app)
     assert ("alice", "close_ticket", first) not in audit_rows(console_app)
@@ -263,7 +263,7 @@ def test_tickets_are_listed_open_first_and_closed_once_with_what_was_done(
 def test_an_unknown_ticket_cannot_be_closed(console_app: Flask, bob: ConsoleClient) -> None:
     bob.post("/console/tickets/NOPE/close", {"resolution": "done"})
     assert "there is no ticket &#39;NOPE&#39;" in bob.get("/console/tickets").text
-    assert services(console_app).console.tickets() == []
+    assert app_state(console_app).console.tickets() == []
 
 
 def test_callers_words_are_shown_as_text_never_as_markup(
@@ -325,7 +325,7 @@ def test_callbacks_are_listed_and_marked_called_back(
     page = bob.get("/console/callbacks").text
     assert ANA in page and "Ana Lopez" in page and "not yet" in page
     assert bob.post("/console/callbacks/CA1/done").location == "/console/callbacks"
-    assert services(console_app).console.callbacks()[0].called_back_at is not None
+    assert app_state(console_app).console.callbacks()[0].called_back_at is not None
     assert "not yet" not in bob.get("/console/callbacks").text
     assert [a for _, a, _ in audit_rows(console_app)].count("view_callbacks") == 2
     assert ("bob", "called_back", "CA1") in audit_rows(console_app)
@@ -365,7 +365,7 @@ def test_the_call_page_says_when_the_caller_spoke_another_language(
     packet = {"call_sid": "CA1", "reason": "other_language", "language": "fr",
               "transcript": [{"speaker": "caller", "text": "[another language: fr]",
                               "intent": None}]}
-    CallRecorder(services(console_app).store, "CA1").bot_did(
+    CallRecorder(app_state(console_app).store, "CA1").bot_did(
         [Transfer("support", "other_language", packet)])
     page = bob.get("/console/calls/CA1").text
     assert "other language" in page and 'not English (the bot heard "fr")' in page

@@ -28,8 +28,8 @@ from tests.web.conftest import (
     TOKEN,
     CallerVoices,
     add_staff,
+    app_state,
     live_server,
-    services,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -120,7 +120,7 @@ def test_an_agent_takes_a_transfer_from_a_replayed_call(
             problems = played.result(timeout=120)
             voices.synthesizer.close()
     assert problems == []
-    transfer = services(app).store.transfer(call.call_sid)
+    transfer = app_state(app).store.transfer(call.call_sid)
     assert transfer is not None
     delay = shown_at - datetime.fromisoformat(transfer.requested_at)
     assert delay.total_seconds() <= QUEUE_DEADLINE_S, delay
@@ -148,7 +148,7 @@ def test_an_agent_takes_a_transfer_from_a_replayed_call(
 
 def test_a_supervisor_reads_the_dashboard(live: tuple[Flask, str], page: Page) -> None:
     app, base = live
-    store = services(app).store
+    store = app_state(app).store
     store.open_call("CAdone", "+15550100001", "gather")
     store.add_turn(
         "CAdone", "caller", "what is your return policy", intent="return_policy", confidence=0.9
@@ -170,7 +170,7 @@ def test_a_supervisor_reads_the_dashboard(live: tuple[Flask, str], page: Page) -
 
 def test_a_callers_markup_is_shown_as_text(live: tuple[Flask, str], page: Page) -> None:
     app, base = live
-    store = services(app).store
+    store = app_state(app).store
     store.open_call("CAbad", "+15550100777", "gather")
     store.add_turn("CAbad", "caller", HOSTILE, intent=None, confidence=0.4)
     store.add_transfer(

@@ -17,9 +17,9 @@ from tests.web.conftest import (
     ANA,
     ConsoleClient,
     TwilioClient,
+    app_state,
     end_call,
     gather_call,
-    services,
 )
 
 BEN = "+15550100002"
@@ -77,8 +77,8 @@ def test_figures_match_the_calls(alice: ConsoleClient) -> None:
 
 def test_figures_in_detail(console_app: Flask, known_calls: date) -> None:
     today = datetime.now(UTC).date()
-    tasks = [i.name for i in services(console_app).components.grammar.intents_in("main")]
-    figures = services(console_app).dashboard.figures(known_calls, today, tasks)
+    tasks = [i.name for i in app_state(console_app).bot.grammar.intents_in("main")]
+    figures = app_state(console_app).dashboard.figures(known_calls, today, tasks)
     assert dict(figures.outcomes) == {
         "contained": 2,
         "transferred": 1,
@@ -158,7 +158,7 @@ def test_the_intent_mix_counts_the_newer_requests(console_app: Flask) -> None:
     twilio = TwilioClient(console_app.test_client())
     gather_call(twilio, "CAn1", ANA, ["do you take PayPal", "yes", "is the desk lamp in stock",
                                       "yes", "I want to make a complaint"])
-    tasks = [i.name for i in services(console_app).components.grammar.intents_in("main")]
-    figures = services(console_app).dashboard.figures(today - timedelta(days=1), today, tasks)
+    tasks = [i.name for i in app_state(console_app).bot.grammar.intents_in("main")]
+    figures = app_state(console_app).dashboard.figures(today - timedelta(days=1), today, tasks)
     mix = sum(figures.intent_mix.values(), Counter[str]())
     assert mix["faq"] == 1 and mix["product_availability"] == 1 and mix["complaint"] == 1

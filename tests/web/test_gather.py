@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from tests.twiml_tree import twiml_tree
-from tests.web.conftest import ANA, PUBLIC, TwilioClient, services
+from tests.web.conftest import ANA, PUBLIC, TwilioClient, app_state
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_a_call_runs_through_gathers(gather_app: Flask, twilio: TwilioClient) ->
     attributes, said = listen(twilio.post("/twilio/gather", twilio.call(Digits="1")).text)
     assert said[0].startswith("Your parcel is with UPS, tracking number ending in")
     assert said[-1] == "Is there anything else I can help with?"
-    store = services(gather_app).store
+    store = app_state(gather_app).store
     turns = [(row["speaker"], row["intent"]) for row in store.turns("CA1")]
     assert ("caller", "track_package") in turns
     assert [row["text"] for row in store.turns("CA1") if row["speaker"] == "caller"] == [
@@ -57,9 +57,9 @@ def test_silence_escalates_like_stream_mode_then_queues(twilio: TwilioClient,
     assert "Press 1 for order status" in " ".join(said[1])
     final = twiml_tree(twilio.post("/twilio/gather", twilio.call()).text)
     assert [node[0] for node in final][-1] == "Enqueue"
-    transfer = services(gather_app).store.transfer("CA1")
+    transfer = app_state(gather_app).store.transfer("CA1")
     assert transfer is not None and transfer.reason == "no_input"
-    assert services(gather_app).live.get("CA1") is None  # the dialog is over
+    assert app_state(gather_app).live.get("CA1") is None  # the dialog is over
 
 
 def test_a_retried_gather_is_answered_once(twilio: TwilioClient, gather_app: Flask) -> None:
@@ -68,7 +68,7 @@ def test_a_retried_gather_is_answered_once(twilio: TwilioClient, gather_app: Fla
     first = twilio.post("/twilio/gather", twilio.call(Digits="2"), **retry).text
     again = twilio.post("/twilio/gather", twilio.call(Digits="2"), **retry).text
     assert first == again
-    caller_turns = [r for r in services(gather_app).store.turns("CA1") if r["speaker"] == "caller"]
+    caller_turns = [r for r in app_state(gather_app).store.turns("CA1") if r["speaker"] == "caller"]
     assert len(caller_turns) == 1
 
 
@@ -78,17 +78,17 @@ def test_a_huge_speech_result_is_clipped_not_fatal(twilio: TwilioClient,
     response = twilio.post("/twilio/gather", twilio.call(SpeechResult="blah " * 20_000,
                                                          Confidence="7"))
     assert response.status_code == 200
-    [turn] = [r for r in services(gather_app).store.turns("CA1") if r["speaker"] == "caller"]
+    [turn] = [r for r in app_state(gather_app).store.turns("CA1") if r["speaker"] == "caller"]
     assert len(turn["text"]) <= 2000
 
 
 def test_a_gather_for_a_lost_dialog_goes_to_people(twilio: TwilioClient,
                                                   gather_app: Flask) -> None:
     twilio.post("/twilio/voice", twilio.call())
-    services(gather_app).live.discard("CA1")  # as if the dialog were lost
+    app_state(gather_app).live.discard("CA1")  # as if the dialog were lost
     tree = twiml_tree(twilio.post("/twilio/gather", twilio.call(Digits="1")).text)
     assert [node[0] for node in tree] == ["Say", "Enqueue"]
-    transfer = services(gather_app).store.transfer("CA1")
+    transfer = app_state(gather_app).store.transfer("CA1")
     assert transfer is not None and transfer.reason == "line_problem"
 
 
@@ -110,6 +110,6 @@ def test_an_answer_only_a_later_context_understands_is_stored_as_acted_on(
     twilio.post("/twilio/gather", twilio.call(Digits="1"))
     _, said = listen(twilio.post("/twilio/gather", twilio.call(SpeechResult="Yes.")).text)
     assert said == ["Sure, what can I help you with?"]
-    caller = [(row["text"], row["intent"]) for row in services(gather_app).store.turns("CA1")
+    caller = [(row["text"], row["intent"]) for row in app_state(gather_app).store.turns("CA1")
               if row["speaker"] == "caller"]
     assert caller[-1] == ("Yes.", "yes")

@@ -20,7 +20,7 @@ from ivr.call_script import ScriptRunner, load_script
 from ivr.config import PROJECT_ROOT
 from ivr.telephony.player import RemoteCall, Webhooks
 from tests.twiml_tree import twiml_tree
-from tests.web.conftest import ANA, TOKEN, CallerVoices, live_server, services
+from tests.web.conftest import ANA, TOKEN, CallerVoices, app_state, live_server
 
 pytestmark = pytest.mark.realtime
 
@@ -113,7 +113,7 @@ def test_a_bad_or_reused_token_is_refused(live: tuple[Flask, str]) -> None:
     second = open_stream(url, "CA1", token, stream_sid="MZ2")  # Twilio's duplicate stream
     assert closed_by_server(second)
     first.close()
-    record = services(app).store.call("CA1")
+    record = app_state(app).store.call("CA1")
     assert record is not None and record.stream_sid == "MZ1"
 
 
@@ -150,7 +150,7 @@ def test_a_dropped_socket_mid_call_hands_the_caller_to_people(live: tuple[Flask,
     ws = open_stream(url, "CA1", token)
     events_until(ws, "media")
     ws.close()  # no `stop`: the network dropped
-    store = services(app).store
+    store = app_state(app).store
     deadline = time.monotonic() + 10
     while store.transfer("CA1") is None and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -169,7 +169,7 @@ def test_stop_records_the_hang_up(live: tuple[Flask, str]) -> None:
     events_until(ws, "media")
     ws.send(json.dumps({"event": "stop", "streamSid": "MZ1", "stop": {"callSid": "CA1"}}))
     assert closed_by_server(ws)
-    record = services(app).store.call("CA1")
+    record = app_state(app).store.call("CA1")
     assert record is not None and record.bot_outcome == "caller_hung_up"
 
 
@@ -228,7 +228,7 @@ def test_two_calls_on_one_server_do_not_mix(live: tuple[Flask, str], shared_cach
     finally:
         voices.synthesizer.close()
     assert [problems for problems, _, _ in results] == [[], []]
-    store = services(app).store
+    store = app_state(app).store
     ana, ben = (call.call_sid for _, _, call in results)
     assert [r["order_number"] for r in store.rows("call_returns", ben)] == ["12345"]
     assert store.rows("call_returns", ana) == []
@@ -253,7 +253,7 @@ def test_a_transfer_reaches_the_record_the_briefing_and_the_bridge(
     finally:
         voices.synthesizer.close()
     assert [node[0] for node in twiml_tree(call.after_stream)] == ["Enqueue"]
-    store = services(app).store
+    store = app_state(app).store
     transfer = store.transfer(call.call_sid)
     assert transfer is not None and transfer.reason == "caller_request"
     assert transfer.context["caller"] == "***0001"  # redacted in the record

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from tests.web.conftest import ANA, PUBLIC, TOKEN, TwilioClient, services
+from tests.web.conftest import ANA, PUBLIC, TOKEN, TwilioClient, app_state
 
 WEBHOOKS = ["/twilio/voice", "/twilio/connect", "/twilio/status", "/twilio/gather",
             "/twilio/wait", "/twilio/callback", "/twilio/queue-result", "/twilio/agent",
@@ -28,7 +28,7 @@ def test_unsigned_and_wrongly_signed_requests_are_refused(app: Flask, path: str,
     assert [r.getMessage() for r in caplog.records if r.name == "ivr.audit"] == [
         f"refused POST {path} from 127.0.0.1: no X-Twilio-Signature header",
         f"refused POST {path} from 127.0.0.1: X-Twilio-Signature does not match"]
-    assert services(app).store.call("CA1") is None  # nothing about the call changed
+    assert app_state(app).store.call("CA1") is None  # nothing about the call changed
 
 
 @pytest.mark.parametrize("path", WEBHOOKS)

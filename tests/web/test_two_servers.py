@@ -23,8 +23,8 @@ from tests.web.conftest import (
     ConsoleClient,
     TwilioClient,
     add_staff,
+    app_state,
     live_server,
-    services,
 )
 
 
@@ -72,7 +72,7 @@ def test_a_call_alternating_between_two_servers_is_recorded_whole(
     assert {server for _, server in balancer.sent} == {first_url, second_url}
     assert [path for path, _ in balancer.sent] == ["/twilio/voice", "/twilio/connect",
                                                    "/twilio/status"]
-    record = services(first).store.call(call.call_sid)
+    record = app_state(first).store.call(call.call_sid)
     assert record is not None and record.stream_sid == call.stream_sid  # claimed on the second
     assert record.outcome == "contained" and record.status == "completed"
     [row] = [line for line in export.splitlines() if call.call_sid in line]
@@ -98,6 +98,6 @@ def test_a_gather_mode_dialog_carries_on_whichever_server_answers(
     again = second.post("/twilio/gather", second.call("CAg", ANA, SpeechResult="yes",
                                                       Confidence="0.9"), **retry).text
     assert again == answer  # Twilio's retry, on the other server: the same answer, once
-    caller_turns = [row["text"] for row in services(first.client.application).store.turns("CAg")
+    caller_turns = [row["text"] for row in app_state(first.client.application).store.turns("CAg")
                     if row["speaker"] == "caller"]
     assert caller_turns == ["track my parcel", "yes"]

@@ -9,7 +9,7 @@ from flask import Flask
 
 from ivr.store.calls import NextStep
 from tests.twiml_tree import twiml_tree
-from tests.web.conftest import ANA, PUBLIC, TwilioClient, services
+from tests.web.conftest import ANA, PUBLIC, TwilioClient, app_state
 
 US = {"language": "en-US"}
 
@@ -32,23 +32,23 @@ def test_startup_prepares_every_context_before_saying_speech_is_ready(
         make_app: Callable[..., Flask], mode: str) -> None:
     """The first caller's turn must not wait for the matcher to index a context."""
     app = make_app(IVR_MODE=mode)
-    assert services(app).speech_ready.wait(timeout=120)
-    matcher = services(app).components.matcher
+    assert app_state(app).speech_ready.wait(timeout=120)
+    matcher = app_state(app).bot.matcher
     assert matcher.prepared_contexts == set(matcher.contexts)
     assert app.test_client().get("/healthz").get_json()["speech_ready"] is True
 
 
 def test_voice_opens_the_record_and_connects_a_stream(app: Flask, twilio: TwilioClient) -> None:
     token = start_stream_call(twilio)
-    record = services(app).store.call("CA1")
+    record = app_state(app).store.call("CA1")
     assert record is not None and record.caller == ANA and record.mode == "stream"
-    assert services(app).store.claim_stream("CA1", token, "MZ1")
+    assert app_state(app).store.claim_stream("CA1", token, "MZ1")
 
 
 def test_a_retried_voice_webhook_gets_a_fresh_token_and_one_record(
         app: Flask, twilio: TwilioClient) -> None:
     first, second = start_stream_call(twilio), start_stream_call(twilio)
-    store = services(app).store
+    store = app_state(app).store
     assert first != second
     assert not store.claim_stream("CA1", first, "MZ1") and store.claim_stream("CA1", second,
                                                                               "MZ1")
@@ -56,7 +56,7 @@ def test_a_retried_voice_webhook_gets_a_fresh_token_and_one_record(
 
 def test_withheld_numbers_are_stored_as_unknown(app: Flask, twilio: TwilioClient) -> None:
     start_stream_call(twilio, caller="anonymous")
-    record = services(app).store.call("CA1")
+    record = app_state(app).store.call("CA1")
     assert record is not None and record.caller == ""
 
 
@@ -67,7 +67,7 @@ def test_voice_without_a_call_sid_is_ended_politely(twilio: TwilioClient) -> Non
 
 
 def test_connect_follows_the_stored_decision(app: Flask, twilio: TwilioClient) -> None:
-    store = services(app).store
+    store = app_state(app).store
     start_stream_call(twilio, "CAend")
     store.finish_dialog("CAend", "completed", NextStep.HANGUP)
     assert twiml_tree(twilio.post("/twilio/connect", twilio.call("CAend")).text) == [
@@ -83,7 +83,7 @@ def test_connect_follows_the_stored_decision(app: Flask, twilio: TwilioClient) -
 
 def test_a_stream_that_never_finished_sends_the_caller_to_people(app: Flask,
                                                                  twilio: TwilioClient) -> None:
-    store = services(app).store
+    store = app_state(app).store
     start_stream_call(twilio)
     store.add_turn("CA1", "caller", "my card is 4111 1111 1111 1111")
     response = twilio.post("/twilio/connect", twilio.call())
@@ -106,7 +106,7 @@ def test_unknown_calls_are_ended_politely(twilio: TwilioClient) -> None:
 
 
 def test_status_callbacks_close_the_record(app: Flask, twilio: TwilioClient) -> None:
-    store = services(app).store
+    store = app_state(app).store
     start_stream_call(twilio)
     store.finish_dialog("CA1", "completed", NextStep.HANGUP)
     assert twilio.post("/twilio/status", twilio.call(CallStatus="completed", CallDuration="95",
@@ -122,7 +122,7 @@ def test_status_for_an_unknown_call_keeps_a_record(app: Flask, twilio: TwilioCli
     assert twilio.post("/twilio/status", twilio.call(
         "CAlost", CallStatus="completed", CallDuration="abc",
         SequenceNumber="-4")).status_code == 204
-    record = services(app).store.call("CAlost")
+    record = app_state(app).store.call("CAlost")
     assert record is not None and record.outcome == "abandoned" and record.duration_s is None
 
 
@@ -156,7 +156,7 @@ def test_wait_ignores_absurd_queue_fields(twilio: TwilioClient) -> None:
 
 
 def test_callback_is_booked_from_the_queue(app: Flask, twilio: TwilioClient) -> None:
-    store = services(app).store
+    store = app_state(app).store
     start_stream_call(twilio)
     store.add_transfer("CA1", "support", "no_match", {})
     response = twilio.post("/twilio/callback?offer=queue", twilio.call(Digits="1"))
@@ -171,7 +171,7 @@ def test_callback_is_booked_from_the_queue(app: Flask, twilio: TwilioClient) -> 
 
 
 def test_queue_result_is_recorded(app: Flask, twilio: TwilioClient) -> None:
-    store = services(app).store
+    store = app_state(app).store
     start_stream_call(twilio)
     store.add_transfer("CA1", "support", "no_match", {})
     response = twilio.post("/twilio/queue-result", twilio.call(QueueResult="hangup",
@@ -184,14 +184,14 @@ def test_queue_result_is_recorded(app: Flask, twilio: TwilioClient) -> None:
 
 def test_a_full_queue_offers_a_callback(app: Flask, twilio: TwilioClient) -> None:
     start_stream_call(twilio)
-    services(app).store.add_transfer("CA1", "support", "no_match", {})
+    app_state(app).store.add_transfer("CA1", "support", "no_match", {})
     tree = twiml_tree(twilio.post("/twilio/queue-result", twilio.call(
         QueueResult="queue-full")).text)
     assert tree[0][0] == "Gather" and tree[0][1]["action"].endswith("/twilio/callback?offer=closed")
 
 
 def test_agent_line_briefs_the_agent_then_bridges(app: Flask, twilio: TwilioClient) -> None:
-    store = services(app).store
+    store = app_state(app).store
     start_stream_call(twilio)
     store.add_transfer("CA1", "support", "frustration", {
         "customer": "Ana Silva", "order_number": "48213", "verified": True,
@@ -218,7 +218,7 @@ def test_direct_agent_number_whispers_to_the_agent(make_app: Callable[..., Flask
     app = make_app(IVR_AGENT_NUMBER="+15550100200")
     twilio = TwilioClient(app.test_client())
     start_stream_call(twilio)
-    store = services(app).store
+    store = app_state(app).store
     store.add_transfer("CA1", "support", "no_match", {"reason": "no_match"})
     store.finish_dialog("CA1", "transferred", NextStep.ENQUEUE)
     dial = twiml_tree(twilio.post("/twilio/connect", twilio.call()).text)
@@ -238,7 +238,7 @@ def test_outside_business_hours_there_is_no_queue(make_app: Callable[..., Flask]
     app = make_app(IVR_BUSINESS_HOURS="Mon 00:00-00:01")
     twilio = TwilioClient(app.test_client())
     start_stream_call(twilio, caller=caller)
-    store = services(app).store
+    store = app_state(app).store
     store.add_transfer("CA1", "support", "caller_request", {})
     store.finish_dialog("CA1", "transferred", NextStep.ENQUEUE)
     tree = twiml_tree(twilio.post("/twilio/connect", twilio.call(caller=caller)).text)

@@ -1,4 +1,5 @@
-"""Builds the shared, read-only parts of the bot once per process from Settings."""
+"""The bot (grammar, matcher, order system and the policy that answers) and the audio calls
+share (recogniser, prompt audio, endpointing): built once per process from Settings."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def grammar_and_matcher(folder: Path) -> tuple[Grammar, Matcher, FrustrationDete
 
 
 @dataclass(frozen=True)
-class Components:
-    """Everything calls share."""
+class Bot:
+    """What every call, in any transport, asks to understand and answer a caller."""
 
     grammar: Grammar
     matcher: Matcher
@@ -42,7 +43,7 @@ class Components:
     policy: Policy
 
 
-def build_components(settings: Settings, db: Database | None = None) -> Components:
+def build_bot(settings: Settings, db: Database | None = None) -> Bot:
     """Load grammar and prompts (failing fast on errors), open the order system (in `db`, or
     the database settings name), make the policy."""
     grammar, matcher, frustration = grammar_and_matcher(settings.grammar_dir)
@@ -52,23 +53,23 @@ def build_components(settings: Settings, db: Database | None = None) -> Componen
     dialog = DialogSettings(settings.shop_name, settings.max_failures, settings.confirm_below,
                             settings.agent_queue)
     policy = Policy(matcher, frustration, orders, prompts, settings=dialog)
-    return Components(grammar, matcher, orders, policy)
+    return Bot(grammar, matcher, orders, policy)
 
 
 @dataclass(frozen=True)
-class VoiceParts:
-    """What audio calls share on top of Components: the recogniser and the prompt audio."""
+class CallAudio:
+    """What audio calls share on top of Bot: the recogniser and the prompt audio."""
 
     engine: SpeechEngine
     prompt_audio: PromptAudio
     endpoint: EndpointSettings
 
 
-def build_voice(settings: Settings, components: Components) -> VoiceParts:
+def build_call_audio(settings: Settings, bot: Bot) -> CallAudio:
     """Load the speech engine (once per process) and the synthesiser with its prompt cache."""
     synthesizer = EspeakSynthesizer(Voice(settings.tts_voice, settings.tts_rate))
-    return VoiceParts(speech_engine(settings, components.grammar, components.matcher),
-                      PromptAudio(synthesizer, Path(settings.cache_dir)),
-                      EndpointSettings(end_silence_ms=settings.end_silence_ms,
-                                       incomplete_silence_ms=settings.incomplete_silence_ms,
-                                       confirm_speech=settings.vad is VoiceDetector.SILERO))
+    return CallAudio(speech_engine(settings, bot.grammar, bot.matcher),
+                     PromptAudio(synthesizer, Path(settings.cache_dir)),
+                     EndpointSettings(end_silence_ms=settings.end_silence_ms,
+                                      incomplete_silence_ms=settings.incomplete_silence_ms,
+                                      confirm_speech=settings.vad is VoiceDetector.SILERO))

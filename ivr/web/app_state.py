@@ -1,4 +1,4 @@
-"""Services: everything the request handlers share, built once by create_app.
+"""AppState: everything one server process's request handlers share, built once by create_app.
 
 The matcher's context indexes and the speech engine's context grammars take seconds to build,
 so they are prepared on a background thread at startup (`speech_ready`); a call arriving
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from ivr.call.components import Components, VoiceParts, build_components, build_voice
+from ivr.call.bot import Bot, CallAudio, build_bot, build_call_audio
 from ivr.call.live import LiveSessions
 from ivr.config import Mode, Settings
 from ivr.dialog.state import PHASE_CONTEXTS
@@ -35,13 +35,13 @@ PURGE_EVERY_S = 24 * 3600
 
 
 @dataclass
-class Services:
+class AppState:
     """The shared, long-lived parts of a running server."""
 
     settings: Settings
-    components: Components
+    bot: Bot
     store: CallStore
-    voice: VoiceParts
+    audio: CallAudio
     accounts: AccountStore
     console: ConsoleStore
     dashboard: DashboardStore
@@ -55,24 +55,24 @@ class Services:
         """<Gather hints> for a context set (seconds to compute, so kept)."""
         with self._hints_lock:
             if contexts not in self._hints:
-                self._hints[contexts] = hint_phrases(self.components.grammar, contexts)
+                self._hints[contexts] = hint_phrases(self.bot.grammar, contexts)
             return self._hints[contexts]
 
 
-def build_services(settings: Settings) -> Services:
+def build_app_state(settings: Settings) -> AppState:
     """Open (and upgrade) the database first: a wrong URL or password stops the start here."""
     db = open_store(settings.database_url)
     db.timed = DATABASE_SECONDS.observe
-    components = build_components(settings, db)
+    bot = build_bot(settings, db)
     store = CallStore(db)
-    services = Services(settings, components, store, build_voice(settings, components),
+    app_state = AppState(settings, bot, store, build_call_audio(settings, bot),
                         AccountStore(db), ConsoleStore(db), DashboardStore(db),
-                        LiveSessions(DialogStore(db), store, components.policy))
-    threading.Thread(target=_prepare_speech, args=(services,), name="prepare-speech",
+                        LiveSessions(DialogStore(db), store, bot.policy))
+    threading.Thread(target=_prepare_speech, args=(app_state,), name="prepare-speech",
                      daemon=True).start()
     threading.Thread(target=_purge_daily, args=(RetentionStore(db), settings.retention_days),
                      name="purge-daily", daemon=True).start()
-    return services
+    return app_state
 
 
 def _purge_daily(retention: RetentionStore, days: int) -> None:
@@ -88,23 +88,23 @@ def _purge_daily(retention: RetentionStore, days: int) -> None:
         time.sleep(PURGE_EVERY_S)
 
 
-def _prepare_speech(services: Services) -> None:
+def _prepare_speech(app_state: AppState) -> None:
     """Build what the first calls would otherwise wait for: the matcher's per-context indexes
     (seconds for `main`, measured as half a second added to a first caller's turn), then the
     recogniser's grammars and decoder processes, or Gather mode's hints."""
     context_sets = sorted({contexts for contexts in PHASE_CONTEXTS.values() if contexts})
     try:
-        services.components.matcher.prepare()
-        if services.settings.mode is Mode.GATHER:
+        app_state.bot.matcher.prepare()
+        if app_state.settings.mode is Mode.GATHER:
             for contexts in context_sets:
-                services.hints(contexts)
+                app_state.hints(contexts)
         else:
-            services.voice.engine.prepare(context_sets)
+            app_state.audio.engine.prepare(context_sets)
     except Exception:  # a startup helper: calls build what they need on demand anyway
         log.exception("could not prepare the speech grammars in advance")
-    services.speech_ready.set()
+    app_state.speech_ready.set()
 
 
-def current_services() -> Services:
-    services: Services = current_app.extensions["ivr"]
-    return services
+def current_app_state() -> AppState:
+    app_state: AppState = current_app.extensions["ivr"]
+    return app_state
