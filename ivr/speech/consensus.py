@@ -6,10 +6,9 @@ model allows, so out-of-domain speech ("I'd like to book a flight") comes out as
 ("hang like to the good night", goodbye). Its lattice word posteriors tell right from wrong
 answers no better than this does (BENCHMARKS.md). But when the best reading is a guess, the
 next ones scatter over other intents or none; when the caller really asked for something, they
-mostly agree on it. Measured over the fixture manifest (BENCHMARKS.md), rejecting answers that
-fewer than half of ten alternatives agree with cut out-of-domain false accepts from 15 to 4 of
-52 and in-domain speech acted on as the wrong intent from 64 to 32, at the cost of a sixth of
-the right answers (186 to 154 of 382: those callers are asked to repeat).
+mostly agree on it. Rejecting answers that fewer than half of ten alternatives agree with cuts
+most out-of-domain false accepts and half the wrong intents, at the cost of some right answers
+(those callers are asked to repeat); BENCHMARKS.md has the figures.
 """
 
 from __future__ import annotations

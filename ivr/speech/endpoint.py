@@ -50,8 +50,8 @@ class EndpointSettings:
     this", a number read out in groups ("four eight two… one three"). People pause like that
     for longer than end_silence_ms, and cutting them off there makes the bot answer half a
     sentence (what the recogniser has heard is asked once, when end_silence_ms is reached).
-    Off (0) unless set: every turn the recogniser gets wrong then waits this long too, which
-    took the telephony benchmark's turn latency p95 from 740 to 1280 ms at 1200 (BENCHMARKS)."""
+    Off (0) unless set: every turn the recogniser gets wrong, and every number, then waits
+    this long too (BENCHMARKS.md, "Half-said requests")."""
     speech_start_ms: int = 120
     """Voiced time in a row before an utterance counts as started."""
     min_speech_ms: int = 250

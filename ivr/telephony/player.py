@@ -34,8 +34,8 @@ from ivr.errors import IvrError
 from ivr.events import Ask, EndCall, Say, Transfer
 from ivr.speech.codec import ulaw_to_pcm
 from ivr.telephony.annotations import ANNOTATE, read_annotation
+from ivr.telephony.outbound import FRAME_S
 
-FRAME_S = 0.02
 SPEECH_RMS = 200.0
 """Frames louder than this are the caller talking (line noise in scripts is far quieter)."""
 ANSWER_TIMEOUT_S = 30.0

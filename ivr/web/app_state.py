@@ -90,7 +90,7 @@ def _purge_daily(retention: RetentionStore, days: int) -> None:
 
 def _prepare_speech(app_state: AppState) -> None:
     """Build what the first calls would otherwise wait for: the matcher's per-context indexes
-    (seconds for `main`, measured as half a second added to a first caller's turn), then the
+    (seconds for `main`, which a first caller would hear as a slow answer), then the
     recogniser's grammars and decoder processes, or Gather mode's hints."""
     context_sets = sorted({contexts for contexts in PHASE_CONTEXTS.values() if contexts})
     try:

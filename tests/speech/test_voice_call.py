@@ -26,7 +26,9 @@ from ivr.speech.tts.prompt_audio import PromptAudio
 pytestmark = pytest.mark.speech
 
 SPEECH = (Path(__file__).parents[2] / "audio_fixtures" / "wav"
-          / "151-what-are-the-delivery-options.wav")
+          / "flite-081-how-long-does-delivery-usually-take.wav")
+"""A request PocketSphinx hears right whatever line noise comes before it (some it hears
+right or wrong depending on a few milliseconds of noise)."""
 
 
 def voice_call(policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
@@ -42,8 +44,14 @@ def feed(call: VoiceCall, ulaw: bytes) -> list[object]:
     return outputs
 
 
+LINE_NOISE = np.random.default_rng(0).normal(0, 12, 8 * 30_000).astype(np.int16)
+
+
 def hiss(ms: int) -> bytes:
-    return pcm_to_ulaw(np.random.default_rng(ms).normal(0, 12, ms * 8).astype(np.int16))
+    """Quiet line noise, whole 20 ms frames of it, always ending in the same samples: the
+    greeting's length jitters by a few milliseconds from one synthesis to the next, and the
+    noise just before the caller speaks must not change with it (the recogniser hears it)."""
+    return pcm_to_ulaw(LINE_NOISE[len(LINE_NOISE) - ms // 20 * 160:])
 
 
 def test_the_greeting_is_audio_and_listening_waits_for_it_to_finish(
@@ -70,7 +78,7 @@ def test_speech_after_the_prompt_is_heard_and_answered(
     assert [o.prompt_id for o in outputs if isinstance(o, Play)] == ["shipping_info",
                                                                       "anything_else"]
     assert call.turns[-1].intent == "shipping_info"
-    assert call.turns[-1].transcript.text.startswith("what are the delivery")  # "... on an"
+    assert "delivery" in call.turns[-1].transcript.text.split()
 
 
 def test_a_caller_who_pauses_half_way_is_heard_in_one_turn(

@@ -5,8 +5,8 @@ server process would leave every caller in silence. So synthesis runs in a child
 is given a deadline per sentence: if it misses it or dies, it is killed and replaced, and the
 caller hears the next prompt instead of nothing. Workers are also recycled after a number of
 sentences, before any slow leak can matter, and whenever the voice changes: espeak-ng keeps some
-state of the previous voice (measured: a sentence after a Korean or a variant voice came out up
-to 8 % longer), and the same text in the same voice must always sound the same. Each worker
+state of the previous voice (a sentence after a Korean or a variant voice comes out longer),
+and the same text in the same voice must always sound the same. Each worker
 serves one request at a time; a small pool lets calls synthesise side by side without blocking
 each other.
 """
@@ -54,7 +54,7 @@ def _worker(connection: Connection) -> None:  # pragma: no cover - runs in the c
             return
         try:
             # espeak-ng's SetVoiceByName can undo an earlier rate, and pyttsx3 then ignores a
-            # rate it believes is already set (measured: 250 wpm came out at 100): set it twice.
+            # rate it believes is already set (250 wpm came out at 100): set it twice.
             engine.setProperty("rate", rate)
             engine.setProperty("voice", voice)
             engine.setProperty("rate", rate)
@@ -77,8 +77,8 @@ def wait_for_audio(path: str) -> bool:
 
     pyttsx3 sometimes returns from runAndWait while espeak is still writing the file (seen on a
     fresh worker's first sentence), so a missing or growing file is waited for, 10 ms a poll.
-    It also sometimes writes a header with no samples (measured: 4 to 5 sentences in 100 in
-    a row): that is told at once, so the sentence is said again instead of the caller waiting
+    It also sometimes writes a header with no samples (several sentences in a row, now and
+    then): that is told at once, so the sentence is said again instead of the caller waiting
     out the two seconds."""
     last_size, steady = -1, 0
     for _ in range(200):

@@ -34,30 +34,25 @@ EDGE_NOISE_MS = 200
 """Comfort noise before each utterance: the model mistakes digital silence and clipped starts
 for speech, and an endpointed utterance may begin right on its first phone. None after it: an
 utterance ends with the endpointer's trailing silence already, and noise decoded after the
-endpoint fired is latency (over the manifest without it: 186 instead of 188 of 382 intents
-right, 15 instead of 16 of 52 out-of-domain false accepts)."""
+endpoint fired is latency (and was measured to understand no more)."""
 TELEPHONE_CMN = ("41.84,21.92,-34.87,37.57,-28.27,-0.01,6.57,-32.44,16.50,-12.52,6.86,3.24,"
                  "-19.00")
-"""Cepstral means of telephone-band speech (measured over the fixture manifest after live
+"""Cepstral means of telephone-band speech (taken over the fixture manifest after live
 adaptation). Each utterance starts from these instead of the wideband model's defaults or the
 previous caller's voice (and from a fresh noise estimate: _forget_noise), so results do not
 depend on which call used the decoder before, and the first words of a call are heard as well
-as the last. Re-measured over espeak-ng's and flite's voices together, each
-coefficient moved by at most 1.8, and through the call path it gave 155 instead of 154 of 382
-intents right but 6 instead of 4 of 52 false accepts, so these stay."""
+as the last. Means taken again over more voices differ little and did no better."""
 SEARCH_OPTIONS = {"fwdflat": False, "fillprob": 1e-4}
 """PocketSphinx's default beams, without its second (flat-lexicon) pass, and noise fillers
-([NOISE], [SPEECH]) more likely than its default 1e-8. Over the fixture manifest with the
-language-model search: without the flat pass, real-time factor 0.055 instead of about 0.07
-and intents right 138 instead of 140 of 191 (flite voices); fillers at 1e-4, 66 instead of 63
-of 191 (espeak-ng voices) and out-of-domain false accepts 10 instead of 12 of 28. (The
-narrower beams once used with closed grammars lost a third of the intents here.)"""
+([NOISE], [SPEECH]) more likely than its default 1e-8. The flat pass costs a fifth more CPU
+for about as many right answers; likelier fillers soak up noise that would otherwise become
+shop words. Narrower beams lose intents with the language-model search."""
 TELEPHONE_TRANSFORM = Path(__file__).with_name("telephone.mllr")
 """The bundled model's means moved towards speech heard over a phone line (MLLR, estimated from
-a real person's telephone recordings: telephone_adaptation.py). Over the fixture
-manifest, intents right went from 167 to 191 of 382 with as many false accepts (5 of 52); three
-other real people's recordings are heard about as well as without it (33 against 31 of 93
-words wrong). Decoding costs no more (BENCHMARKS.md, "Telephone transform")."""
+a real person's telephone recordings: telephone_adaptation.py). The model was trained on
+16 kHz speech and a call brings 8 kHz μ-law; the transform understands more of the manifest
+at no extra decoding cost, and other real people are heard no worse (BENCHMARKS.md,
+"Telephone transform")."""
 RESULT_TIMEOUT_S = 10.0
 MAX_WORKERS = 32
 """Decoder processes kept at most (about 135 MB each: 4.3 GB for 32), one per call in progress;
@@ -195,10 +190,8 @@ def _forget_noise(decoder: Any) -> None:
     PocketSphinx's spectral noise subtraction (a `remove_noise` argument to the Decoder does not
     override it), which tracks the noise floor of everything decoded, and starting an
     utterance does not reset it: a pooled decoder heard a caller differently depending on the
-    utterances, of any call, it had decoded before (4 of 30 best readings and 17 of 30 n-best
-    lists changed with the order; with the reset none did, and over the fixture manifest 196
-    instead of 192 of 383 intents were right with as many false accepts). start_stream()
-    resets it: PocketSphinx 5 marks it deprecated as unnecessary, but start_utt() does not."""
+    utterances, of any call, it had decoded before. start_stream() resets it: PocketSphinx 5
+    marks it deprecated as unnecessary, but start_utt() does not."""
     if not decoder.config["remove_noise"]:
         return  # nothing to reset (start_stream() would fail)
     with warnings.catch_warnings():

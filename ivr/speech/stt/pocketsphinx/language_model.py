@@ -4,9 +4,8 @@ text) built from the grammar's sentences as callers say them (ivr.speech.vocabul
 Why not a closed grammar: a finite-state grammar forces every sound into a whole sentence of the
 grammar, but callers mix known words in new orders ("where the heck is my stuff") and the
 matcher is built to understand such near phrasings. An n-gram model lets the recogniser hear new
-sequences of the grammar's words and leaves the meaning to the matcher. Measured over the
-fixture manifest (endpointed, same decoder): intents right 50 → 69 of 191 with espeak-ng voices
-and 107 → 138 of 191 with flite's voices, which are made from recordings of people.
+sequences of the grammar's words and leaves the meaning to the matcher; it understands far
+more of the manifest than the word graph does (BENCHMARKS.md).
 
 Everyday English words (the most frequent words of the general model bundled with PocketSphinx)
 share GENERAL_SHARE of the probability, so speech outside the shop's domain is heard as
@@ -26,16 +25,12 @@ from ivr.speech.vocabulary import ShortForms, weighted_sentences
 
 ORDER = 3
 GENERAL_WORDS = 3000
-"""How many of the general model's most frequent words callers may also be heard saying.
-In one decoder at 500 / 1000 / 3000: intents right 74 / 75 / 66 of 191 (espeak-ng voices)
-and 146 / 146 / 143 (flite voices), false accepts 11 / 11 / 10 and 7 / 5 / 5 of 28, decoding
-real-time factor 0.047 / 0.050 / 0.057 (a larger vocabulary is a larger search). Through the
-whole call path (benchmarks/speech.py, espeak-ng) at 1000 / 2000 / 3000: intents right
-70 / 63 / 61, false accepts 13 / 9 / 8 of 28: more everyday words, fewer false accepts."""
+"""How many of the general model's most frequent words callers may also be heard saying:
+more everyday words give out-of-domain speech somewhere to go other than a shop phrase (fewer
+false accepts), at the cost of a larger search and a few right answers."""
 GENERAL_SHARE = 0.2
-"""Their share of the unigram probability. Measured at 0.05 / 0.2 / 0.4 (with 3000 words):
-out-of-domain false accepts 15 / 12 / 14 of 28 (espeak-ng voices) and 9 / 6 / 7 (flite
-voices), intents right 72 / 70 / 64 and 144 / 140 / 138 of 191."""
+"""Their share of the unigram probability: the fewest false accepts of the shares tried
+(smaller and larger ones both let more through)."""
 MIN_BACKOFF = 0.05
 """Least probability kept for word sequences the grammar never has after a history."""
 SENTENCE_START, SENTENCE_END = "<s>", "</s>"

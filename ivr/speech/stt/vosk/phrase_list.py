@@ -5,12 +5,12 @@ Vosk turns the phrase list into a bigram language model each time a recogniser i
 (`UpdateGrammarFst` in vosk-api's recognizer.cc: order 2, a fixed discount of 0.5, counted
 from the phrases). A list of single words therefore gives it no word order at all: every word
 of "where is my order" is reached only through a back-off. The grammar's whole sentences give
-it the word order, but `main` has about 236,000 of them once short forms and digit runs are
-written out, and a recogniser made with them all took about half a second. The sentences that
-first bring some pair (sentence start and end included) hold the same pairs: 4,177 of them for
-`main`, and a recogniser is made with them in 10 ms (measured with the Korean model, each
-English word written as one of its words; BENCHMARKS.md). Which sentences bring a pair first
-decides the counts Vosk estimates from, not which word may follow which.
+it the word order, but `main` has hundreds of thousands of them once short forms and digit
+runs are written out, and a recogniser made with them all takes about half a second. The
+sentences that first bring some pair (sentence start and end included) hold the same pairs, a
+few thousand for `main`, and a recogniser is made with them in milliseconds (BENCHMARKS.md).
+Which sentences bring a pair first decides the counts Vosk estimates from, not which word may
+follow which.
 """
 
 from __future__ import annotations
