@@ -3,6 +3,7 @@ and a scripted-call helper that drives a CallSession the way a transport would."
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,6 +28,14 @@ GRAMMAR_DIR = PROJECT_ROOT / "grammars" / "en"
 PROMPTS_FILE = PROJECT_ROOT / "prompts" / "en.yaml"
 ANA = "+15550100001"
 BEN = "+15550100002"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with the most slow tests first, each file's own order kept: `scripts/dev test`
+    hands whole files to its processes in this order, and a long file handed out last would
+    keep the run waiting for it alone."""
+    slow = Counter(item.path for item in items if item.get_closest_marker("slow"))
+    items.sort(key=lambda item: -slow[item.path])
 
 
 @pytest.fixture(scope="session")
