@@ -122,10 +122,12 @@ def means_what_was_said(match: Match, utterance: Utterance) -> bool:
         match.slots.get(k) == v for k, v in utterance.slots.items())
 
 
-def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher) -> list[Outcome]:
-    """Every manifest utterance through the recogniser and the matcher."""
+def evaluate(folder: Path, engine: SpeechEngine, matcher: Matcher,
+             utterances: Sequence[Utterance] | None = None) -> list[Outcome]:
+    """Every manifest utterance (or the given ones of it) through the recogniser and the
+    matcher."""
     outcomes = []
-    for utterance in load_manifest(folder / "manifest.yaml"):
+    for utterance in load_manifest(folder / "manifest.yaml") if utterances is None else utterances:
         pcm = read_wav(utterance.wav(folder))
         started = time.perf_counter()
         transcript, match = _hear(engine, matcher, pcm, utterance.context)
