@@ -1,4 +1,5 @@
-"""Which product of the catalogue a caller means, from their own words.
+"""Which product of the catalogue a caller means, and which of its sizes or colours, from their
+own words.
 
 Callers name products loosely ("the rain jackets", "that blue jacket", "backpacks"), and a
 recogniser may spell them a little wrong; the catalogue is the shop's and changes without a
@@ -12,8 +13,9 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from ivr.commerce.models import Product
+from ivr.commerce.models import Product, ProductOption
 from ivr.nlu.normalize import normalize
+from ivr.nlu.numbers import find_digit_runs
 
 SAME_WORD = 85.0
 """rapidfuzz ratio from which a said word counts as a word of the name ("jackets", "jacket")."""
@@ -31,6 +33,23 @@ def product_named(products: Sequence[Product], said: str) -> Product | None:
     if len(scored) > 1 and scored[1][0] == scored[0][0]:
         return None
     return scored[0][1]
+
+
+def option_named(product: Product, said: str) -> ProductOption | None:
+    """The size or colour of the product the caller named ("in a size ten", "the black ones"):
+    every word of it said, numbers in words or digits alike; of several, the longest."""
+    words = set(_with_numbers(said))
+    named = [option for option in product.options
+             if set(_with_numbers(option.label)) <= words]
+    return max(named, key=lambda option: len(option.label), default=None)
+
+
+def _with_numbers(text: str) -> list[str]:
+    """The words, each run of number words as one number: "size forty two" → size, 42."""
+    words = normalize(text)
+    for run in reversed(find_digit_runs(words)):
+        words[run.start:run.end] = [run.digits]
+    return words
 
 
 def _share_said(name: str, words: list[str]) -> float:

@@ -4,7 +4,8 @@
 made during a demo). The scenarios cover every dialog path: in transit, returnable (or
 exchangeable), processing (cancellable, its address changeable), outside the return window, a
 mix of final-sale and normal items, a return refunded and a return still on its way back; and a
-small catalogue with items in stock, out of stock with a restock date, and out with none.
+small catalogue with items in stock, out of stock with a restock date, and out with none, some
+stocked per size or colour (one size out until a date, one colour out with none).
 """
 
 from __future__ import annotations
@@ -50,6 +51,14 @@ PRODUCTS = [
     ("LAMP-DSK", "Desk Lamp", 7, None, 5400),
     ("BP-CNV", "Canvas Backpack", 0, 3, 5900),
     ("JN-DNM", "Denim Jeans", 15, None, 6900),
+]
+
+# (product sku, size or colour, in stock, days until restocked), in the order they are read out
+PRODUCT_OPTIONS = [
+    ("RS-RUN", "size 8", 4, None), ("RS-RUN", "size 9", 5, None),
+    ("RS-RUN", "size 10", 0, 6), ("RS-RUN", "size 11", 3, None),
+    ("WJ-GRY", "small", 0, None), ("WJ-GRY", "medium", 0, None), ("WJ-GRY", "large", 0, None),
+    ("JN-DNM", "blue", 15, None), ("JN-DNM", "black", 0, None),
 ]
 
 ITEMS = [
@@ -99,9 +108,9 @@ def _demo_writes(today: date) -> list[tuple[str, list[tuple[object, ...]]]]:
     def ago(days: int | None) -> str | None:
         return None if days is None else (today - timedelta(days=days)).isoformat()
 
-    tables = ("refunds", "exchanges", "delivery_addresses", "products", "cancellations",
-              "returns", "scan_events", "shipments", "items", "orders", "customers",
-              "shop_policy")
+    tables = ("refunds", "exchanges", "delivery_addresses", "product_options", "products",
+              "cancellations", "returns", "scan_events", "shipments", "items", "orders",
+              "customers", "shop_policy")
     postcodes = {number: postcode for number, _, _, postcode in CUSTOMERS}
     once: list[tuple[object, ...]] = [()]
     return [
@@ -129,4 +138,7 @@ def _demo_writes(today: date) -> list[tuple[str, list[tuple[object, ...]]]]:
         ("INSERT INTO products VALUES (?, ?, ?, ?, ?)",
          [(p[0], p[1], p[2], ago(-p[3]) if p[3] is not None else None, p[4])
           for p in PRODUCTS]),
+        ("INSERT INTO product_options VALUES (?, ?, ?, ?, ?)",
+         [(o[0], position, o[1], o[2], ago(-o[3]) if o[3] is not None else None)
+          for position, o in enumerate(PRODUCT_OPTIONS)]),
     ]

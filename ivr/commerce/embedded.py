@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
 from importlib import resources
@@ -21,6 +22,7 @@ from ivr.commerce.models import (
     Order,
     OrderStatus,
     Product,
+    ProductOption,
     ReturnRecord,
     ScanEvent,
     Shipment,
@@ -109,9 +111,13 @@ class EmbeddedOrderService:
         ]
 
     def products(self) -> list[Product]:
+        options: dict[str, list[ProductOption]] = defaultdict(list)
+        for r in self._query("SELECT * FROM product_options ORDER BY product_sku, position"):
+            options[r["product_sku"]].append(
+                ProductOption(r["label"], r["in_stock"], _optional_date(r["restock_on"])))
         return [
             Product(r["sku"], r["name"], r["in_stock"], _optional_date(r["restock_on"]),
-                    r["price_cents"])
+                    r["price_cents"], tuple(options[r["sku"]]))
             for r in self._query("SELECT * FROM products ORDER BY name")
         ]
 

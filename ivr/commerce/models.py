@@ -138,15 +138,28 @@ class ExchangeRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ProductOption:
+    """A size or colour of a product that is stocked on its own: "size 10", "medium", "black"."""
+
+    label: str
+    """As a caller would say it, and as the bot reads it out."""
+    in_stock: int
+    restock_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class Product:
     """One line of the shop's catalogue."""
 
     sku: str
     name: str
     in_stock: int
+    """All its options together, when it has any."""
     restock_on: date | None
     """When more are expected, if the shop knows."""
     price_cents: int
+    options: tuple[ProductOption, ...] = ()
+    """Its sizes or colours, in the order the shop lists them; none for a one-size product."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,3 +84,11 @@ CREATE TABLE IF NOT EXISTS products (
     restock_on TEXT,
     price_cents INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS product_options (
+    product_sku TEXT NOT NULL REFERENCES products(sku),
+    position INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    in_stock INTEGER NOT NULL,
+    restock_on TEXT,
+    PRIMARY KEY (product_sku, label)
+);

@@ -7,7 +7,8 @@ import secrets
 from collections.abc import Callable
 from datetime import date
 
-from ivr.commerce.catalogue import product_named
+from ivr.commerce.catalogue import option_named, product_named
+from ivr.commerce.models import Product, ProductOption
 from ivr.commerce.service import OrderService
 from ivr.dialog import phrasing
 from ivr.dialog.reply import Reply
@@ -31,8 +32,9 @@ class ServiceDesk:
         self.new_reference = new_reference
 
     def product_question(self, reply: Reply, said: str) -> None:
-        """Answer from the catalogue for the product the caller named; ask which one once if
-        none was named, then offer a person."""
+        """Answer from the catalogue for the product the caller named, and for its size or
+        colour if they named one (if not, the ones in stock when some are out); ask which
+        product once if none was named."""
         product = product_named(self.orders.products(), said)
         if product is None:
             if reply.state.phase is Phase.PRODUCT_NAME:
@@ -41,15 +43,30 @@ class ServiceDesk:
             else:
                 reply.ask("ask_product", Phase.PRODUCT_NAME)
             return
-        name = product.name.lower()
-        if product.in_stock > 0:
-            reply.say("product_in_stock", product=name, price=phrasing.money(product.price_cents))
-        elif product.restock_on:
-            reply.say("product_restocking", product=name,
-                      restock=phrasing.day(product.restock_on, self.today()))
+        name, price = product.name.lower(), phrasing.money(product.price_cents)
+        option = option_named(product, said)
+        in_stock = [o.label for o in product.options if o.in_stock > 0]
+        if option is not None:
+            self._stock(reply, "product_option", option, price, product=name,
+                        option=option.label)
+        elif in_stock and len(in_stock) < len(product.options):
+            reply.say("product_options_in_stock", product=name,
+                      options=phrasing.listing(in_stock), price=price)
         else:
-            reply.say("product_out", product=name)
+            self._stock(reply, "product", product, price, product=name)
         OrderTasks.anything_else(reply)
+
+    def _stock(self, reply: Reply, prompt: str, stock: Product | ProductOption, price: str,
+               **named: str) -> None:
+        """In stock with its price, out until a day, or out with no date: of a product, or of
+        one of its sizes or colours (`prompt` is the prompts' common start)."""
+        if stock.in_stock > 0:
+            reply.say(f"{prompt}_in_stock", price=price, **named)
+        elif stock.restock_on:
+            reply.say(f"{prompt}_restocking",
+                      restock=phrasing.day(stock.restock_on, self.today()), **named)
+        else:
+            reply.say(f"{prompt}_out", **named)
 
     def complaint(self, reply: Reply, said: str) -> None:
         reference = self.new_reference()

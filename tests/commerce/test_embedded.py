@@ -144,6 +144,16 @@ def test_the_catalogue(orders: EmbeddedOrderService) -> None:
     assert products["Blue Rain Jacket"].in_stock == 0
     assert products["Blue Rain Jacket"].restock_on == date.today() + timedelta(days=9)
     assert products["Grey Wool Jumper"].restock_on is None
+    assert products["Desk Lamp"].options == ()
+
+
+def test_sizes_and_colours_come_in_the_shop_s_order_with_their_own_stock(
+        orders: EmbeddedOrderService) -> None:
+    shoes = {p.name: p for p in orders.products()}["Running Shoes"]
+    assert [o.label for o in shoes.options] == ["size 8", "size 9", "size 10", "size 11"]
+    assert sum(o.in_stock for o in shoes.options) == shoes.in_stock
+    ten = shoes.options[2]
+    assert ten.in_stock == 0 and ten.restock_on == date.today() + timedelta(days=6)
 
 
 def test_a_failed_bulk_write_changes_nothing(orders: EmbeddedOrderService) -> None:

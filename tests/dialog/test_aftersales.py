@@ -183,6 +183,24 @@ def test_an_unnamed_product_is_asked_for_once(call: Call) -> None:
     assert prompt_ids(c.say("the grey wool jumper")) == ["product_out", "anything_else"]
 
 
+def test_a_size_or_colour_is_answered_for_itself(call: Call) -> None:
+    c = call()
+    assert prompt_ids(c.say("do you have the running shoes in a size nine")) == [
+        "product_option_in_stock", "anything_else"]
+    assert "running shoes in size 9 is in stock, at 89 dollars" in c.spoken()
+    assert prompt_ids(c.say("are the running shoes available in size ten")) == [
+        "product_option_restocking", "anything_else"]
+    assert prompt_ids(c.say("have you got the denim jeans in black")) == [
+        "product_option_out", "anything_else"]
+
+
+def test_without_a_size_the_ones_in_stock_are_listed(call: Call) -> None:
+    c = call()
+    assert prompt_ids(c.say("what sizes do you have in the running shoes")) == [
+        "product_options_in_stock", "anything_else"]
+    assert "in stock in size 8, size 9 and size 11" in c.spoken()
+
+
 def test_a_product_the_shop_does_not_sell_is_said_plainly(call: Call) -> None:
     c = call()
     c.say("is it in stock")
