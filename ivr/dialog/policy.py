@@ -14,6 +14,7 @@ from datetime import date
 from ivr.commerce.models import Customer, Order, OrderStatus
 from ivr.commerce.service import OrderService
 from ivr.dialog import phrasing
+from ivr.dialog.addresses import street_address
 from ivr.dialog.aftersales import AfterSales
 from ivr.dialog.desk import ServiceDesk, random_reference
 from ivr.dialog.escalation import DialogSettings, Escalation
@@ -132,9 +133,10 @@ class Policy:
         if self._frustrated(reply, text):
             return
         match = self.matcher.match_first(text, PHASE_CONTEXTS[reply.state.phase])
-        if match.intent is None and reply.state.phase in FREE_TEXT_PHASES:
+        answer = _free_text_answer(reply.state.phase, text) if match.intent is None else None
+        if answer is not None:
             reply.heard(text, "free_text")
-            self._understood(reply, "free_text", {"text": text}, confidence)
+            self._understood(reply, "free_text", {"text": answer}, confidence)
             return
         reply.heard(text, match.intent, match.slots)
         if match.intent is None:
@@ -406,3 +408,10 @@ class Policy:
             raise OrderServiceError(f"order {number} disappeared during the call")
         return order
 
+
+def _free_text_answer(phase: Phase, text: str) -> str | None:
+    """The caller's own words as the answer of a phase that takes them: a street only when it
+    reads as one (ivr.dialog.addresses), otherwise it is not understood and asked again."""
+    if phase not in FREE_TEXT_PHASES:
+        return None
+    return street_address(text) if phase is Phase.NEW_STREET else text

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.commerce.models import Address
 from ivr.dialog.state import Phase
@@ -125,6 +127,44 @@ def test_an_address_change_declined_keeps_the_address(call: Call,
     assert prompt_ids(c.say("no")) == ["address_declined", "anything_else"]
     order = orders.find_order("31190")
     assert order and order.delivery_address == Address("350 Fifth Avenue", "10001")
+
+
+def test_a_street_said_in_words_is_kept_as_an_order_system_writes_it(
+        call: Call, orders: EmbeddedOrderService) -> None:
+    c = call(BEN)
+    c.say("can I change the delivery address")
+    c.say("yes")
+    c.say("um it's flat three, forty two Wallaby Way")
+    c.keys("10011#")
+    assert "Flat 3, 42 Wallaby Way" in c.spoken()
+    c.say("yes")
+    order = orders.find_order("31190")
+    assert order and order.delivery_address == Address("Flat 3, 42 Wallaby Way", "10011")
+
+
+@pytest.mark.parametrize("said", ["Oak Street", "hang on a second", "one two three four"])
+def test_an_answer_that_is_not_a_street_is_helped_and_asked_again(
+        call: Call, orders: EmbeddedOrderService, said: str) -> None:
+    c = call(BEN)
+    c.say("can I change the delivery address")
+    c.say("yes")
+    assert prompt_ids(c.say(said)) == ["didnt_understand", "street_help"]
+    assert c.state.phase is Phase.NEW_STREET
+    assert c.state.transcript[-1].intent is None  # stored as not understood
+    c.say("12 Oak Street")
+    assert c.state.phase is Phase.NEW_POSTCODE
+    order = orders.find_order("31190")
+    assert order and order.delivery_address == Address("350 Fifth Avenue", "10001")
+
+
+def test_a_caller_who_never_gives_a_street_is_offered_a_person(call: Call) -> None:
+    c = call(BEN)
+    c.say("can I change the delivery address")
+    c.say("yes")
+    for _ in range(4):
+        c.say("Oak Street")
+    transfer = c.transfer()
+    assert transfer is not None and transfer.reason == "no_match"
 
 
 def test_a_shipped_order_is_the_carriers_to_redirect(call: Call) -> None:
