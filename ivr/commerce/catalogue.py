@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 
 from ivr.commerce.models import Product, ProductOption
 from ivr.nlu.normalize import normalize
-from ivr.nlu.numbers import find_digit_runs
+from ivr.nlu.numbers import with_runs_as_numbers
 
 SAME_WORD = 85.0
 """rapidfuzz ratio from which a said word counts as a word of the name ("jackets", "jacket")."""
@@ -38,18 +38,10 @@ def product_named(products: Sequence[Product], said: str) -> Product | None:
 def option_named(product: Product, said: str) -> ProductOption | None:
     """The size or colour of the product the caller named ("in a size ten", "the black ones"):
     every word of it said, numbers in words or digits alike; of several, the longest."""
-    words = set(_with_numbers(said))
+    words = set(with_runs_as_numbers(normalize(said)))
     named = [option for option in product.options
-             if set(_with_numbers(option.label)) <= words]
+             if set(with_runs_as_numbers(normalize(option.label))) <= words]
     return max(named, key=lambda option: len(option.label), default=None)
-
-
-def _with_numbers(text: str) -> list[str]:
-    """The words, each run of number words as one number: "size forty two" → size, 42."""
-    words = normalize(text)
-    for run in reversed(find_digit_runs(words)):
-        words[run.start:run.end] = [run.digits]
-    return words
 
 
 def _share_said(name: str, words: list[str]) -> float:

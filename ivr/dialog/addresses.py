@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ivr.nlu.normalize import normalize
-from ivr.nlu.numbers import find_digit_runs
+from ivr.nlu.numbers import with_runs_as_numbers
 
 MAX_STREET_CHARS = 80
 """Longer than any street line an order system keeps: a caller reading out more is not giving
@@ -28,7 +28,7 @@ def street_address(said: str) -> str | None:
     """The street line the caller said, from its first number on, numbers in digits and words
     capitalised; None when it holds no house number or no street name."""
     clauses = [(number, word) for number, clause in enumerate(CLAUSE.split(said))
-               for word in _with_numbers(clause)]
+               for word in with_runs_as_numbers(normalize(clause))]
     words = [word for _, word in clauses]
     house = next((index for index, word in enumerate(words)
                   if any(char.isdigit() for char in word)), None)
@@ -41,10 +41,3 @@ def street_address(said: str) -> str | None:
             street += ", " if clauses[index][0] != clauses[index - 1][0] else " "
         street += words[index].capitalize()
     return street if len(street) <= MAX_STREET_CHARS else None
-
-
-def _with_numbers(clause: str) -> list[str]:
-    words = normalize(clause)
-    for run in reversed(find_digit_runs(words)):
-        words[run.start:run.end] = [run.digits]
-    return words

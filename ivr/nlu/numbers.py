@@ -99,6 +99,14 @@ def find_digit_runs(words: list[str]) -> list[DigitRun]:
     return runs
 
 
+def with_runs_as_numbers(words: list[str]) -> list[str]:
+    """The words with each run of number words as one number: size, forty, two → size, 42."""
+    joined = list(words)
+    for run in reversed(find_digit_runs(joined)):
+        joined[run.start:run.end] = [run.digits]
+    return joined
+
+
 def to_digits(words: list[str]) -> str:
     """Convert a run of number words to its digit string ("" if it holds no number)."""
     out: list[str] = []

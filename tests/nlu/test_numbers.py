@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 
 from ivr.nlu.normalize import normalize
-from ivr.nlu.numbers import find_digit_runs, spell_digits, with_digit_homophones
+from ivr.nlu.numbers import (
+    find_digit_runs,
+    spell_digits,
+    with_digit_homophones,
+    with_runs_as_numbers,
+)
 
 
 @pytest.mark.parametrize(("text", "digits"), [
@@ -47,3 +52,12 @@ def test_spell_digits_round_trips() -> None:
 ])
 def test_homophones_of_digits_count_only_next_to_numbers(text: str, heard: str) -> None:
     assert with_digit_homophones(normalize(text)) == heard.split()
+
+
+@pytest.mark.parametrize(("words", "joined"), [
+    ("size forty two please", ["size", "42", "please"]),
+    ("flat three twelve oak street", ["flat", "312", "oak", "street"]),  # commas part runs
+    ("oak street", ["oak", "street"]),
+])
+def test_each_run_of_number_words_becomes_one_number(words: str, joined: list[str]) -> None:
+    assert with_runs_as_numbers(words.split()) == joined
