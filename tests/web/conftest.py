@@ -58,7 +58,9 @@ def make_app(db_path: Path, shared_cache: Path) -> Iterator[Callable[..., Flask]
 
     yield make
     for app in apps:
-        app_state(app).audio.prompt_audio.synthesizer.close()
+        state = app_state(app)
+        state.audio.prompt_audio.synthesizer.close()
+        state.bot.orders.close()  # the app's database: no pool left reconnecting to nothing
 
 
 @pytest.fixture

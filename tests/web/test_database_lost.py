@@ -14,8 +14,9 @@ from tests.web.conftest import ConsoleClient, TwilioClient, add_staff
 
 
 def test_callers_reach_people_while_the_database_is_away(
-    make_app: Callable[..., Flask], own_postgres: PostgresServer
+    own_postgres: PostgresServer, make_app: Callable[..., Flask]
 ) -> None:
+    """(The server is asked for first, so the app's database is closed before it stops.)"""
     app = make_app(IVR_MODE="gather", IVR_DATABASE_URL=own_postgres.new_database())
     twilio = TwilioClient(app.test_client())
     add_staff(app)
