@@ -191,7 +191,6 @@ class PostgresDatabase(Database):
     """
 
     def __init__(self, url: str) -> None:
-        self._errors: tuple[type[Exception], ...] = (psycopg.Error,)
         self._url = url
         self.name = database_label(url)
         _check_connection(url, self.name)  # the pool would only time out, without a reason
@@ -207,7 +206,7 @@ class PostgresDatabase(Database):
                     yield _PostgresTransaction(connection)
             finally:
                 pool.putconn(connection)
-        except self._errors as exc:
+        except psycopg.Error as exc:  # PoolTimeout is one too
             raise DatabaseError(f"the database {self.name} failed: {exc}") from exc
 
     def close(self) -> None:

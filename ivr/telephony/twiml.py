@@ -113,17 +113,18 @@ def dial_queue(briefing: Sequence[Speech], queue: str, pickup_url: str) -> str:
     return str(response)
 
 
-def dial_number(number: str, whisper_url: str, speech: Sequence[Speech] = ()) -> str:
-    """Direct transfer to one agent's phone; the whisper plays to the agent on answer."""
+def dial_number(number: str, briefing_url: str, speech: Sequence[Speech] = ()) -> str:
+    """Direct transfer to one agent's phone; `briefing_url` (Twilio's "whisper") plays to the
+    agent on answer."""
     response = VoiceResponse()
     _speak(response, speech)
     dial = response.dial()
-    dial.number(number, url=whisper_url, method="POST")
+    dial.number(number, url=briefing_url, method="POST")
     return str(response)
 
 
 def say(speech: Sequence[Speech]) -> str:
-    """Just words (the whisper to an agent), then Twilio carries on (bridges)."""
+    """Just words (the briefing to an agent), then Twilio carries on (bridges)."""
     response = VoiceResponse()
     _speak(response, speech)
     return str(response)

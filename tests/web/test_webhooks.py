@@ -214,7 +214,7 @@ def test_agent_line_briefs_the_agent_then_bridges(app: Flask, twilio: TwilioClie
     assert store.longest_waiting("support") is None
 
 
-def test_direct_agent_number_whispers_to_the_agent(make_app: Callable[..., Flask]) -> None:
+def test_a_direct_agent_number_hears_the_briefing(make_app: Callable[..., Flask]) -> None:
     app = make_app(IVR_AGENT_NUMBER="+15550100200")
     twilio = TwilioClient(app.test_client())
     start_stream_call(twilio)
