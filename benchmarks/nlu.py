@@ -1,6 +1,7 @@
 """Matcher speed and accuracy: p50/p95 time per utterance over the test table with the full
-grammar, accuracy per section, and the held-out set (benchmarks/nlu_heldout.yaml) with its
-out-of-domain false accepts and how many of them would change or end something.
+grammar, accuracy per section, and each held-out round (benchmarks/nlu_heldout*.yaml) with its
+out-of-domain false accepts and how many of them would change or end something. Each round is
+reported on its own: a newer round has been seen by fewer grammar changes than an older one.
 
 Run: .venv/bin/python benchmarks/nlu.py   (figures go into BENCHMARKS.md)
 """
@@ -20,7 +21,9 @@ from ivr.nlu.consequential import CHANGES_OR_ENDS
 from ivr.nlu.matcher import Match, Matcher
 
 ROUNDS = 20
-HELD_OUT = Path(__file__).parent / "nlu_heldout.yaml"
+SECTIONS = ("phrasings", "transcripts", "out_of_domain")
+HELD_OUT_ROUNDS = sorted(Path(__file__).parent.glob("nlu_heldout*.yaml"))
+"""Round 1 is nlu_heldout.yaml, round N nlu_heldout_N.yaml."""
 
 
 def _expected(row: list[Any]) -> tuple[str | None, dict[str, str]]:
@@ -69,16 +72,16 @@ def main() -> None:
           f"{time.perf_counter() - started:.1f} s")
 
     table = yaml.safe_load((PROJECT_ROOT / "tests" / "nlu" / "utterances.yaml").read_text())
-    heldout = yaml.safe_load(HELD_OUT.read_text())
+    rounds = [yaml.safe_load(path.read_text()) for path in HELD_OUT_ROUNDS]
     _timings(matcher, table["in_grammar"] + table["unseen"] + table["ood"]
-             + heldout["phrasings"] + heldout["transcripts"] + heldout["out_of_domain"])
+             + [row for heldout in rounds for section in SECTIONS for row in heldout[section]])
 
     _report(matcher, "test table: in grammar", table["in_grammar"])
     _report(matcher, "test table: unseen", table["unseen"])
     _report(matcher, "test table: out of domain", table["ood"])
-    _report(matcher, "held-out: phrasings", heldout["phrasings"])
-    _report(matcher, "held-out: transcripts", heldout["transcripts"])
-    _report(matcher, "held-out: out of domain", heldout["out_of_domain"])
+    for number, heldout in enumerate(rounds, start=1):
+        for section in SECTIONS:
+            _report(matcher, f"held-out {number}: {section.replace('_', ' ')}", heldout[section])
 
 
 if __name__ == "__main__":
