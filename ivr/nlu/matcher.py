@@ -120,6 +120,10 @@ class _ContextIndex:
         self.vocabulary = sorted({t for tokens, _, _ in keys for t in tokens})
         self.column = {word: i for i, word in enumerate(self.vocabulary)}
         self.intents = [intent for _, intent, _ in keys]
+        intent_words: dict[str, set[str]] = {}
+        for tokens, intent, _ in keys:
+            intent_words.setdefault(intent, set()).update(tokens)
+        self.intent_words = {intent: frozenset(words) for intent, words in intent_words.items()}
         self.slots = [dict(slots) for _, _, slots in keys]
         self.columns = np.zeros((len(self.vocabulary), len(keys)), dtype=np.float32)
         for row, (tokens, _, _) in enumerate(keys):
@@ -221,7 +225,8 @@ class Matcher:
         if never_said(normalized):
             return Match(text, None, 0.0)
         words, digit_slots = _extract_digits(normalized, index.digit_slots)
-        words = [w for w in index.classed(words) if w not in DISCOURSE or w in index.column]
+        words = [w for w in index.classed(_joined_splits(index, words))
+                 if w not in DISCOURSE or w in index.column]
         tokens = content_words(words)
         if not tokens:
             return Match(text, None, 0.0)
@@ -267,8 +272,8 @@ class Matcher:
         wrongly_negated = (_negated(words) - _negated(index.sentence_words[row])) & decisive
         if wrongly_negated:
             return False
-        return index.intents[row] not in DESTRUCTIVE or not _about_something_unknown(
-            index, words, decisive)
+        return index.intents[row] not in DESTRUCTIVE or not _about_something_else(
+            index, index.intents[row], words, decisive)
 
     def match_first(self, text: str, contexts: Sequence[str]) -> Match:
         """The meaning in the first of the contexts that understands the utterance (a dialog
@@ -321,17 +326,34 @@ def _clauses(text: str) -> list[list[str]]:
     return clauses
 
 
-def _about_something_unknown(index: _ContextIndex, words: Sequence[str],
-                             decisive: set[str]) -> bool:
-    """Whether a decisive word is followed (past stopwords) by a word the context's grammar does
-    not know: then it is about something else ("cancel the music", "see the airport")."""
+def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str],
+                          decisive: set[str]) -> bool:
+    """Whether the decisive words are about something else: one is followed (past stopwords) by
+    a word no sentence of the intent has ("cancel the music", "see the airport"), and none by a
+    word one has ("I ordered the wrong size by accident, stop it"). The intent's own words, not
+    the whole context's: the FAQ knows "account" and "holidays", which does not make "cancel my
+    account" an order's cancellation."""
+    own = index.intent_words[intent]
+    objects = []
     for at, word in enumerate(words):
-        if word not in decisive:
-            continue
         following = next((w for w in words[at + 1 :] if w not in STOPWORDS), None)
-        if following is not None and following[:1] != "{" and not index.similar_words(following):
-            return True
-    return False
+        if word in decisive and following is not None and following[:1] != "{":
+            objects.append(any(index.vocabulary[column] in own
+                               for column, _ in index.similar_words(following)))
+    return bool(objects) and not any(objects)
+
+
+def _joined_splits(index: _ContextIndex, words: list[str]) -> list[str]:
+    """The words with a word a recogniser split in two joined again ("re fund" is "refund"):
+    two neighbours neither of which the context knows, whose join it does."""
+    joined: list[str] = []
+    for word in words:
+        if (joined and joined[-1] + word in index.column and word not in index.column
+                and joined[-1] not in index.column):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
 
 
 def _negated(words: Sequence[str]) -> set[str]:

@@ -38,7 +38,7 @@ RECOGNISED = [
     ("037-you-sent-me-the-wrong-item", "return_reason", "return_reason"),
     ("044-let-me-talk-to-a-human", "confirm", "speak_to_agent"),
     ("104-four-out-of-five", "rating", "rating"),
-    ("108-i-want-to-find-out-about-my-order", "main", "order_status"),
+    ("flite-006-what-s-the-status-of-my-order", "main", "order_status"),
     ("152-how-long-will-delivery-take", "main", "shipping_info"),
     ("154-talk-to-an-agent", "main", "speak_to_agent"),
     ("162-okay-thank-you-bye", "main", "goodbye"),
@@ -48,9 +48,7 @@ RECOGNISED = [
 (about a third of the espeak-ng manifest is understood: see BENCHMARKS.md); they pin down the
 path from audio to intent."""
 RECOGNISED_NAME = "154-talk-to-an-agent"
-FORCED_INTO_SHOP_WORDS = ["192-i-d-like-a-pizza",
-                          "flite-195-where-is-the-nearest-pharmacy",
-                          "flite-191-tell-me-a-joke"]
+FORCED_INTO_SHOP_WORDS = ["192-i-d-like-a-pizza", "flite-195-where-is-the-nearest-pharmacy"]
 """Out-of-domain utterances whose best reading the matcher understands, and which the n-best
 agreement (ivr.speech.consensus) rejects."""
 
@@ -96,7 +94,7 @@ def test_out_of_domain_speech_forced_into_shop_words_is_rejected_by_its_alternat
 
 
 @pytest.mark.parametrize("name", ["194-what-s-the-weather-like-tomorrow",
-                                  "flite-201-play-some-music",
+                                  "flite-201-play-some-music", "flite-191-tell-me-a-joke",
                                   "212-i-need-a-taxi-to-the-airport"])
 def test_out_of_domain_speech_is_heard_but_not_understood(
         sphinx: PocketSphinxEngine, matcher: Matcher, name: str) -> None:
