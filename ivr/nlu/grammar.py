@@ -161,8 +161,11 @@ class Grammar:
         """A template's expansions with where each was written: a template that is only a
         list ("{faq_id}") is written in the list's phrases, so those are where to look."""
         match template.root:
-            case Sequence(items=(ListRef(name=name),)) if self.lists[name].values:
+            case Sequence(items=(ListRef(name=name, excluded=excluded),)) if (
+                    self.lists[name].values):
                 for value in self.lists[name].values:
+                    if value.value in excluded:
+                        continue
                     for phrase in value.phrases:
                         for expansion in self.expand_template(phrase):
                             yield Expansion(expansion.words, ((name, value.value),
@@ -204,12 +207,15 @@ class Grammar:
             out.extend((word,) if word[:1] == "{" else _normalized_word(word))
         return tuple(out)
 
-    def _expand_list(self, name: str) -> Iterator[Expansion]:
+    def _expand_list(self, ref: ListRef) -> Iterator[Expansion]:
+        name = ref.name
         slot = self.lists[name]
         if slot.digits:
             yield Expansion((slot.placeholder(),))
             return
         for value in slot.values:
+            if value.value in ref.excluded:
+                continue
             for phrase in value.phrases:
                 for expansion in self.expand_template(phrase):
                     yield Expansion(expansion.words, ((name, value.value), *expansion.slots))

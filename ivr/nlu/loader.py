@@ -204,6 +204,13 @@ class _Builder:
             if isinstance(ref, ListRef) and ref.name not in self.lists:
                 raise GrammarError(f"{template.where}: unknown list {{{ref.name}}}; "
                                    f"define it under 'lists' (known: {sorted(self.lists)})")
+            if isinstance(ref, ListRef) and ref.excluded:
+                values = {value.value for value in self.lists[ref.name].values}
+                unknown = sorted(set(ref.excluded) - values)
+                if unknown:
+                    raise GrammarError(f"{template.where}: {{{ref.name}}} has no value "
+                                       f"{', '.join(unknown)} to leave out (its values: "
+                                       f"{sorted(values)})")
             if isinstance(ref, RuleRef) and ref.name not in self.rules:
                 raise GrammarError(f"{template.where}: unknown rule <{ref.name}>; "
                                    f"define it under 'rules' (known: {sorted(self.rules)})")

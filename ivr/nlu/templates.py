@@ -1,4 +1,5 @@
-"""Sentence templates: `[optional]`, `(a | b)`, `{slot_list}` and `<rule>`, parsed and expanded.
+"""Sentence templates: `[optional]`, `(a | b)`, `{slot_list}` (or `{slot_list except value …}`)
+and `<rule>`, parsed and expanded.
 
 A template is parsed once into a small tree of frozen nodes and expanded lazily into every
 concrete sentence it stands for, so one grammar can feed both the matcher and (later) the speech
@@ -32,9 +33,12 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class ListRef:
-    """`{name}`: one value of a slot list, which also fills the slot of that name."""
+    """`{name}`: one value of a slot list, which also fills the slot of that name.
+    `{name except a b}`: any value but those, for a sentence that means something else when
+    said with them (a wrong item is a ticket, not a reason to start a return)."""
 
     name: str
+    excluded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +108,7 @@ class _Parser:
             elif char in ")]}>":
                 raise TemplateSyntaxError(f"unexpected {char!r}", self.pos + 1)
             elif char == "{":
-                items.append(ListRef(self._name("{", "}")))
+                items.append(self._list_ref())
             elif char == "<":
                 items.append(RuleRef(self._name("<", ">")))
             else:
@@ -120,6 +124,24 @@ class _Parser:
         if opener == "[":
             return Choice((*choice.options, Sequence(())))
         return choice
+
+    def _list_ref(self) -> ListRef:
+        start = self.pos
+        end = self.text.find("}", self.pos)
+        if end < 0:
+            raise TemplateSyntaxError("missing '}' after '{'", start + 1)
+        content = self.text[start + 1 : end].strip()
+        name, *rest = content.split() or [""]
+        if rest and rest[0] != "except":
+            raise TemplateSyntaxError(f"bad name {content!r} in {{}}", start + 1)
+        if rest == ["except"]:
+            raise TemplateSyntaxError("write {list except value …} to leave values out",
+                                      start + 1)
+        for word in (name, *rest[1:]):
+            if not word.replace("_", "").isalnum():
+                raise TemplateSyntaxError(f"bad name {word!r} in {{}}", start + 1)
+        self.pos = end + 1
+        return ListRef(name, tuple(rest[1:]))
 
     def _name(self, opener: str, closer: str) -> str:
         end = self.text.find(closer, self.pos)
@@ -151,7 +173,7 @@ class Expansion:
         return Expansion(self.words + other.words, self.slots + other.slots)
 
 
-ListExpander = Callable[[str], Iterator[Expansion]]
+ListExpander = Callable[[ListRef], Iterator[Expansion]]
 RuleExpander = Callable[[str], Iterator[Expansion]]
 
 
@@ -160,8 +182,8 @@ def expand(node: Node, lists: ListExpander, rules: RuleExpander) -> Iterator[Exp
     match node:
         case Word(text):
             yield Expansion((text,))
-        case ListRef(name):
-            yield from lists(name)
+        case ListRef():
+            yield from lists(node)
         case RuleRef(name):
             yield from rules(name)
         case Choice(options):

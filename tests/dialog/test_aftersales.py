@@ -196,6 +196,19 @@ def test_a_missing_item_opens_a_ticket_read_back_twice(call: Call) -> None:
     assert f"opened ticket {ticket.reference} about items of order 12345" in c.state.done
 
 
+def test_a_wrong_item_is_a_ticket_but_a_reason_once_returning(call: Call) -> None:
+    c = call(BEN)
+    c.say("you sent me the wrong item")
+    c.say("yes")  # 12345, delivered
+    assert [ticket.kind for ticket in tickets(c)] == ["item_problem"]
+    returning = call(ANA)
+    returning.say("I want to return order 70055")
+    assert returning.state.phase is Phase.RETURN_REASON
+    returning.say("you sent me the wrong item")
+    assert tickets(returning) == []
+    assert returning.state.slots.get("return_reason") == "wrong_item"
+
+
 def test_items_of_an_undelivered_order_are_not_missing_yet(call: Call) -> None:
     c = call(ANA)
     c.say("something is missing from order 48213")

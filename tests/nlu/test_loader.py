@@ -36,6 +36,8 @@ def write(folder: Path, text: str, name: str = "g.yaml") -> Path:
      "rules refer to themselves"),
     ("intents:\n  a:\n    sentences: [x]\nlists:\n  l:\n    values: {}\n", 6, "has no values"),
     ("intents:\n  a:\n    sentences: [x]\nlists:\n  l:\n    digits: {min: 3}\n", 6, "digits needs"),
+    ("intents:\n  a:\n    sentences: [\"{l except z}\"]\nlists:\n  l:\n    values: {y: [y]}\n",
+     3, "{l} has no value z to leave out"),
 ])
 def test_errors_name_file_line_and_fix(tmp_path: Path, text: str, line: int,
                                        message: str) -> None:

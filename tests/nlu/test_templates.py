@@ -4,11 +4,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from ivr.nlu.templates import Expansion, TemplateSyntaxError, expand, parse_template
+from ivr.nlu.templates import (
+    Expansion,
+    ListRef,
+    TemplateSyntaxError,
+    expand,
+    parse_template,
+)
 
 
-def _no_lists(name: str) -> Iterator[Expansion]:
-    yield Expansion((f"<{name}-value>",), ((name, "v"),))
+def _no_lists(ref: ListRef) -> Iterator[Expansion]:
+    yield Expansion((f"<{ref.name}-value>",), ((ref.name, "v"),))
 
 
 def _rules(name: str) -> Iterator[Expansion]:
@@ -50,3 +56,14 @@ def test_syntax_errors_name_the_column(template: str, column: int, message: str)
         parse_template(template)
     assert error.value.column == column
     assert message in str(error.value)
+
+
+def test_a_list_reference_may_leave_values_out() -> None:
+    (ref,) = parse_template("{reason except wrong_item late}").items
+    assert ref == ListRef("reason", ("wrong_item", "late"))
+
+
+@pytest.mark.parametrize("template", ["{reason except}", "{reason except bad-name}"])
+def test_leaving_values_out_needs_their_names(template: str) -> None:
+    with pytest.raises(TemplateSyntaxError, match="column 1"):
+        parse_template(template)

@@ -48,7 +48,9 @@ RECOGNISED = [
 (about a third of the espeak-ng manifest is understood: see BENCHMARKS.md); they pin down the
 path from audio to intent."""
 RECOGNISED_NAME = "154-talk-to-an-agent"
-FORCED_INTO_SHOP_WORDS = ["192-i-d-like-a-pizza", "flite-195-where-is-the-nearest-pharmacy"]
+FORCED_INTO_SHOP_WORDS = ["192-i-d-like-a-pizza",
+                          "flite-195-where-is-the-nearest-pharmacy",
+                          "flite-191-tell-me-a-joke"]
 """Out-of-domain utterances whose best reading the matcher understands, and which the n-best
 agreement (ivr.speech.consensus) rejects."""
 
@@ -94,7 +96,7 @@ def test_out_of_domain_speech_forced_into_shop_words_is_rejected_by_its_alternat
 
 
 @pytest.mark.parametrize("name", ["194-what-s-the-weather-like-tomorrow",
-                                  "flite-201-play-some-music", "flite-191-tell-me-a-joke",
+                                  "flite-201-play-some-music",
                                   "212-i-need-a-taxi-to-the-airport"])
 def test_out_of_domain_speech_is_heard_but_not_understood(
         sphinx: PocketSphinxEngine, matcher: Matcher, name: str) -> None:
