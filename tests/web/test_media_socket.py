@@ -189,6 +189,8 @@ def play(base: str, script_path: Path, voices: CallerVoices) -> tuple[list[str],
     return problems, out.getvalue(), call
 
 
+PREPARED_WITHIN_S = 300
+"""How long eleven servers in one process may take to build their grammars and warm up."""
 SHARING_A_SERVER = ("known_caller_tracks_parcel.yaml", "return_damaged_item.yaml")
 """Two calls played on one server at the same time (Ana's and Ben's), to show they do not mix."""
 
@@ -202,6 +204,9 @@ def test_every_scripted_call_over_the_wire(make_app: Callable[..., Flask],
     homes = ["shared" if path.name in SHARING_A_SERVER else path.name for path in CALLS]
     apps = {home: make_app(IVR_PUBLIC_URL="", IVR_DATABASE_URL=str(tmp_path / f"shop{n}.db"))
             for n, home in enumerate(dict.fromkeys(homes))}
+    # Twilio is pointed only at a ready server; eleven preparing at once would starve the calls.
+    for app in apps.values():
+        assert app_state(app).speech_ready.wait(PREPARED_WITHIN_S)
     servers = {home: live_server(app) for home, app in apps.items()}
     bases = {home: server.__enter__() for home, server in servers.items()}
     try:
@@ -215,7 +220,8 @@ def test_every_scripted_call_over_the_wire(make_app: Callable[..., Flask],
     failures = {path.name: (problems, transcript)
                 for path, (problems, transcript, _) in zip(CALLS, results, strict=True)
                 if problems}
-    assert not failures, failures
+    assert not failures, "\n".join(f"{name}: {problems}\n{transcript}"
+                                    for name, (problems, transcript) in failures.items())
     for path, (_, _, call) in zip(CALLS, results, strict=True):
         assert call.after_stream or call.outcome == "caller_hung_up", path.name
         assert call.bot_audio, path.name
