@@ -161,15 +161,8 @@ class Grammar:
         """A template's expansions with where each was written: a template that is only a
         list ("{faq_id}") is written in the list's phrases, so those are where to look."""
         match template.root:
-            case Sequence(items=(ListRef(name=name, excluded=excluded),)) if (
-                    self.lists[name].values):
-                for value in self.lists[name].values:
-                    if value.value in excluded:
-                        continue
-                    for phrase in value.phrases:
-                        for expansion in self.expand_template(phrase):
-                            yield Expansion(expansion.words, ((name, value.value),
-                                                              *expansion.slots)), phrase.where
+            case Sequence(items=(ListRef() as ref,)) if self.lists[ref.name].values:
+                yield from self._list_values(ref)
             case _:
                 for expansion in self.expand_template(template):
                     yield expansion, template.where
@@ -208,17 +201,23 @@ class Grammar:
         return tuple(out)
 
     def _expand_list(self, ref: ListRef) -> Iterator[Expansion]:
-        name = ref.name
-        slot = self.lists[name]
+        slot = self.lists[ref.name]
         if slot.digits:
             yield Expansion((slot.placeholder(),))
             return
-        for value in slot.values:
+        for expansion, _ in self._list_values(ref):
+            yield expansion
+
+    def _list_values(self, ref: ListRef) -> Iterator[tuple[Expansion, Location]]:
+        """Each phrase of each value the reference keeps, filling the list's slot, with where
+        the phrase was written."""
+        for value in self.lists[ref.name].values:
             if value.value in ref.excluded:
                 continue
             for phrase in value.phrases:
                 for expansion in self.expand_template(phrase):
-                    yield Expansion(expansion.words, ((name, value.value), *expansion.slots))
+                    yield Expansion(expansion.words, ((ref.name, value.value),
+                                                      *expansion.slots)), phrase.where
 
     def _expand_rule(self, name: str) -> Iterator[Expansion]:
         if name not in self._expanded_rules:

@@ -336,8 +336,10 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
     own = index.intent_words[intent]
     objects = []
     for at, word in enumerate(words):
+        if word not in decisive:
+            continue
         following = next((w for w in words[at + 1 :] if w not in STOPWORDS), None)
-        if word in decisive and following is not None and following[:1] != "{":
+        if following is not None and following[:1] != "{":
             objects.append(any(index.vocabulary[column] in own
                                for column, _ in index.similar_words(following)))
     return bool(objects) and not any(objects)

@@ -127,31 +127,31 @@ class _Parser:
 
     def _list_ref(self) -> ListRef:
         start = self.pos
-        end = self.text.find("}", self.pos)
-        if end < 0:
-            raise TemplateSyntaxError("missing '}' after '{'", start + 1)
-        content = self.text[start + 1 : end].strip()
-        name, *rest = content.split() or [""]
+        name, *rest = self._bracketed("{", "}").split() or [""]
         if rest and rest[0] != "except":
-            raise TemplateSyntaxError(f"bad name {content!r} in {{}}", start + 1)
+            raise TemplateSyntaxError(f"bad name {' '.join((name, *rest))!r} in {{}}",
+                                      start + 1)
         if rest == ["except"]:
             raise TemplateSyntaxError("write {list except value …} to leave values out",
                                       start + 1)
         for word in (name, *rest[1:]):
-            if not word.replace("_", "").isalnum():
-                raise TemplateSyntaxError(f"bad name {word!r} in {{}}", start + 1)
-        self.pos = end + 1
+            _check_name(word, "{}", start)
         return ListRef(name, tuple(rest[1:]))
 
     def _name(self, opener: str, closer: str) -> str:
+        start = self.pos
+        name = self._bracketed(opener, closer)
+        _check_name(name, opener + closer, start)
+        return name
+
+    def _bracketed(self, opener: str, closer: str) -> str:
+        """What stands between the opener at the current position and its closer."""
         end = self.text.find(closer, self.pos)
         if end < 0:
             raise TemplateSyntaxError(f"missing {closer!r} after {opener!r}", self.pos + 1)
-        name = self.text[self.pos + 1 : end].strip()
-        if not name.replace("_", "").isalnum():
-            raise TemplateSyntaxError(f"bad name {name!r} in {opener}{closer}", self.pos + 1)
+        content = self.text[self.pos + 1 : end].strip()
         self.pos = end + 1
-        return name
+        return content
 
     def _word(self) -> str:
         start = self.pos
@@ -160,6 +160,11 @@ class _Parser:
         ):
             self.pos += 1
         return self.text[start : self.pos]
+
+
+def _check_name(name: str, brackets: str, at: int) -> None:
+    if not name.replace("_", "").isalnum():
+        raise TemplateSyntaxError(f"bad name {name!r} in {brackets}", at + 1)
 
 
 @dataclass(frozen=True, slots=True)
