@@ -70,10 +70,14 @@ def _neighbour_is_number(words: list[str], index: int, step: int) -> bool:
 def with_digit_homophones(words: list[str]) -> list[str]:
     """The words with each homophone of a digit that a number word follows spelled as that
     digit: "for eight two" → "four eight two", "one to three" → "one two three". One after a
-    number is left alone: "track four eight two one three for me" is about order 48213."""
+    number is left alone ("track four eight two one three for me" is about order 48213) unless
+    it ends the utterance read digit by digit: nothing follows that it could lead to ("the
+    status of order two two nine one for" is order 22914)."""
     heard = list(words)
     for index in range(len(heard) - 1, -1, -1):  # right to left: "for to one" → "four two one"
-        if heard[index] in HOMOPHONES and _neighbour_is_number(heard, index, +1):
+        ends_digit_reading = index == len(heard) - 1 and index > 0 and heard[index - 1] in UNITS
+        if heard[index] in HOMOPHONES and (_neighbour_is_number(heard, index, +1)
+                                           or ends_digit_reading):
             heard[index] = HOMOPHONES[heard[index]]
     return heard
 

@@ -48,6 +48,9 @@ def test_spell_digits_round_trips() -> None:
     ("I want to go for a walk", "i want to go for a walk"),
     ("send it to me for five days", "send it to me four five days"),  # too short for a slot
     ("four eight two one three for me", "four eight two one three for me"),
+    ("order two two nine one for", "order two two nine one four"),  # nothing follows it
+    ("I'd like ten too", "i would like ten too"),  # not read digit by digit
+    ("I'm calling for", "i am calling for"),
     ("for to one", "four two one"),
 ])
 def test_homophones_of_digits_count_only_next_to_numbers(text: str, heard: str) -> None:
