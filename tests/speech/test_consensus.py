@@ -43,7 +43,7 @@ def test_an_order_number_heard_differently_is_understood_with_low_confidence(
     """Same intent, different digits: not rejected, but not sure enough to skip the read-back
     (the dialog confirms numbers below its confirm_below of 0.6)."""
     result = with_agreement(heard("four eight two one three", "four eight two one three",
-                          "four eight two one three", "four eight two one tree",
+                          "four eight two one three", "four eight two seven three",
                           "four eight two nine three", "four eight one three"),
                     matcher, ["order_number"])
     assert not result.rejected

@@ -98,15 +98,14 @@ def test_a_caller_who_pauses_half_way_is_heard_in_one_turn(
 def test_a_guess_its_alternatives_disagree_on_is_asked_again_not_acted_on(
         policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
         tmp_path: Path) -> None:
-    """"Where is the nearest pharmacy" comes out as "where is the order for me with the human":
-    order status, were the best reading taken at its word. Its n-best alternatives do not agree
-    on it."""
+    """"My dog ate my homework" comes out as "nine on the money on a refund": a return, were
+    the best reading taken at its word. Its n-best alternatives do not agree on it."""
     call = voice_call(policy, sphinx, synthesizer, tmp_path)
     greeting = call.start()[0]
     assert isinstance(greeting, Play)
     feed(call, hiss(len(greeting.ulaw) // 8 + 300))
-    pharmacy = SPEECH.with_name("flite-195-where-is-the-nearest-pharmacy.wav")
-    outputs = feed(call, pcm_to_ulaw(read_wav(pharmacy)) + hiss(1000))
+    homework = SPEECH.with_name("flite-204-my-dog-ate-my-homework.wav")
+    outputs = feed(call, pcm_to_ulaw(read_wav(homework)) + hiss(1000))
     assert next(o.prompt_id for o in outputs if isinstance(o, Play)) == "didnt_understand"
     assert not call.closed
     turn = call.turns[-1]
