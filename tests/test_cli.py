@@ -59,8 +59,8 @@ def test_nlu_unknown_context_is_a_clear_error() -> None:
 
 
 def test_simulate_a_whole_piped_call(db_env: dict[str, str]) -> None:
-    script = "\n".join(["I want to return order seven oh oh five five", "94107",
-                        "it arrived damaged", "no thanks", "#5", ""])
+    script = "\n".join(["I want to return order seven oh oh five five", "94107", "all of them",
+                        "it arrived damaged", "yes", "no thanks", "#5", ""])
     result = run("simulate", stdin=script, env=db_env)
     assert result.returncode == 0, result.stderr
     out = result.stdout

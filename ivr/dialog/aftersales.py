@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ivr.commerce.models import Address, Item, Order, OrderStatus
-from ivr.commerce.rules import refund_due, return_eligibility, sent_back
-from ivr.dialog import phrasing
+from ivr.commerce.models import Address, Order, OrderStatus
+from ivr.commerce.rules import refund_due
+from ivr.dialog import items, phrasing
 from ivr.dialog.reply import Reply
 from ivr.dialog.state import Phase
 from ivr.dialog.tasks import TRACKING_TAIL, OrderTasks
@@ -81,10 +81,15 @@ class AfterSales:
 
     # ------------------------------------------------------------------ exchanges
     def start_exchange(self, reply: Reply, order: Order) -> None:
-        """An exchange follows the return rules; if they allow it, ask what the caller wants
-        instead (or take what they already said)."""
-        if self.tasks.returnable_or_explain(reply, order) is None:
+        """An exchange follows the return rules; if they allow it, which items (as for a
+        return), then what the caller wants instead (or what they already said)."""
+        verdict = self.tasks.returnable_or_explain(reply, order)
+        if verdict is None:
             return
+        if items.choose_from_request(reply, verdict.returnable, "exchange"):
+            self.exchange_items_chosen(reply, order)
+
+    def exchange_items_chosen(self, reply: Reply, order: Order) -> None:
         if "exchange_choice" in reply.state.slots:
             self.choose_exchange(reply, order, reply.state.slots["exchange_choice"])
         else:
@@ -92,8 +97,8 @@ class AfterSales:
 
     def choose_exchange(self, reply: Reply, order: Order, wanted: str) -> None:
         reply.remember(exchange_choice=wanted)
-        items = phrasing.listing([item.name for item in self._returnable(order)])
-        reply.ask("confirm_exchange", Phase.CONFIRM_EXCHANGE, items=items,
+        names = [item.name for item in items.kept(reply, self.tasks.returnable(order))]
+        reply.ask("confirm_exchange", Phase.CONFIRM_EXCHANGE, items=phrasing.listing(names),
                   order_number=phrasing.digits(order.number), wanted=wanted)
 
     def confirm_exchange(self, reply: Reply, order: Order, agreed: bool) -> None:
@@ -102,7 +107,7 @@ class AfterSales:
             OrderTasks.anything_else(reply)
             return
         wanted = reply.state.slots["exchange_choice"]
-        skus = tuple(item.sku for item in self._returnable(order))
+        skus = tuple(item.sku for item in items.kept(reply, self.tasks.returnable(order)))
         record = self.orders.create_exchange(order.number, skus, wanted)
         reply.did(f"created exchange {record.number} for order {order.number} ({wanted})")
         label = ("return_label_free" if self.orders.policy().free_return_shipping
@@ -110,10 +115,6 @@ class AfterSales:
         reply.say("exchange_created", number=phrasing.digits(record.number),
                   label=reply.text(label), wanted=wanted)
         OrderTasks.anything_else(reply)
-
-    def _returnable(self, order: Order) -> tuple[Item, ...]:
-        return return_eligibility(order, self.orders.policy(), self.today(),
-                                  sent_back(self.orders, order.number)).returnable
 
     # ------------------------------------------------------------------ delivery address
     def start_address_change(self, reply: Reply, order: Order) -> None:

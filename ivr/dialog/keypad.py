@@ -32,6 +32,8 @@ def keypad_meaning(phase: Phase, digits: str) -> Meaning | None:
         case Phase.EXCHANGE_FOR:
             single |= {k: ("exchange_for", {"exchange_choice": v})
                        for k, v in EXCHANGE_KEYS.items()}
+        case Phase.WHICH_ITEMS:
+            single |= {key: ("item_choice", {"key": key}) for key in "123456789"}
         case Phase.RETURN_REASON:
             single |= {k: ("return_reason", {"return_reason": v}) for k, v in REASON_KEYS.items()}
         case Phase.SURVEY:

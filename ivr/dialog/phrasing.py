@@ -34,9 +34,9 @@ def money(cents: int) -> str:
     return f"{dollars} {unit}" + (f" {rest:02d}" if rest else "")
 
 
-def listing(names: Sequence[str]) -> str:
-    """ ["a", "b", "c"] -> "a, b and c"."""
+def listing(names: Sequence[str], last_joiner: str = "and") -> str:
+    """ ["a", "b", "c"] -> "a, b and c" (or "a, b or c")."""
     names = list(names)
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + f" {last_joiner} " + names[-1]

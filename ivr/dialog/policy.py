@@ -11,9 +11,9 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from ivr.commerce.models import Customer, Order, OrderStatus
+from ivr.commerce.models import Customer, Item, Order, OrderStatus
 from ivr.commerce.service import OrderService
-from ivr.dialog import phrasing
+from ivr.dialog import items, phrasing
 from ivr.dialog.addresses import street_address
 from ivr.dialog.aftersales import AfterSales
 from ivr.dialog.desk import ServiceDesk, random_reference
@@ -192,6 +192,10 @@ class Policy:
         if intent == "repeat":
             self._repeat(reply)
             return
+        if reply.state.phase is Phase.WHICH_ITEMS and not self._items_chosen(reply, intent,
+                                                                             slots):
+            self.escalation.failure(reply, "no_match")  # words or a key that name no item
+            return
         reply.update(no_input=0, no_match=0, repeats=0)
         handler = {
             Phase.MAIN: self._task_request,
@@ -200,7 +204,9 @@ class Policy:
             Phase.ORDER_NUMBER: self._order_answer,
             Phase.CONFIRM_ORDER_NUMBER: self._confirm_order_number,
             Phase.POSTCODE: self._postcode,
+            Phase.WHICH_ITEMS: self._which_items,
             Phase.RETURN_REASON: self._return_reason,
+            Phase.CONFIRM_RETURN: self._confirm_return,
             Phase.CONFIRM_CANCEL: self._confirm_cancel,
             Phase.OFFER_RETURN: self._offer_return,
             Phase.EXCHANGE_FOR: self._after_sales_answer,
@@ -351,9 +357,30 @@ class Policy:
         else:
             reply.ask("postcode_mismatch", Phase.POSTCODE)
 
+    def _items_chosen(self, reply: Reply, intent: str, slots: dict[str, str]) -> tuple[Item, ...]:
+        """The items of the current order an answer to "which would you like to return?"
+        chooses, by name, place or key; () when it chooses none."""
+        returnable = self.tasks.returnable(self._current_order(reply))
+        if intent == "item_choice":
+            return items.item_at_key(returnable, slots["key"])
+        return items.items_named(returnable, slots.get("text", ""))
+
+    def _which_items(self, reply: Reply, intent: str, slots: dict[str, str],
+                     confidence: float) -> None:
+        items.keep(reply, self._items_chosen(reply, intent, slots))
+        order = self._current_order(reply)
+        if reply.state.intent == "exchange_request":
+            self.aftersales.exchange_items_chosen(reply, order)
+        else:
+            self.tasks.return_items_chosen(reply, order)
+
     def _return_reason(self, reply: Reply, intent: str, slots: dict[str, str],
                        confidence: float) -> None:
-        self.tasks.create_return(reply, self._current_order(reply), slots["return_reason"])
+        self.tasks.take_return_reason(reply, self._current_order(reply), slots["return_reason"])
+
+    def _confirm_return(self, reply: Reply, intent: str, slots: dict[str, str],
+                        confidence: float) -> None:
+        self.tasks.confirm_return(reply, self._current_order(reply), intent == "yes")
 
     def _confirm_cancel(self, reply: Reply, intent: str, slots: dict[str, str],
                         confidence: float) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from ivr.dialog.keypad import REASON_KEYS
 from ivr.dialog.state import TransferReason
 from ivr.errors import PromptError
 
@@ -39,8 +40,13 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
                                       "eta"}),
     "tracking_not_shipped": frozenset({"order_number", "ship_days"}),
     "tracking_delivered": frozenset({"carrier", "order_number", "delivered", "description"}),
+    "ask_which_items": frozenset({"verb", "items"}), "which_items_help": frozenset(),
+    "which_items_keys": frozenset(),
     "ask_return_reason": frozenset(), "return_reason_help": frozenset(),
     "return_reason_keys": frozenset(),
+    "confirm_return": frozenset({"items", "order_number", "reason"}),
+    **{f"return_because_{reason}": frozenset() for reason in REASON_KEYS.values()},
+    "return_declined": frozenset(),
     "return_partial_final_sale": frozenset({"final_sale", "was_were", "returnable"}),
     "return_created": frozenset({"rma", "label", "refund_days"}),
     "return_label_free": frozenset(), "return_label_paid": frozenset(),

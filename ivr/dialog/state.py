@@ -20,7 +20,9 @@ class Phase(StrEnum):
     ORDER_NUMBER = "order_number"
     CONFIRM_ORDER_NUMBER = "confirm_order_number"
     POSTCODE = "postcode"
+    WHICH_ITEMS = "which_items"
     RETURN_REASON = "return_reason"
+    CONFIRM_RETURN = "confirm_return"
     CONFIRM_CANCEL = "confirm_cancel"
     OFFER_RETURN = "offer_return"
     ANYTHING_ELSE = "anything_else"
@@ -41,7 +43,9 @@ PHASE_CONTEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.ORDER_NUMBER: ("order_number", "main"),
     Phase.CONFIRM_ORDER_NUMBER: ("confirm",),
     Phase.POSTCODE: ("postcode",),
+    Phase.WHICH_ITEMS: ("product",),
     Phase.RETURN_REASON: ("return_reason",),
+    Phase.CONFIRM_RETURN: ("confirm",),
     Phase.CONFIRM_CANCEL: ("confirm",),
     Phase.OFFER_RETURN: ("confirm",),
     Phase.ANYTHING_ELSE: ("main", "confirm"),
@@ -56,9 +60,10 @@ PHASE_CONTEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.ENDED: (),
 }
 """The grammar contexts listened to in each phase, most specific first."""
-FREE_TEXT_PHASES = frozenset({Phase.NEW_STREET, Phase.PRODUCT_NAME})
-"""Phases whose answer is the caller's own words (a street, a product name): what their
-context's grammar does not understand (an agent, a repeat) is taken as the answer."""
+FREE_TEXT_PHASES = frozenset({Phase.NEW_STREET, Phase.PRODUCT_NAME, Phase.WHICH_ITEMS})
+"""Phases whose answer is the caller's own words (a street, a product name, which items of an
+order): what their context's grammar does not understand (an agent, a repeat) is taken as the
+answer."""
 
 
 class TransferReason(StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ivr.commerce.models import Order, OrderStatus
+from ivr.commerce.models import Item, Order, OrderStatus
 from ivr.commerce.rules import (
     ReturnEligibility,
     ReturnVerdict,
@@ -15,7 +15,7 @@ from ivr.commerce.rules import (
     sent_back,
 )
 from ivr.commerce.service import OrderService
-from ivr.dialog import phrasing
+from ivr.dialog import items, phrasing
 from ivr.dialog.reply import Reply
 from ivr.dialog.state import Phase
 from ivr.events import OrderCancelled, ReturnCreated
@@ -89,6 +89,8 @@ class OrderTasks:
 
     # ------------------------------------------------------------------ returns
     def start_return(self, reply: Reply, order: Order) -> None:
+        """Which items (named in the request, the only one, or asked), why (said already, or
+        asked), then a read-back to confirm: nothing is created before the caller agrees."""
         verdict = self.returnable_or_explain(reply, order)
         if verdict is None:
             return
@@ -97,10 +99,33 @@ class OrderTasks:
                       final_sale=phrasing.listing([i.name for i in verdict.final_sale]),
                       was_were="was" if len(verdict.final_sale) == 1 else "were",
                       returnable=phrasing.listing([i.name for i in verdict.returnable]))
+        if items.choose_from_request(reply, verdict.returnable, "return"):
+            self.return_items_chosen(reply, order)
+
+    def return_items_chosen(self, reply: Reply, order: Order) -> None:
         if "return_reason" in reply.state.slots:
-            self.create_return(reply, order, reply.state.slots["return_reason"])
+            self.take_return_reason(reply, order, reply.state.slots["return_reason"])
         else:
             reply.ask("ask_return_reason", Phase.RETURN_REASON)
+
+    def take_return_reason(self, reply: Reply, order: Order, reason: str) -> None:
+        reply.remember(return_reason=reason)
+        names = [item.name for item in items.kept(reply, self.returnable(order))]
+        reply.ask("confirm_return", Phase.CONFIRM_RETURN, items=phrasing.listing(names),
+                  order_number=phrasing.digits(order.number),
+                  reason=reply.text(f"return_because_{reason}"))
+
+    def confirm_return(self, reply: Reply, order: Order, agreed: bool) -> None:
+        if agreed:
+            self.create_return(reply, order, reply.state.slots["return_reason"])
+        else:
+            reply.say("return_declined")
+            self.anything_else(reply)
+
+    def returnable(self, order: Order) -> tuple[Item, ...]:
+        """The order's items that can still go back (a return or an exchange)."""
+        return return_eligibility(order, self.orders.policy(), self.today(),
+                                  sent_back(self.orders, order.number)).returnable
 
     def returnable_or_explain(self, reply: Reply, order: Order) -> ReturnEligibility | None:
         """The order's return eligibility when items of it can go back (for a return or an
@@ -131,11 +156,8 @@ class OrderTasks:
 
     def create_return(self, reply: Reply, order: Order, reason: str) -> None:
         policy = self.orders.policy()
-        verdict = return_eligibility(order, policy, self.today(),
-                                     sent_back(self.orders, order.number))
-        skus = tuple(item.sku for item in verdict.returnable)
+        skus = tuple(item.sku for item in items.kept(reply, self.returnable(order)))
         record = self.orders.create_return(order.number, skus, reason)
-        reply.remember(return_reason=reason)
         reply.act(ReturnCreated(order.number, record.rma, reason, skus))
         reply.did(f"created return {record.rma} for order {order.number} ({reason})")
         label = "return_label_free" if policy.free_return_shipping else "return_label_paid"

@@ -65,9 +65,14 @@ def test_refunds_are_told_only_to_a_verified_caller(call: Call) -> None:
 def test_an_exchange_is_confirmed_then_created(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.say("I'd like to exchange it for a different size")
-    c.say("yes")  # order 70055
+    asked = c.say("yes")  # order 70055, which has two items
+    assert prompt_ids(asked) == ["ask_which_items"]
+    assert "the Linen Shirt or the Canvas Sneakers" in asked[0].text
+    c.say("both of them")
     assert c.state.phase is Phase.EXCHANGE_FOR
-    assert prompt_ids(c.say("a bigger size please")) == ["confirm_exchange"]
+    confirm = c.say("a bigger size please")
+    assert prompt_ids(confirm) == ["confirm_exchange"]
+    assert "Linen Shirt and Canvas Sneakers" in confirm[0].text
     assert orders.exchanges_for("70055") == []  # nothing changes before the caller agrees
     assert prompt_ids(c.say("yes")) == ["exchange_created", "anything_else"]
     [exchange] = orders.exchanges_for("70055")
@@ -76,11 +81,25 @@ def test_an_exchange_is_confirmed_then_created(call: Call, orders: EmbeddedOrder
     assert " ".join(exchange.number) in c.spoken()
 
 
+def test_an_exchange_of_the_item_named_leaves_the_rest(call: Call,
+                                                       orders: EmbeddedOrderService) -> None:
+    c = call(ANA)
+    c.say("I'd like to exchange the linen shirt")
+    assert prompt_ids(c.say("yes")) == ["ask_exchange_for"]  # no question about which item
+    confirm = c.say("a medium")
+    assert "the Linen Shirt from order" in confirm[0].text and "Sneakers" not in confirm[0].text
+    c.say("yes")
+    assert [e.skus for e in orders.exchanges_for("70055")] == [("SH-LIN-M",)]
+    c.say("and I want to return the other thing too")
+    assert prompt_ids(c.log[-1:]) == ["ask_return_reason"]  # only the sneakers are left
+
+
 def test_an_exchange_declined_changes_nothing(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.say("can I swap these for a smaller size")
     c.say("yes")
-    c.keys("2")  # a smaller size, on the keypad
+    c.keys("9")  # all of them, on the keypad
+    c.keys("2")  # a smaller size
     assert prompt_ids(c.say("no")) == ["exchange_declined", "anything_else"]
     assert orders.exchanges_for("70055") == []
 
@@ -203,6 +222,7 @@ def test_a_wrong_item_is_a_ticket_but_a_reason_once_returning(call: Call) -> Non
     assert [ticket.kind for ticket in tickets(c)] == ["item_problem"]
     returning = call(ANA)
     returning.say("I want to return order 70055")
+    returning.say("all of them")
     assert returning.state.phase is Phase.RETURN_REASON
     returning.say("you sent me the wrong item")
     assert tickets(returning) == []

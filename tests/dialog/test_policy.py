@@ -164,7 +164,7 @@ def test_known_caller_is_offered_their_order(call: Call) -> None:
 def test_known_caller_can_name_another_order(call: Call) -> None:
     c = call(ANA)
     c.say("I'd like to return something")
-    assert prompt_ids(c.say("seven oh oh five five")) == ["ask_return_reason"]
+    assert prompt_ids(c.say("seven oh oh five five")) == ["ask_which_items"]
 
 
 # ------------------------------------------------------------------ tasks
@@ -180,25 +180,76 @@ def test_tracking_before_shipping(call: Call) -> None:
     assert prompt_ids(c.say("track order 31190")) == ["tracking_not_shipped", "anything_else"]
 
 
-def test_return_with_reason_in_first_sentence_is_created_at_once(
+def test_a_return_named_item_and_reason_at_once_is_read_back_before_it_is_made(
         call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
-    actions = c.say("I want to return order seven oh oh five five because it doesn't fit")
+    confirm = c.say("I want to return the sneakers from order seven oh oh five five because "
+                    "they don't fit")
+    assert prompt_ids(confirm) == ["confirm_return"]
+    assert confirm[0].text.startswith("I'll set up a return of the Canvas Sneakers from order "
+                                      "7 0 0 5 5, because it doesn't fit.")
+    assert orders.returns_for("70055") == []  # nothing changes before the caller agrees
+    actions = c.say("yes please")
     created = [a for a in actions if isinstance(a, ReturnCreated)]
     assert len(created) == 1 and created[0].reason == "doesnt_fit"
-    assert set(created[0].items) == {"SH-LIN-M", "SN-CNV-42"}
+    assert created[0].items == ("SN-CNV-42",)
     spoken_rma = " ".join(created[0].rma)
     assert actions[1].text.count(spoken_rma) == 2  # read back digit by digit, twice
     assert [r.rma for r in orders.returns_for("70055")] == [created[0].rma]
+
+
+def test_a_return_declined_at_the_read_back_changes_nothing(
+        call: Call, orders: EmbeddedOrderService) -> None:
+    c = call(ANA)
+    c.say("I want to return the linen shirt from order 70055, it arrived damaged")
+    assert prompt_ids(c.say("no")) == ["return_declined", "anything_else"]
+    assert orders.returns_for("70055") == []
+
+
+@pytest.mark.parametrize(("answer", "skus"), [
+    ("the shirt", ("SH-LIN-M",)),
+    ("um, the sneakers please", ("SN-CNV-42",)),
+    ("the second one", ("SN-CNV-42",)),
+    ("both", ("SH-LIN-M", "SN-CNV-42")),
+    ("all of them", ("SH-LIN-M", "SN-CNV-42")),
+])
+def test_the_items_to_return_are_asked_when_the_request_names_none(
+        call: Call, orders: EmbeddedOrderService, answer: str, skus: tuple[str, ...]) -> None:
+    c = call(ANA)
+    c.say("I'd like to return something from order 70055")
+    assert c.state.phase is Phase.WHICH_ITEMS
+    assert prompt_ids(c.say(answer)) == ["ask_return_reason"]
+    c.say("I changed my mind")
+    c.say("yes")
+    assert orders.returns_for("70055")[0].skus == skus
+
+
+def test_items_not_named_in_the_answer_are_asked_for_again(call: Call) -> None:
+    c = call(ANA)
+    c.say("I'd like to return something from order 70055")
+    assert prompt_ids(c.say("the blue one")) == ["didnt_understand", "which_items_help"]
+    assert prompt_ids(c.say("I don't know")) == ["didnt_understand", "which_items_keys"]
+    assert c.state.phase is Phase.WHICH_ITEMS
+
+
+def test_keys_past_the_list_of_items_count_towards_a_person(call: Call) -> None:
+    c = call(ANA)
+    c.say("I'd like to return something from order 70055")  # two items
+    assert prompt_ids(c.keys("5")) == ["didnt_understand", "which_items_help"]
+    assert prompt_ids(c.keys("5")) == ["didnt_understand", "which_items_keys"]
+    assert [type(a) for a in c.keys("5")][-1] is Transfer
 
 
 def test_return_reason_by_keys(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.keys("3")
     c.keys("1")  # yes, order 70055 (the delivered one)
-    actions = c.keys("2")
+    c.keys("1")  # its first item, the Linen Shirt
+    assert prompt_ids(c.keys("2")) == ["confirm_return"]
+    actions = c.keys("1")  # yes
     assert [a.reason for a in actions if isinstance(a, ReturnCreated)] == ["damaged"]
     assert orders.returns_for("70055")[0].reason == "damaged"
+    assert orders.returns_for("70055")[0].skus == ("SH-LIN-M",)
 
 
 def test_return_outside_the_window_is_refused(call: Call, orders: EmbeddedOrderService) -> None:
@@ -214,6 +265,7 @@ def test_final_sale_items_are_left_out_of_a_return(call: Call,
     assert prompt_ids(actions) == ["return_partial_final_sale", "ask_return_reason"]
     assert "Silk Scarf was final sale" in actions[0].text
     c.say("I changed my mind")
+    c.say("yes")
     assert orders.returns_for("12345")[0].skus == ("WAL-LTH",)
 
 
@@ -257,8 +309,10 @@ def test_cancel_after_shipping_explains_and_points_to_returns(call: Call) -> Non
 def test_cancel_after_delivery_offers_a_return(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     assert prompt_ids(c.say("cancel order 70055")) == ["cancel_delivered"]
-    assert prompt_ids(c.say("yes")) == ["ask_return_reason"]
+    assert prompt_ids(c.say("yes")) == ["ask_which_items"]
+    c.say("everything")
     c.say("it arrived broken")
+    c.say("yes")
     assert orders.returns_for("70055")[0].reason == "damaged"
 
 
@@ -278,13 +332,14 @@ def test_anything_else_reuses_the_verified_order(call: Call) -> None:
     c = call()
     c.say("where is order 70055")
     c.say("94107")
-    assert prompt_ids(c.say("I'd like to return it")) == ["ask_return_reason"]
+    assert prompt_ids(c.say("I'd like to return the shirt")) == ["ask_return_reason"]
 
 
 def test_repeat_says_the_rma_again_without_counting_a_failure(call: Call) -> None:
     c = call(ANA)
-    c.say("return order 70055")
-    first = c.say("it doesn't fit")
+    c.say("return the sneakers from order 70055")
+    c.say("it doesn't fit")
+    first = c.say("yes")
     again = c.say("sorry, can you repeat that")
     assert [(a.prompt_id, a.text) for a in again] == [
         (a.prompt_id, a.text) for a in first if isinstance(a, Say | Ask)]

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from ivr.dialog.keypad import REASON_KEYS
 from ivr.dialog.prompts import PROMPT_VARIABLES, PromptCatalog
 from ivr.errors import PromptError
+from ivr.nlu.grammar import Grammar
 from tests.conftest import PROMPTS_FILE
 
 
@@ -23,6 +25,16 @@ def test_shipped_prompts_render_every_declared_prompt(prompts: PromptCatalog) ->
     for prompt_id, variables in PROMPT_VARIABLES.items():
         text = prompts.render(prompt_id, **dict.fromkeys(variables, "X"))
         assert text and "{" not in text
+
+
+def test_every_return_reason_the_grammar_knows_can_be_read_back(grammar: Grammar,
+                                                                prompts: PromptCatalog) -> None:
+    """A return is confirmed with its reason in words: a reason the grammar can hear but no
+    prompt can say would fail mid-call."""
+    reasons = {value.value for value in grammar.lists["return_reason"].values}
+    assert reasons == set(REASON_KEYS.values())
+    for reason in reasons:
+        assert prompts.render(f"return_because_{reason}")
 
 
 def test_missing_prompt(tmp_path: Path) -> None:

@@ -205,7 +205,9 @@ def test_the_call_page_tells_the_whole_story(
         [
             "I want to return something",
             "#70055",
+            "the sneakers",
             "it arrived damaged",
+            "#1",
             "#1",
             "I want to talk to a person",
         ],

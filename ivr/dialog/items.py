@@ -1,0 +1,99 @@
+"""Which items of an order a return or an exchange is for, from the caller's own words.
+
+A caller returning one shirt of an order of three things says so ("I'd like to return the linen
+shirt"); only that shirt goes back. When the request names none and the order has several
+items, the bot lists them and asks ("the shirt", "the second one", "both", or a key). The
+choice is kept as SKUs in the dialog's slots, so the read-back and the record name the same
+items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from ivr.commerce.models import Item
+from ivr.dialog import phrasing
+from ivr.dialog.reply import Reply
+from ivr.dialog.state import Phase
+from ivr.nlu.normalize import normalize
+
+EVERY_ITEM = frozenset({"all", "both", "everything", "lot", "whole"})
+"""Words that choose every item ("all of them", "both", "the whole lot")."""
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5,
+            "seventh": 6, "eighth": 7, "last": -1}
+"""Words that choose an item by its place in the list the bot read out."""
+NOT_NAMING = frozenset({"set", "pack", "pair", "kit", "piece", "one", "of", "and", "the",
+                        "with", "for", "in", "a"})
+"""Words of product names that say which kind of thing, not which item ("Ceramic Mug Set"):
+a caller who says "set up a return" has not named the mug set."""
+FUZZY_LENGTH = 5
+"""From this length a word said slightly differently is the same word ("sneaker",
+"sneakers"); shorter ones must be said as written or as a plural ("mugs"; "that" is no "hat")."""
+SAME_WORD = 85.0
+"""rapidfuzz ratio from which a said word is a word of the name."""
+EVERY_ITEM_KEY = "9"
+"""The key that chooses every item; keys 1–8 choose one by its place in the list."""
+CHOSEN_SLOT = "items"
+"""The slot holding the chosen items' SKUs, comma-separated."""
+
+
+def items_named(items: Sequence[Item], said: str) -> tuple[Item, ...]:
+    """The items the words choose: all of them, the ones whose names are said, or the one in
+    the place said; () when the words choose none."""
+    words = normalize(said)
+    if EVERY_ITEM & set(words):
+        return tuple(items)
+    named = tuple(item for item in items if _name_said(item.name, words))
+    if named:
+        return named
+    places = [ORDINALS[word] for word in words if word in ORDINALS]
+    if places and -len(items) <= places[0] < len(items):
+        return (items[places[0]],)
+    return ()
+
+
+def item_at_key(items: Sequence[Item], key: str) -> tuple[Item, ...]:
+    """The items a key chooses: every one for EVERY_ITEM_KEY, else the one at its place."""
+    if key == EVERY_ITEM_KEY:
+        return tuple(items)
+    place = int(key) - 1 if key.isdigit() else -1
+    return (items[place],) if 0 <= place < len(items) else ()
+
+
+def choose_from_request(reply: Reply, returnable: Sequence[Item], verb: str) -> bool:
+    """Keep the items the caller's request named (or the only one there is) and say True; or
+    ask which of several, to `verb` ("return", "exchange"), and say False."""
+    chosen = items_named(returnable, reply.caller_words(reply.state.intent))
+    if not chosen and len(returnable) == 1:
+        chosen = tuple(returnable)
+    if chosen:
+        keep(reply, chosen)
+        return True
+    reply.ask("ask_which_items", Phase.WHICH_ITEMS, verb=verb,
+              items=phrasing.listing([f"the {item.name}" for item in returnable], "or"))
+    return False
+
+
+def keep(reply: Reply, chosen: Sequence[Item]) -> None:
+    reply.remember(**{CHOSEN_SLOT: ",".join(item.sku for item in chosen)})
+
+
+def kept(reply: Reply, returnable: Sequence[Item]) -> tuple[Item, ...]:
+    """The chosen items that can still go back: all of them when none were chosen."""
+    skus = set(reply.state.slots.get(CHOSEN_SLOT, "").split(","))
+    chosen = tuple(item for item in returnable if item.sku in skus)
+    return chosen or tuple(returnable)
+
+
+def _name_said(name: str, words: list[str]) -> bool:
+    return any(_same_word(part, word)
+               for part in normalize(name) if part not in NOT_NAMING
+               for word in words)
+
+
+def _same_word(part: str, word: str) -> bool:
+    if word in (part, part + "s", part + "es"):
+        return True
+    return len(part) >= FUZZY_LENGTH and fuzz.ratio(part, word) >= SAME_WORD
