@@ -255,6 +255,8 @@ class Policy:
                 reply.update(intent=intent, slots={**kept, **slots})
                 if "order_number" in slots:
                     self._take_order_number(reply, slots["order_number"], confidence)
+                elif reply.state.verified and (better := self._better_order(reply, intent)):
+                    self._suggest(reply, better)
                 elif reply.state.verified:
                     self._run_task(reply)
                 else:
@@ -267,18 +269,35 @@ class Policy:
         suggestion = self._suggested_order(customer, reply.state.intent) if customer else None
         if suggestion is None:
             reply.ask("ask_order_number", Phase.ORDER_NUMBER)
-            return
-        reply.update(pending_order=suggestion.number)
-        reply.ask("suggest_order", Phase.SUGGEST_ORDER,
-                  order_number=phrasing.digits(suggestion.number))
+        else:
+            self._suggest(reply, suggestion)
+
+    @staticmethod
+    def _suggest(reply: Reply, order: Order) -> None:
+        reply.update(pending_order=order.number)
+        reply.ask("suggest_order", Phase.SUGGEST_ORDER, order_number=phrasing.digits(order.number))
 
     def _suggested_order(self, customer: Customer, intent: str | None) -> Order | None:
+        return next((o for o in self.orders.orders_for(customer) if self._fits(o, intent)), None)
+
+    def _fits(self, order: Order, intent: str | None) -> bool:
+        """Whether a request can be about an order (a refund about one with a return, a
+        cancellation about one still being prepared)."""
         wanted = SUGGESTED_STATUSES.get(intent or "",
                                         (OrderStatus.PROCESSING, OrderStatus.SHIPPED))
-        orders = [o for o in self.orders.orders_for(customer) if o.status in wanted]
-        if intent == "refund_status":
-            orders = [o for o in orders if self.orders.returns_for(o.number)]
-        return orders[0] if orders else None
+        return order.status in wanted and (intent != "refund_status"
+                                           or bool(self.orders.returns_for(order.number)))
+
+    def _better_order(self, reply: Reply, intent: str) -> Order | None:
+        """For a known caller's new request that the order talked about so far cannot be about
+        (where a refund is, asked after an address change), the order it probably is about;
+        None to carry on with the current one."""
+        current = self._current_order(reply)
+        customer = self._customer(reply.state)
+        if intent not in SUGGESTED_STATUSES or customer is None or self._fits(current, intent):
+            return None
+        better = self._suggested_order(customer, intent)
+        return better if better is not None and better.number != current.number else None
 
     def _order_answer(self, reply: Reply, intent: str, slots: dict[str, str],
                       confidence: float) -> None:
@@ -293,7 +312,9 @@ class Policy:
             self._take_order_number(reply, slots["order_number"], confidence)
         elif intent in ORDER_TASKS:
             reply.update(intent=intent)
-            reply.ask("ask_order_number", Phase.ORDER_NUMBER)
+            self._ask_for_order(reply)
+        elif intent == "goodbye":
+            reply.ask("survey", Phase.SURVEY)
         else:
             reply.update(pending_order=None)
             reply.ask("ask_order_number", Phase.ORDER_NUMBER)

@@ -46,6 +46,15 @@ def test_a_received_return_gives_the_day_the_refund_is_due(call: Call,
     assert prompt_ids(c.say("yes")) == ["refund_pending", "anything_else"]
 
 
+def test_a_refund_asked_after_another_task_is_about_the_order_with_a_return(call: Call) -> None:
+    c = call(BEN)
+    c.say("can I change the delivery address on order 31190")  # verified, being prepared
+    assert prompt_ids(c.say("I don't know")) == ["address_declined", "anything_else"]
+    asked = c.say("and where's my refund")
+    assert prompt_ids(asked) == ["suggest_order"] and "8 0 4 1 7" in asked[0].text
+    assert prompt_ids(c.say("yes")) == ["refund_on_its_way_back", "anything_else"]
+
+
 def test_no_return_no_refund(call: Call) -> None:
     c = call(ANA)
     c.say("where is my refund for order seven oh oh five five")

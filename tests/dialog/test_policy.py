@@ -161,6 +161,20 @@ def test_known_caller_is_offered_their_order(call: Call) -> None:
     assert "UPS" in actions[0].text and "Reno, Nevada" in actions[0].text
 
 
+def test_a_new_request_while_asked_for_the_number_offers_the_callers_order(call: Call) -> None:
+    c = call(BEN)
+    c.say("where is my order")
+    assert prompt_ids(c.say("no")) == ["ask_order_number"]
+    asked = c.say("actually where's my refund")
+    assert prompt_ids(asked) == ["suggest_order"] and "8 0 4 1 7" in asked[0].text
+
+
+def test_a_goodbye_instead_of_the_order_number_ends_the_call_politely(call: Call) -> None:
+    c = call()
+    c.say("where is my order")
+    assert prompt_ids(c.say("okay bye")) == ["survey"]
+
+
 def test_known_caller_can_name_another_order(call: Call) -> None:
     c = call(ANA)
     c.say("I'd like to return something")
