@@ -86,7 +86,8 @@ class AfterSales:
         verdict = self.tasks.returnable_or_explain(reply, order)
         if verdict is None:
             return
-        if items.choose_from_request(reply, verdict.returnable, "exchange"):
+        if items.choose_from_request(reply, verdict.returnable, "ask_which_items",
+                                     verb="exchange"):
             self.exchange_items_chosen(reply, order)
 
     def exchange_items_chosen(self, reply: Reply, order: Order) -> None:
@@ -160,17 +161,23 @@ class AfterSales:
 
     # ------------------------------------------------------------------ missing items
     def item_problem(self, reply: Reply, order: Order) -> None:
-        """A ticket for the team, its reference read back twice."""
-        number = phrasing.digits(order.number)
+        """Which items (named, the only one, or asked), then a ticket for the team."""
         if order.status is not OrderStatus.DELIVERED:
-            reply.say("item_problem_not_delivered", order_number=number)
+            reply.say("item_problem_not_delivered", order_number=phrasing.digits(order.number))
             OrderTasks.anything_else(reply)
             return
+        if items.choose_from_request(reply, order.items, "ask_which_items_problem"):
+            self.open_item_ticket(reply, order)
+
+    def open_item_ticket(self, reply: Reply, order: Order) -> None:
+        """The ticket names the items and keeps the caller's words; its reference is read back
+        twice."""
         reference = self.new_reference()
-        reply.act(TicketOpened("item_problem", reference, order.number,
-                               reply.caller_words(reply.state.intent)))
-        reply.did(f"opened ticket {reference} about items of order {order.number}")
-        reply.say("item_problem_ticket", order_number=number,
+        named = phrasing.listing([item.name for item in items.kept(reply, order.items)])
+        summary = f"{named}: {reply.caller_words('item_problem')}"
+        reply.act(TicketOpened("item_problem", reference, order.number, summary))
+        reply.did(f"opened ticket {reference} about the {named} of order {order.number}")
+        reply.say("item_problem_ticket", order_number=phrasing.digits(order.number),
                   reference=phrasing.digits(reference))
         OrderTasks.anything_else(reply)
 

@@ -1,4 +1,5 @@
-"""Which items of an order a return or an exchange is for, from the caller's own words.
+"""Which items of an order a return, an exchange or a missing-item ticket is about, from the
+caller's own words.
 
 A caller returning one shirt of an order of three things says so ("I'd like to return the linen
 shirt"); only that shirt goes back. When the request names none and the order has several
@@ -62,17 +63,18 @@ def item_at_key(items: Sequence[Item], key: str) -> tuple[Item, ...]:
     return (items[place],) if 0 <= place < len(items) else ()
 
 
-def choose_from_request(reply: Reply, returnable: Sequence[Item], verb: str) -> bool:
+def choose_from_request(reply: Reply, candidates: Sequence[Item], question: str,
+                        **variables: str) -> bool:
     """Keep the items the caller's request named (or the only one there is) and say True; or
-    ask which of several, to `verb` ("return", "exchange"), and say False."""
-    chosen = items_named(returnable, reply.caller_words(reply.state.intent))
-    if not chosen and len(returnable) == 1:
-        chosen = tuple(returnable)
+    ask which of several with the `question` prompt (given its `items`), and say False."""
+    chosen = items_named(candidates, reply.caller_words(reply.state.intent))
+    if not chosen and len(candidates) == 1:
+        chosen = tuple(candidates)
     if chosen:
         keep(reply, chosen)
         return True
-    reply.ask("ask_which_items", Phase.WHICH_ITEMS, verb=verb,
-              items=phrasing.listing([f"the {item.name}" for item in returnable], "or"))
+    reply.ask(question, Phase.WHICH_ITEMS, **variables,
+              items=phrasing.listing([f"the {item.name}" for item in candidates], "or"))
     return False
 
 
@@ -80,11 +82,12 @@ def keep(reply: Reply, chosen: Sequence[Item]) -> None:
     reply.remember(**{CHOSEN_SLOT: ",".join(item.sku for item in chosen)})
 
 
-def kept(reply: Reply, returnable: Sequence[Item]) -> tuple[Item, ...]:
-    """The chosen items that can still go back: all of them when none were chosen."""
+def kept(reply: Reply, candidates: Sequence[Item]) -> tuple[Item, ...]:
+    """The chosen items among the candidates (those that can still go back, for a return):
+    all of them when none were chosen."""
     skus = set(reply.state.slots.get(CHOSEN_SLOT, "").split(","))
-    chosen = tuple(item for item in returnable if item.sku in skus)
-    return chosen or tuple(returnable)
+    chosen = tuple(item for item in candidates if item.sku in skus)
+    return chosen or tuple(candidates)
 
 
 def _name_said(name: str, words: list[str]) -> bool:

@@ -379,21 +379,26 @@ class Policy:
             reply.ask("postcode_mismatch", Phase.POSTCODE)
 
     def _items_chosen(self, reply: Reply, intent: str, slots: dict[str, str]) -> tuple[Item, ...]:
-        """The items of the current order an answer to "which would you like to return?"
-        chooses, by name, place or key; () when it chooses none."""
-        returnable = self.tasks.returnable(self._current_order(reply))
+        """The items of the current order an answer to "which would you like to return?" (or
+        "which is missing?") chooses, by name, place or key; () when it chooses none."""
+        order = self._current_order(reply)
+        candidates = (order.items if reply.state.intent == "item_problem"
+                      else self.tasks.returnable(order))
         if intent == "item_choice":
-            return items.item_at_key(returnable, slots["key"])
-        return items.items_named(returnable, slots.get("text", ""))
+            return items.item_at_key(candidates, slots["key"])
+        return items.items_named(candidates, slots.get("text", ""))
 
     def _which_items(self, reply: Reply, intent: str, slots: dict[str, str],
                      confidence: float) -> None:
         items.keep(reply, self._items_chosen(reply, intent, slots))
         order = self._current_order(reply)
-        if reply.state.intent == "exchange_request":
-            self.aftersales.exchange_items_chosen(reply, order)
-        else:
-            self.tasks.return_items_chosen(reply, order)
+        match reply.state.intent:
+            case "exchange_request":
+                self.aftersales.exchange_items_chosen(reply, order)
+            case "item_problem":
+                self.aftersales.open_item_ticket(reply, order)
+            case _:
+                self.tasks.return_items_chosen(reply, order)
 
     def _return_reason(self, reply: Reply, intent: str, slots: dict[str, str],
                        confidence: float) -> None:

@@ -99,7 +99,7 @@ class OrderTasks:
                       final_sale=phrasing.listing([i.name for i in verdict.final_sale]),
                       was_were="was" if len(verdict.final_sale) == 1 else "were",
                       returnable=phrasing.listing([i.name for i in verdict.returnable]))
-        if items.choose_from_request(reply, verdict.returnable, "return"):
+        if items.choose_from_request(reply, verdict.returnable, "ask_which_items", verb="return"):
             self.return_items_chosen(reply, order)
 
     def return_items_chosen(self, reply: Reply, order: Order) -> None:

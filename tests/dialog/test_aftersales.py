@@ -216,18 +216,32 @@ def test_asking_for_a_person_instead_of_giving_the_street_is_heard(call: Call) -
 def test_a_missing_item_opens_a_ticket_read_back_twice(call: Call) -> None:
     c = call(BEN)
     c.say("there's something missing from my order")
-    c.say("yes")  # 12345, delivered
+    asked = c.say("yes")  # 12345, delivered, with two items
+    assert prompt_ids(asked) == ["ask_which_items_problem"]
+    assert "the Silk Scarf or the Leather Wallet" in asked[0].text
+    assert tickets(c) == []
+    c.say("the wallet")
     [ticket] = tickets(c)
     assert ticket.kind == "item_problem" and ticket.order_number == "12345"
-    assert ticket.summary == "there's something missing from my order"
+    assert ticket.summary == "Leather Wallet: there's something missing from my order"
     assert c.spoken().count(" ".join(ticket.reference)) == 2
-    assert f"opened ticket {ticket.reference} about items of order 12345" in c.state.done
+    assert (f"opened ticket {ticket.reference} about the Leather Wallet of order 12345"
+            in c.state.done)
+
+
+def test_a_missing_item_named_at_once_is_not_asked_for(call: Call) -> None:
+    c = call(ANA)
+    c.say("the sneakers were missing from my parcel")
+    c.say("yes")  # 70055
+    [ticket] = tickets(c)
+    assert ticket.summary == "Canvas Sneakers: the sneakers were missing from my parcel"
 
 
 def test_a_wrong_item_is_a_ticket_but_a_reason_once_returning(call: Call) -> None:
     c = call(BEN)
     c.say("you sent me the wrong item")
     c.say("yes")  # 12345, delivered
+    c.keys("9")  # all of its items
     assert [ticket.kind for ticket in tickets(c)] == ["item_problem"]
     returning = call(ANA)
     returning.say("I want to return order 70055")
