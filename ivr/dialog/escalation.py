@@ -62,8 +62,7 @@ class Escalation:
         caller_is_done = phase is Phase.ANYTHING_ELSE and kind == "no_input"
         if phase is Phase.SURVEY or caller_is_done:
             if count > 1:
-                reply.say("goodbye", shop=self.settings.shop_name)
-                self.end(reply, "completed")
+                self.goodbye(reply)
             elif phase is Phase.SURVEY:
                 reply.ask("survey_help", Phase.SURVEY)
             else:
@@ -89,6 +88,11 @@ class Escalation:
         reply.act(Transfer(self.settings.agent_queue, str(reason),
                            reply.state.context_packet(reason)))
         reply.update(phase=Phase.ENDED, outcome="transferred")
+
+    def goodbye(self, reply: Reply) -> None:
+        """The caller is done: a goodbye, and the call ends as completed."""
+        reply.say("goodbye", shop=self.settings.shop_name)
+        self.end(reply, "completed")
 
     def end(self, reply: Reply, outcome: str) -> None:
         reply.act(EndCall(outcome))

@@ -442,6 +442,14 @@ class Policy:
 
     def _survey(self, reply: Reply, intent: str, slots: dict[str, str],
                 confidence: float) -> None:
+        """A score ends the call; so does a goodbye. A request instead ("wait, where's my
+        refund?") is answered: a goodbye heard by mistake does not end a caller's call."""
+        if intent == "goodbye":
+            self.escalation.goodbye(reply)
+            return
+        if intent != "rating":
+            self._task_request(reply, intent, slots, confidence)
+            return
         reply.act(SurveyAnswered(int(slots["rating"])))
         reply.did(f"recorded a satisfaction score of {slots['rating']}")
         reply.say("survey_thanks")

@@ -56,7 +56,7 @@ PHASE_CONTEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.CONFIRM_ADDRESS: ("confirm",),
     Phase.OFFER_AGENT: ("confirm",),
     Phase.PRODUCT_NAME: ("product",),
-    Phase.SURVEY: ("rating",),
+    Phase.SURVEY: ("rating", "main"),
     Phase.ENDED: (),
 }
 """The grammar contexts listened to in each phase, most specific first."""

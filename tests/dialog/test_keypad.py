@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from ivr.dialog.keypad import keypad_meaning
-from ivr.dialog.state import Phase
+from ivr.dialog.reply import PHASE_KEYS
+from ivr.dialog.state import PHASE_CONTEXTS, Phase
 
 
 @pytest.mark.parametrize(("phase", "keys", "meaning"), [
@@ -22,6 +23,9 @@ from ivr.dialog.state import Phase
     (Phase.RETURN_REASON, "6", None),
     (Phase.SURVEY, "3", ("rating", {"rating": "3"})),
     (Phase.SURVEY, "6", None),
+    (Phase.WHICH_ITEMS, "2", ("item_choice", {"key": "2"})),
+    (Phase.WHICH_ITEMS, "9", ("item_choice", {"key": "9"})),
+    (Phase.CONFIRM_RETURN, "1", ("yes", {})),
     (Phase.POSTCODE, "0", ("speak_to_agent", {})),
     (Phase.RETURN_REASON, "*", ("repeat", {})),
     (Phase.MAIN, "#", None),
@@ -29,3 +33,11 @@ from ivr.dialog.state import Phase
 ])
 def test_keypad_meaning(phase: Phase, keys: str, meaning: object) -> None:
     assert keypad_meaning(phase, keys) == meaning
+
+
+@pytest.mark.parametrize("phase", [phase for phase, contexts in PHASE_CONTEXTS.items()
+                                   if contexts == ("confirm",)]
+                         + [Phase.WHICH_ITEMS, Phase.RETURN_REASON, Phase.EXCHANGE_FOR])
+def test_a_one_key_answer_is_taken_without_waiting_for_the_hash_key(phase: Phase) -> None:
+    """A caller pressing 1 for yes would otherwise hear nothing until the entry timed out."""
+    assert PHASE_KEYS[phase] == 1

@@ -413,6 +413,19 @@ def test_goodbye_survey_records_the_score(call: Call) -> None:
     assert c.state.outcome == "completed"
 
 
+def test_a_request_instead_of_a_score_is_answered_not_ended(call: Call) -> None:
+    """The survey follows a goodbye, which may have been heard by mistake."""
+    c = call(ANA)
+    assert prompt_ids(c.say("thanks, bye")) == ["survey"]
+    asked = c.say("no wait, where's my parcel")
+    assert prompt_ids(asked) == ["suggest_order"] and c.state.phase is Phase.SUGGEST_ORDER
+    assert prompt_ids(c.say("yes")) == ["tracking_in_transit", "anything_else"]
+    assert prompt_ids(c.say("that's all")) == ["survey"]
+    actions = c.say("goodbye")
+    assert prompt_ids(actions) == ["goodbye"] and EndCall("completed") in actions
+    assert not [a for a in c.log if isinstance(a, SurveyAnswered)]
+
+
 def test_no_after_anything_else_leads_to_survey_by_keys(call: Call) -> None:
     c = call()
     c.say("do you ship to canada")
