@@ -44,16 +44,17 @@ class ServiceDesk:
                 reply.ask("ask_product", Phase.PRODUCT_NAME)
             return
         name, price = product.name.lower(), phrasing.money(product.price_cents)
+        is_are = phrasing.is_are(product.name)
         option = option_named(product, said)
         in_stock = [o.label for o in product.options if o.in_stock > 0]
         if option is not None:
             self._stock(reply, "product_option", option, price, product=name,
-                        option=option.label)
+                        option=option.label, is_are=is_are)
         elif in_stock and len(in_stock) < len(product.options):
-            reply.say("product_options_in_stock", product=name,
+            reply.say("product_options_in_stock", product=name, is_are=is_are,
                       options=phrasing.listing(in_stock), price=price)
         else:
-            self._stock(reply, "product", product, price, product=name)
+            self._stock(reply, "product", product, price, product=name, is_are=is_are)
         OrderTasks.anything_else(reply)
 
     def _stock(self, reply: Reply, prompt: str, stock: Product | ProductOption, price: str,

@@ -40,3 +40,27 @@ def listing(names: Sequence[str], last_joiner: str = "and") -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last_joiner} " + names[-1]
+
+
+def counted(quantity: int, name: str) -> str:
+    """ (2, "Tea Sampler") -> "2 Tea Samplers"; (1, "Linen Shirt") -> "1 Linen Shirt"."""
+    if quantity == 1 or is_plural(name):
+        return f"{quantity} {name}"
+    if name[-1:] == "y" and name[-2:-1] not in "aeiou":
+        return f"{quantity} {name[:-1]}ies"
+    if name.endswith(("s", "x", "z", "ch", "sh")):
+        return f"{quantity} {name}es"
+    return f"{quantity} {name}s"
+
+
+def is_are(name: str) -> str:
+    """The verb a product name takes: "the running shoes are", "the desk lamp is"."""
+    return "are" if is_plural(name) else "is"
+
+
+def is_plural(name: str) -> bool:
+    """Whether a product name's last word reads as a plural ("Sneakers", "Jeans"; not
+    "Dress", "Canvas")."""
+    words = name.lower().split()
+    last = words[-1] if words else ""
+    return last.endswith("s") and not last.endswith(("ss", "us", "is", "as"))

@@ -17,6 +17,7 @@ from ivr.dialog.state import TransferReason
 from ivr.errors import PromptError
 
 _ORDER = frozenset({"order_number"})
+_PRODUCT = frozenset({"product", "is_are"})
 
 PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "greeting": frozenset({"shop"}),
@@ -79,13 +80,13 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "item_problem_ticket": frozenset({"order_number", "reference"}),
     "item_problem_not_delivered": _ORDER,
     "complaint_ticket": frozenset({"reference"}), "complaint_later": frozenset(),
-    "product_in_stock": frozenset({"product", "price"}),
-    "product_restocking": frozenset({"product", "restock"}),
-    "product_out": frozenset({"product"}),
-    "product_option_in_stock": frozenset({"product", "option", "price"}),
-    "product_option_restocking": frozenset({"product", "option", "restock"}),
-    "product_option_out": frozenset({"product", "option"}),
-    "product_options_in_stock": frozenset({"product", "options", "price"}),
+    "product_in_stock": _PRODUCT | {"price"},
+    "product_restocking": _PRODUCT | {"restock"},
+    "product_out": _PRODUCT,
+    "product_option_in_stock": _PRODUCT | {"option", "price"},
+    "product_option_restocking": _PRODUCT | {"option", "restock"},
+    "product_option_out": _PRODUCT | {"option"},
+    "product_options_in_stock": _PRODUCT | {"options", "price"},
     "ask_product": frozenset(), "product_help": frozenset(), "product_keys": frozenset(),
     "product_unknown": frozenset(),
     "return_policy": frozenset({"window", "label_policy", "refund_days"}),

@@ -169,7 +169,7 @@ class OrderTasks:
     def cancel(self, reply: Reply, order: Order) -> None:
         number = phrasing.digits(order.number)
         if can_cancel(order):
-            items = phrasing.listing([f"{i.quantity} {i.name}" for i in order.items])
+            items = phrasing.listing([phrasing.counted(i.quantity, i.name) for i in order.items])
             reply.ask("confirm_cancel", Phase.CONFIRM_CANCEL, order_number=number, items=items,
                       total=phrasing.money(order.total_cents))
             return

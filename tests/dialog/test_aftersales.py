@@ -283,7 +283,7 @@ def test_a_size_or_colour_is_answered_for_itself(call: Call) -> None:
     c = call()
     assert prompt_ids(c.say("do you have the running shoes in a size nine")) == [
         "product_option_in_stock", "anything_else"]
-    assert "running shoes in size 9 is in stock, at 89 dollars" in c.spoken()
+    assert "running shoes in size 9 are in stock, at 89 dollars" in c.spoken()
     assert prompt_ids(c.say("are the running shoes available in size ten")) == [
         "product_option_restocking", "anything_else"]
     assert prompt_ids(c.say("have you got the denim jeans in black")) == [
