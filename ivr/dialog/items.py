@@ -46,7 +46,7 @@ def items_named(items: Sequence[Item], said: str) -> tuple[Item, ...]:
     words = normalize(said)
     if EVERY_ITEM & set(words):
         return tuple(items)
-    named = tuple(item for item in items if _name_said(item.name, words))
+    named = tuple(item for item in items if name_said(item.name, words))
     if named:
         return named
     places = [ORDINALS[word] for word in words if word in ORDINALS]
@@ -90,7 +90,8 @@ def kept(reply: Reply, candidates: Sequence[Item]) -> tuple[Item, ...]:
     return chosen or tuple(candidates)
 
 
-def _name_said(name: str, words: list[str]) -> bool:
+def name_said(name: str, words: list[str]) -> bool:
+    """Whether the (normalised) words say a word that names an item of this name."""
     return any(_same_word(part, word)
                for part in normalize(name) if part not in NOT_NAMING
                for word in words)

@@ -42,6 +42,7 @@ from ivr.events import (
 )
 from ivr.nlu.frustration import FrustrationDetector
 from ivr.nlu.matcher import Matcher
+from ivr.nlu.normalize import normalize
 
 log = logging.getLogger(__name__)
 
@@ -255,7 +256,7 @@ class Policy:
                 reply.update(intent=intent, slots={**kept, **slots})
                 if "order_number" in slots:
                     self._take_order_number(reply, slots["order_number"], confidence)
-                elif reply.state.verified and (better := self._better_order(reply, intent)):
+                elif reply.state.verified and (better := self._better_order(reply)):
                     self._suggest(reply, better)
                 elif reply.state.verified:
                     self._run_task(reply)
@@ -266,7 +267,7 @@ class Policy:
 
     def _ask_for_order(self, reply: Reply) -> None:
         customer = self._customer(reply.state)
-        suggestion = self._suggested_order(customer, reply.state.intent) if customer else None
+        suggestion = self._suggested_order(reply, customer) if customer else None
         if suggestion is None:
             reply.ask("ask_order_number", Phase.ORDER_NUMBER)
         else:
@@ -277,8 +278,21 @@ class Policy:
         reply.update(pending_order=order.number)
         reply.ask("suggest_order", Phase.SUGGEST_ORDER, order_number=phrasing.digits(order.number))
 
-    def _suggested_order(self, customer: Customer, intent: str | None) -> Order | None:
-        return next((o for o in self.orders.orders_for(customer) if self._fits(o, intent)), None)
+    def _suggested_order(self, reply: Reply, customer: Customer) -> Order | None:
+        """The caller's order the request is most likely about: one holding an item they named
+        ("return the headphones") that the request fits, then one holding a named item, then
+        one the request fits, most recent first; None when none is either."""
+        likeliness = self._likeliness(reply)
+        best = max(self.orders.orders_for(customer), key=likeliness, default=None)
+        return best if best is not None and any(likeliness(best)) else None
+
+    def _likeliness(self, reply: Reply) -> Callable[[Order], tuple[bool, bool]]:
+        """How likely an order is the one a request is about: whether it holds an item the
+        caller named, and whether the request fits it. Compare these tuples to rank orders."""
+        words = normalize(reply.caller_words(reply.state.intent))
+        intent = reply.state.intent
+        return lambda order: (any(items.name_said(item.name, words) for item in order.items),
+                              self._fits(order, intent))
 
     def _fits(self, order: Order, intent: str | None) -> bool:
         """Whether a request can be about an order (a refund about one with a return, a
@@ -288,16 +302,16 @@ class Policy:
         return order.status in wanted and (intent != "refund_status"
                                            or bool(self.orders.returns_for(order.number)))
 
-    def _better_order(self, reply: Reply, intent: str) -> Order | None:
-        """For a known caller's new request that the order talked about so far cannot be about
-        (where a refund is, asked after an address change), the order it probably is about;
-        None to carry on with the current one."""
+    def _better_order(self, reply: Reply) -> Order | None:
+        """For a known caller's new request that another of their orders is likelier about
+        than the one talked about so far (where a refund is, asked after an address change;
+        "where are the headphones", asked about another order), that order; None to carry on
+        with the current one."""
         current = self._current_order(reply)
         customer = self._customer(reply.state)
-        if intent not in SUGGESTED_STATUSES or customer is None or self._fits(current, intent):
-            return None
-        better = self._suggested_order(customer, intent)
-        return better if better is not None and better.number != current.number else None
+        better = self._suggested_order(reply, customer) if customer else None
+        likeliness = self._likeliness(reply)
+        return better if better is not None and likeliness(better) > likeliness(current) else None
 
     def _order_answer(self, reply: Reply, intent: str, slots: dict[str, str],
                       confidence: float) -> None:

@@ -175,6 +175,16 @@ def test_a_goodbye_instead_of_the_order_number_ends_the_call_politely(call: Call
     assert prompt_ids(c.say("okay bye")) == ["survey"]
 
 
+def test_a_known_caller_is_offered_the_order_holding_the_item_they_name(call: Call) -> None:
+    c = call(ANA)  # 48213 (headphones) is on its way; 70055 (shirt, sneakers) was delivered
+    asked = c.say("I want to return the headphones")
+    assert prompt_ids(asked) == ["suggest_order"] and "4 8 2 1 3" in asked[0].text
+    assert prompt_ids(c.say("yes")) == ["return_not_delivered", "anything_else"]
+    asked = c.say("then I would like to return the sneakers")
+    assert prompt_ids(asked) == ["suggest_order"] and "7 0 0 5 5" in asked[0].text
+    assert prompt_ids(c.say("yes")) == ["ask_return_reason"]
+
+
 def test_known_caller_can_name_another_order(call: Call) -> None:
     c = call(ANA)
     c.say("I'd like to return something")
