@@ -59,6 +59,11 @@ SUGGESTED_STATUSES = {
 statuses, and with a return for refund_status; processing or shipped ones otherwise)."""
 
 
+NEXT_QUESTIONS = {"return_request": ("return_reason", "return_reason"),
+                  "exchange_request": ("exchange_for", "exchange_choice")}
+"""After which items, the context and slot of the question a return or an exchange asks next."""
+
+
 class Policy:
     """Decides what the bot does next. Stateless itself: share one between all calls."""
 
@@ -405,6 +410,7 @@ class Policy:
     def _which_items(self, reply: Reply, intent: str, slots: dict[str, str],
                      confidence: float) -> None:
         items.keep(reply, self._items_chosen(reply, intent, slots))
+        self._learn_next_answer(reply, slots.get("text", ""))
         order = self._current_order(reply)
         match reply.state.intent:
             case "exchange_request":
@@ -413,6 +419,15 @@ class Policy:
                 self.aftersales.open_item_ticket(reply, order)
             case _:
                 self.tasks.return_items_chosen(reply, order)
+
+    def _learn_next_answer(self, reply: Reply, text: str) -> None:
+        """Keep what the items' answer also says that the next question would ask ("the shirt,
+        it doesn't fit"; "the sneakers in black"), so it is not asked."""
+        context, slot = NEXT_QUESTIONS.get(reply.state.intent or "", ("", ""))
+        if text and context:
+            found = self.matcher.match(text, context)
+            if slot in found.slots:
+                reply.remember(**{slot: found.slots[slot]})
 
     def _return_reason(self, reply: Reply, intent: str, slots: dict[str, str],
                        confidence: float) -> None:

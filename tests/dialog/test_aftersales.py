@@ -103,6 +103,14 @@ def test_an_exchange_of_the_item_named_leaves_the_rest(call: Call,
     assert prompt_ids(c.log[-1:]) == ["ask_return_reason"]  # only the sneakers are left
 
 
+def test_what_an_item_is_wanted_in_is_taken_with_the_item(call: Call) -> None:
+    c = call(ANA)
+    c.say("can I exchange something from order 70055")
+    confirm = c.say("the sneakers in black")
+    assert prompt_ids(confirm) == ["confirm_exchange"]
+    assert "the Canvas Sneakers from order 7 0 0 5 5 for black" in confirm[0].text
+
+
 def test_an_exchange_declined_changes_nothing(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.say("can I swap these for a smaller size")

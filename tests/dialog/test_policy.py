@@ -248,6 +248,16 @@ def test_the_items_to_return_are_asked_when_the_request_names_none(
     assert orders.returns_for("70055")[0].skus == skus
 
 
+def test_a_reason_given_with_the_item_is_not_asked_for(call: Call,
+                                                     orders: EmbeddedOrderService) -> None:
+    c = call(ANA)
+    c.say("I'd like to return something from order 70055")
+    confirm = c.say("the shirt, it doesn't fit")
+    assert prompt_ids(confirm) == ["confirm_return"] and "because it doesn't fit" in confirm[0].text
+    c.say("yes")
+    assert orders.returns_for("70055")[0].reason == "doesnt_fit"
+
+
 def test_items_not_named_in_the_answer_are_asked_for_again(call: Call) -> None:
     c = call(ANA)
     c.say("I'd like to return something from order 70055")
