@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from ivr.dialog import phrasing
+from ivr.dialog.items import OFFERED_SLOT
 from ivr.dialog.reply import Reply
 from ivr.dialog.state import Phase, TransferReason
 from ivr.events import EndCall, Transfer
@@ -78,6 +79,8 @@ class Escalation:
         variables = {}
         if phase is Phase.SUGGEST_ORDER and reply.state.pending_order:
             variables["order_number"] = phrasing.digits(reply.state.pending_order)
+        if phase is Phase.WHICH_ITEMS:
+            variables["items"] = reply.state.slots.get(OFFERED_SLOT, "")
         reply.ask(f"{base}_{level}", phase, **variables)
 
     def transfer(self, reply: Reply, reason: TransferReason, announce: bool = True) -> None:

@@ -38,6 +38,8 @@ EVERY_ITEM_KEY = "9"
 """The key that chooses every item; keys 1–8 choose one by its place in the list."""
 CHOSEN_SLOT = "items"
 """The slot holding the chosen items' SKUs, comma-separated."""
+OFFERED_SLOT = "items_offered"
+"""The slot holding the list of items the bot read out, for its reprompts."""
 
 
 def items_named(items: Sequence[Item], said: str) -> tuple[Item, ...]:
@@ -73,8 +75,9 @@ def choose_from_request(reply: Reply, candidates: Sequence[Item], question: str,
     if chosen:
         keep(reply, chosen)
         return True
-    reply.ask(question, Phase.WHICH_ITEMS, **variables,
-              items=phrasing.listing([f"the {item.name}" for item in candidates], "or"))
+    offered = phrasing.listing([f"the {item.name}" for item in candidates], "or")
+    reply.remember(**{OFFERED_SLOT: offered})
+    reply.ask(question, Phase.WHICH_ITEMS, **variables, items=offered)
     return False
 
 

@@ -261,8 +261,12 @@ def test_a_reason_given_with_the_item_is_not_asked_for(call: Call,
 def test_items_not_named_in_the_answer_are_asked_for_again(call: Call) -> None:
     c = call(ANA)
     c.say("I'd like to return something from order 70055")
-    assert prompt_ids(c.say("the blue one")) == ["didnt_understand", "which_items_help"]
-    assert prompt_ids(c.say("I don't know")) == ["didnt_understand", "which_items_keys"]
+    helped = c.say("the blue one")
+    assert prompt_ids(helped) == ["didnt_understand", "which_items_help"]
+    assert "the Linen Shirt or the Canvas Sneakers" in helped[1].text  # the list again
+    keys = c.say("I don't know")
+    assert prompt_ids(keys) == ["didnt_understand", "which_items_keys"]
+    assert "the Linen Shirt or the Canvas Sneakers" in keys[1].text
     assert c.state.phase is Phase.WHICH_ITEMS
 
 
