@@ -42,16 +42,17 @@ OFFERED_SLOT = "items_offered"
 """The slot holding the list of items the bot read out, for its reprompts."""
 
 
-def items_named(items: Sequence[Item], said: str) -> tuple[Item, ...]:
-    """The items the words choose: all of them, the ones whose names are said, or the one in
-    the place said; () when the words choose none."""
+def items_named(items: Sequence[Item], said: str, *, by_place: bool = True) -> tuple[Item, ...]:
+    """The items the words choose: the ones whose names are said, else all of them ("both"),
+    else the one in the place said ("the second one": only `by_place`, in an answer to the
+    list; in a request, "my last order" is no item); () when the words choose none."""
     words = normalize(said)
-    if EVERY_ITEM & set(words):
-        return tuple(items)
     named = tuple(item for item in items if name_said(item.name, words))
     if named:
         return named
-    places = [ORDINALS[word] for word in words if word in ORDINALS]
+    if EVERY_ITEM & set(words):
+        return tuple(items)
+    places = [ORDINALS[word] for word in words if word in ORDINALS] if by_place else []
     if places and -len(items) <= places[0] < len(items):
         return (items[places[0]],)
     return ()
@@ -69,7 +70,7 @@ def choose_from_request(reply: Reply, candidates: Sequence[Item], question: str,
                         **variables: str) -> bool:
     """Keep the items the caller's request named (or the only one there is) and say True; or
     ask which of several with the `question` prompt (given its `items`), and say False."""
-    chosen = items_named(candidates, reply.caller_words(reply.state.intent))
+    chosen = items_named(candidates, reply.caller_words(reply.state.intent), by_place=False)
     if not chosen and len(candidates) == 1:
         chosen = tuple(candidates)
     if chosen:

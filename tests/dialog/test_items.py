@@ -36,6 +36,16 @@ def test_the_words_choose_the_items_they_name(said: str, expected: list[str]) ->
     assert skus(items_named(ORDER, said)) == expected
 
 
+@pytest.mark.parametrize(("said", "expected"), [
+    ("I want to return the shirt, that's all", ["SH-LIN-M"]),  # a name before "all"
+    ("I'd like to return something from my last order", []),  # "last" is no item's place
+    ("I'm sending back my whole order", EVERY),
+])
+def test_a_request_chooses_by_name_or_all_but_not_by_place(said: str,
+                                                           expected: list[str]) -> None:
+    assert skus(items_named(ORDER, said, by_place=False)) == expected
+
+
 @pytest.mark.parametrize(("key", "expected"), [
     ("1", ["SH-LIN-M"]), ("3", ["MUG-SET"]), ("9", EVERY), ("5", []), ("0", []),
 ])
