@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from ivr.commerce.catalogue import SAME_WORD
 from ivr.commerce.models import Item
 from ivr.dialog import phrasing
 from ivr.dialog.reply import Reply
@@ -32,8 +33,6 @@ a caller who says "set up a return" has not named the mug set."""
 FUZZY_LENGTH = 5
 """From this length a word said slightly differently is the same word ("sneaker",
 "sneakers"); shorter ones must be said as written or as a plural ("mugs"; "that" is no "hat")."""
-SAME_WORD = 85.0
-"""rapidfuzz ratio from which a said word is a word of the name."""
 EVERY_ITEM_KEY = "9"
 """The key that chooses every item; keys 1–8 choose one by its place in the list."""
 CHOSEN_SLOT = "items"

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 
-from ivr.commerce.models import Customer, Item, Order, OrderStatus
+from ivr.commerce.models import Customer, Order, OrderStatus
 from ivr.commerce.service import OrderService
 from ivr.dialog import items, phrasing
 from ivr.dialog.addresses import street_address
@@ -198,8 +198,8 @@ class Policy:
         if intent == "repeat":
             self._repeat(reply)
             return
-        if reply.state.phase is Phase.WHICH_ITEMS and not self._items_chosen(reply, intent,
-                                                                             slots):
+        if reply.state.phase is Phase.WHICH_ITEMS and not self._keep_items_chosen(reply, intent,
+                                                                                  slots):
             self.escalation.failure(reply, "no_match")  # words or a key that name no item
             return
         reply.update(no_input=0, no_match=0, repeats=0)
@@ -284,10 +284,13 @@ class Policy:
         reply.ask("suggest_order", Phase.SUGGEST_ORDER, order_number=phrasing.digits(order.number))
 
     def _suggested_order(self, reply: Reply, customer: Customer) -> Order | None:
+        return self._likeliest(customer, self._likeliness(reply))
+
+    def _likeliest(self, customer: Customer,
+                   likeliness: Callable[[Order], tuple[bool, bool]]) -> Order | None:
         """The caller's order the request is most likely about: one holding an item they named
         ("return the headphones") that the request fits, then one holding a named item, then
         one the request fits, most recent first; None when none is either."""
-        likeliness = self._likeliness(reply)
         best = max(self.orders.orders_for(customer), key=likeliness, default=None)
         return best if best is not None and any(likeliness(best)) else None
 
@@ -312,10 +315,12 @@ class Policy:
         than the one talked about so far (where a refund is, asked after an address change;
         "where are the headphones", asked about another order), that order; None to carry on
         with the current one."""
-        current = self._current_order(reply)
         customer = self._customer(reply.state)
-        better = self._suggested_order(reply, customer) if customer else None
+        if customer is None:
+            return None
         likeliness = self._likeliness(reply)
+        better = self._likeliest(customer, likeliness)
+        current = self._current_order(reply)
         return better if better is not None and likeliness(better) > likeliness(current) else None
 
     def _order_answer(self, reply: Reply, intent: str, slots: dict[str, str],
@@ -397,19 +402,21 @@ class Policy:
         else:
             reply.ask("postcode_mismatch", Phase.POSTCODE)
 
-    def _items_chosen(self, reply: Reply, intent: str, slots: dict[str, str]) -> tuple[Item, ...]:
-        """The items of the current order an answer to "which would you like to return?" (or
-        "which is missing?") chooses, by name, place or key; () when it chooses none."""
+    def _keep_items_chosen(self, reply: Reply, intent: str, slots: dict[str, str]) -> bool:
+        """Keep the items of the current order an answer to "which would you like to return?"
+        (or "which is missing?") chooses, by name, place or key; False when it chooses none."""
         order = self._current_order(reply)
         candidates = (order.items if reply.state.intent == "item_problem"
                       else self.tasks.returnable(order))
-        if intent == "item_choice":
-            return items.item_at_key(candidates, slots["key"])
-        return items.items_named(candidates, slots.get("text", ""))
+        chosen = (items.item_at_key(candidates, slots["key"]) if intent == "item_choice"
+                  else items.items_named(candidates, slots.get("text", "")))
+        if chosen:
+            items.keep(reply, chosen)
+        return bool(chosen)
 
     def _which_items(self, reply: Reply, intent: str, slots: dict[str, str],
                      confidence: float) -> None:
-        items.keep(reply, self._items_chosen(reply, intent, slots))
+        """The items are kept already (`_keep_items_chosen`): on to the request's next step."""
         self._learn_next_answer(reply, slots.get("text", ""))
         order = self._current_order(reply)
         match reply.state.intent:

@@ -124,15 +124,17 @@ class OrderTasks:
 
     def returnable(self, order: Order) -> tuple[Item, ...]:
         """The order's items that can still go back (a return or an exchange)."""
+        return self._eligibility(order).returnable
+
+    def _eligibility(self, order: Order) -> ReturnEligibility:
         return return_eligibility(order, self.orders.policy(), self.today(),
-                                  sent_back(self.orders, order.number)).returnable
+                                  sent_back(self.orders, order.number))
 
     def returnable_or_explain(self, reply: Reply, order: Order) -> ReturnEligibility | None:
         """The order's return eligibility when items of it can go back (for a return or an
         exchange); otherwise None, once the caller has been told why not and asked what else."""
         policy = self.orders.policy()
-        verdict = return_eligibility(order, policy, self.today(),
-                                     sent_back(self.orders, order.number))
+        verdict = self._eligibility(order)
         number = phrasing.digits(order.number)
         match verdict.verdict:
             case ReturnVerdict.ELIGIBLE:
