@@ -44,7 +44,7 @@ FILLERS = frozenset({
 """Words that never carry meaning for the bot; dropped before matching."""
 
 _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
-                   "i am wondering", "i was just wondering")
+                   "i am wondering", "i was just wondering", "to be honest", "to be fair")
 
 _JOINED = {"any more": "anymore", "any longer": "anymore"}
 """Two-word spellings of one word, joined so both spellings are one word to the matcher."""

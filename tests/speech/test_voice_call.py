@@ -98,14 +98,15 @@ def test_a_caller_who_pauses_half_way_is_heard_in_one_turn(
 def test_a_guess_its_alternatives_disagree_on_is_asked_again_not_acted_on(
         policy: Policy, sphinx: PocketSphinxEngine, synthesizer: Synthesizer,
         tmp_path: Path) -> None:
-    """"My dog ate my homework" comes out as "nine on the money on a refund": a return, were
-    the best reading taken at its word. Its n-best alternatives do not agree on it."""
+    """"I need a taxi to the airport" comes out in shop words ("i need to update where the
+    order"): an order's status, were the best reading taken at its word. Its n-best
+    alternatives do not agree on it."""
     call = voice_call(policy, sphinx, synthesizer, tmp_path)
     greeting = call.start()[0]
     assert isinstance(greeting, Play)
     feed(call, hiss(len(greeting.ulaw) // 8 + 300))
-    homework = SPEECH.with_name("flite-204-my-dog-ate-my-homework.wav")
-    outputs = feed(call, pcm_to_ulaw(read_wav(homework)) + hiss(1000))
+    taxi = SPEECH.with_name("212-i-need-a-taxi-to-the-airport.wav")
+    outputs = feed(call, pcm_to_ulaw(read_wav(taxi)) + hiss(1000))
     assert next(o.prompt_id for o in outputs if isinstance(o, Play)) == "didnt_understand"
     assert not call.closed
     turn = call.turns[-1]
