@@ -76,10 +76,18 @@ def with_digit_homophones(words: list[str]) -> list[str]:
     heard = list(words)
     for index in range(len(heard) - 1, -1, -1):  # right to left: "for to one" → "four two one"
         ends_digit_reading = index == len(heard) - 1 and index > 0 and heard[index - 1] in UNITS
-        if heard[index] in HOMOPHONES and (_neighbour_is_number(heard, index, +1)
-                                           or ends_digit_reading):
+        if heard[index] in HOMOPHONES and (_digit_said_next(heard, index) or ends_digit_reading):
             heard[index] = HOMOPHONES[heard[index]]
     return heard
+
+
+def _digit_said_next(words: list[str], index: int) -> bool:
+    """Whether a number read out digit by digit goes on after this word: a number word or one
+    figure ("for eight", "for 8, 2"), not a whole number in figures ("status for 44201")."""
+    if not _neighbour_is_number(words, index, +1):
+        return False
+    following = next(word for word in words[index + 1:] if word not in ZERO_LETTERS)
+    return not following.isdigit() or len(following) == 1
 
 
 def find_digit_runs(words: list[str]) -> list[DigitRun]:

@@ -52,6 +52,8 @@ def test_spell_digits_round_trips() -> None:
     ("I'd like ten too", "i would like ten too"),  # not read digit by digit
     ("I'm calling for", "i am calling for"),
     ("for to one", "four two one"),
+    ("status for 44201", "status for 44201"),  # a whole number in figures: not read out
+    ("for 4, 2, 0, 1", "four 4 2 0 1"),
 ])
 def test_homophones_of_digits_count_only_next_to_numbers(text: str, heard: str) -> None:
     assert with_digit_homophones(normalize(text)) == heard.split()
