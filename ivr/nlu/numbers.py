@@ -43,7 +43,7 @@ class DigitRun:
 
 def _is_number_word(words: list[str], index: int) -> bool:
     word = words[index]
-    if word.isdigit() or word in UNITS or word in TEENS or word in TENS:
+    if _is_numeral(word):
         return True
     if word in REPEATERS:
         following = words[index + 1] if index + 1 < len(words) else ""
@@ -58,13 +58,19 @@ def _is_number_word(words: list[str], index: int) -> bool:
 
 
 def _neighbour_is_number(words: list[str], index: int, step: int) -> bool:
+    return _is_numeral(_neighbour(words, index, step))
+
+
+def _is_numeral(word: str) -> bool:
+    return word.isdigit() or word in UNITS or word in TEENS or word in TENS
+
+
+def _neighbour(words: list[str], index: int, step: int) -> str:
+    """The nearest word in the direction of `step` past any "oh"s; "" at either end."""
     other = index + step
     while 0 <= other < len(words) and words[other] in ZERO_LETTERS:
         other += step
-    if not 0 <= other < len(words):
-        return False
-    word = words[other]
-    return word.isdigit() or word in UNITS or word in TEENS or word in TENS
+    return words[other] if 0 <= other < len(words) else ""
 
 
 def with_digit_homophones(words: list[str]) -> list[str]:
@@ -84,10 +90,8 @@ def with_digit_homophones(words: list[str]) -> list[str]:
 def _digit_said_next(words: list[str], index: int) -> bool:
     """Whether a number read out digit by digit goes on after this word: a number word or one
     figure ("for eight", "for 8, 2"), not a whole number in figures ("status for 44201")."""
-    if not _neighbour_is_number(words, index, +1):
-        return False
-    following = next(word for word in words[index + 1:] if word not in ZERO_LETTERS)
-    return not following.isdigit() or len(following) == 1
+    following = _neighbour(words, index, +1)
+    return _is_numeral(following) and (not following.isdigit() or len(following) == 1)
 
 
 def find_digit_runs(words: list[str]) -> list[DigitRun]:
