@@ -269,7 +269,9 @@ class Matcher:
                 for column, _ in index.similar_words(word)}
         if not decisive & said:
             return False
-        wrongly_negated = (_negated(words) - _negated(index.sentence_words[row])) & decisive
+        negated = {index.vocabulary[column] for word in _negated(words)
+                   for column, _ in index.similar_words(word)}
+        wrongly_negated = (negated - _negated(index.sentence_words[row])) & decisive
         if wrongly_negated:
             return False
         return index.intents[row] not in DESTRUCTIVE or not _about_something_else(
@@ -328,15 +330,17 @@ def _clauses(text: str) -> list[list[str]]:
 
 def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str],
                           decisive: set[str]) -> bool:
-    """Whether the decisive words are about something else: one is followed (past stopwords) by
-    a word no sentence of the intent has ("cancel the music", "see the airport"), and none by a
-    word one has ("I ordered the wrong size by accident, stop it"). The intent's own words, not
+    """Whether the decisive words are about something else: one (or a near form of one: "change"
+    for "changing") is followed (past stopwords) by a word no sentence of the intent has ("cancel
+    the music", "see the airport", "change my email address"), and none by a word one has ("I
+    ordered the wrong size by accident, stop it"). The intent's own words, not
     the whole context's: the FAQ knows "account" and "holidays", which does not make "cancel my
     account" an order's cancellation."""
     own = index.intent_words[intent]
     objects = []
     for at, word in enumerate(words):
-        if word not in decisive:
+        if not any(index.vocabulary[column] in decisive
+                   for column, _ in index.similar_words(word)):
             continue
         following = next((w for w in words[at + 1 :] if w not in STOPWORDS), None)
         if following is not None and following[:1] != "{":
