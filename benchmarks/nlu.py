@@ -22,8 +22,10 @@ from ivr.nlu.matcher import Match, Matcher
 
 ROUNDS = 20
 SECTIONS = ("phrasings", "transcripts", "out_of_domain")
-HELD_OUT_ROUNDS = sorted(Path(__file__).parent.glob("nlu_heldout*.yaml"))
-"""Round 1 is nlu_heldout.yaml, round N nlu_heldout_N.yaml."""
+HELD_OUT_ROUNDS = sorted(Path(__file__).parent.glob("nlu_heldout*.yaml"),
+                         key=lambda path: int(path.stem.removeprefix("nlu_heldout_")
+                                              .removeprefix("nlu_heldout") or 1))
+"""Round 1 is nlu_heldout.yaml, round N nlu_heldout_N.yaml, in the order of N (10 after 9)."""
 
 
 def _expected(row: list[Any]) -> tuple[str | None, dict[str, str]]:
