@@ -257,13 +257,18 @@ class Matcher:
         """Whether a sentence that changes or ends something may be acted on: a high enough
         score, one of its decisive words said ("I don't want my order" is only "not" and
         "order"), and none of them negated unless the sentence negates it too ("I don't want
-        it any more" may cancel; "don't cancel" may not). A yes that confirms a change has no
-        negation in it at all ("certainly not" is no yes)."""
+        it any more" may cancel; "don't cancel" may not). A sentence whose only content words
+        are negators says what it means with its stopwords ("I don't want it", "no, that's it"),
+        so every word of it must be said: "hasn't it" is no return. A yes that confirms a change
+        has no negation in it at all ("certainly not" is no yes)."""
         if index.intents[row] in CONFIRMS:
             return not NEGATORS & set(words) or bool(NEGATORS & set(index.sentence_words[row]))
         if score < self.consequential_threshold:
             return False
-        decisive = {word for word in index.sentence_words[row] if word in index.column
+        sentence = index.sentence_words[row]
+        if set(content_words(sentence)) <= NEGATORS and not set(sentence) <= set(words):
+            return False
+        decisive = {word for word in sentence if word in index.column
                     and index.weights[index.column[word]] >= index.decisive_weight}
         said = {index.vocabulary[column] for word in words
                 for column, _ in index.similar_words(word)}
@@ -271,7 +276,7 @@ class Matcher:
             return False
         negated = {index.vocabulary[column] for word in _negated(words)
                    for column, _ in index.similar_words(word)}
-        wrongly_negated = (negated - _negated(index.sentence_words[row])) & decisive
+        wrongly_negated = (negated - _negated(sentence)) & decisive
         if wrongly_negated:
             return False
         return index.intents[row] not in DESTRUCTIVE or not _about_something_else(

@@ -46,8 +46,10 @@ FILLERS = frozenset({
 _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
                    "i am wondering", "i was just wondering", "to be honest", "to be fair")
 
-_JOINED = {"any more": "anymore", "any longer": "anymore"}
-"""Two-word spellings of one word, joined so both spellings are one word to the matcher."""
+_JOINED = {"any more": "anymore", "any longer": "anymore", "wear is": "where is",
+           "wear are": "where are"}
+"""Two-word spellings of one word, joined so both spellings are one word to the matcher, and a
+recogniser's homophone of "where" where nothing else could be meant ("wear is my parcel")."""
 
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 

@@ -16,6 +16,9 @@ from ivr.nlu.normalize import normalize, short_forms_of
     ("  ", []),
     ("🙂🙂", []),
     ("I mean, you know, the order", ["the", "order"]),
+    ("I don't want it any more", ["i", "do", "not", "want", "it", "anymore"]),
+    ("wear is my parcel", ["where", "is", "my", "parcel"]),
+    ("what should I wear", ["what", "should", "i", "wear"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
