@@ -335,12 +335,12 @@ def _clauses(text: str) -> list[list[str]]:
 
 def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str],
                           decisive: set[str]) -> bool:
-    """Whether the decisive words are about something else: one (or a near form of one: "change"
+    """Whether the decisive words are about something else: one (or a near form of one, "change"
     for "changing") is followed (past stopwords) by a word no sentence of the intent has ("cancel
     the music", "see the airport", "change my email address"), and none by a word one has ("I
-    ordered the wrong size by accident, stop it"). The intent's own words, not
-    the whole context's: the FAQ knows "account" and "holidays", which does not make "cancel my
-    account" an order's cancellation."""
+    ordered the wrong size by accident, stop it"). The intent's own words, not the whole
+    context's: the FAQ knows "account" and "holidays", which does not make "cancel my account"
+    an order's cancellation."""
     own = index.intent_words[intent]
     objects = []
     for at, word in enumerate(words):

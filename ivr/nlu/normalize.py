@@ -46,10 +46,12 @@ FILLERS = frozenset({
 _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
                    "i am wondering", "i was just wondering", "to be honest", "to be fair")
 
-_JOINED = {"any more": "anymore", "any longer": "anymore", "wear is": "where is",
-           "wear are": "where are"}
-"""Two-word spellings of one word, joined so both spellings are one word to the matcher, and a
-recogniser's homophone of "where" where nothing else could be meant ("wear is my parcel")."""
+_JOINED = {"any more": "anymore", "any longer": "anymore"}
+"""Two-word spellings of one word, joined so both spellings are one word to the matcher."""
+
+_MISHEARD = {"wear is": "where is", "wear are": "where are"}
+"""A recogniser's homophones of "where", mended where nothing else could be meant ("wear is my
+parcel")."""
 
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 
@@ -63,7 +65,7 @@ def normalize(text: str) -> list[str]:
     joined = " ".join(word for word in words if word and word not in FILLERS)
     for phrase in _FILLER_PHRASES:
         joined = re.sub(rf"\b{phrase}\b", " ", joined)
-    for phrase, word in _JOINED.items():
+    for phrase, word in (_JOINED | _MISHEARD).items():
         joined = re.sub(rf"\b{phrase}\b", word, joined)
     return joined.split()
 
