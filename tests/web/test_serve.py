@@ -21,6 +21,7 @@ from ivr.config import Settings
 from ivr.telephony.player import Webhooks
 from ivr.web.app import create_app
 from tests.databases import PostgresServer
+from tests.web.conftest import WARM_UP_BOUND_S
 
 pytestmark = pytest.mark.realtime
 
@@ -63,7 +64,7 @@ def test_healthz_ready_when_configured(settings: Settings) -> None:
     app = create_app(configured)
     client: FlaskClient = app.test_client()
     warmed = app.extensions["ivr"].speech_ready
-    assert warmed.wait(timeout=120)
+    assert warmed.wait(timeout=WARM_UP_BOUND_S)
     health = client.get("/healthz").get_json()
     assert health["ready_for_calls"] is True and health["problems"] == []
     assert health["signatures_checked"] is True
@@ -86,7 +87,8 @@ def test_a_call_played_against_ivr_serve(tmp_path: Path) -> None:
                               stdout=subprocess.DEVNULL, stderr=log)
     try:
         ready = False
-        for _ in range(240):  # the first call is played as soon as the server says it is ready
+        deadline = time.monotonic() + WARM_UP_BOUND_S
+        while time.monotonic() < deadline:  # the first call is played as soon as it is ready
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
                     ready = json.loads(response.read())["ready_for_calls"]

@@ -9,7 +9,7 @@ from flask import Flask
 
 from ivr.store.calls import NextStep
 from tests.twiml_tree import twiml_tree
-from tests.web.conftest import ANA, PUBLIC, TwilioClient, app_state
+from tests.web.conftest import ANA, PUBLIC, WARM_UP_BOUND_S, TwilioClient, app_state
 
 US = {"language": "en-US"}
 
@@ -32,7 +32,7 @@ def test_startup_prepares_every_context_before_saying_speech_is_ready(
         make_app: Callable[..., Flask], mode: str) -> None:
     """The first caller's turn must not wait for the matcher to index a context."""
     app = make_app(IVR_MODE=mode)
-    assert app_state(app).speech_ready.wait(timeout=120)
+    assert app_state(app).speech_ready.wait(timeout=WARM_UP_BOUND_S)
     matcher = app_state(app).bot.matcher
     assert matcher.prepared_contexts == set(matcher.contexts)
     assert app.test_client().get("/healthz").get_json()["speech_ready"] is True
