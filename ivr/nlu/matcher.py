@@ -155,6 +155,10 @@ class _ContextIndex:
         """Vocabulary columns this word may stand for, with a similarity of 0..1."""
         return _similar_words(self, word)
 
+    def near_forms(self, word: str) -> set[str]:
+        """The vocabulary words this word may stand for: itself and its near forms."""
+        return {self.vocabulary[column] for column, _ in self.similar_words(word)}
+
 
 @lru_cache(maxsize=4096)
 def _similar_words(index: _ContextIndex, word: str) -> list[tuple[int, float]]:
@@ -270,12 +274,10 @@ class Matcher:
             return False
         decisive = {word for word in sentence if word in index.column
                     and index.weights[index.column[word]] >= index.decisive_weight}
-        said = {index.vocabulary[column] for word in words
-                for column, _ in index.similar_words(word)}
+        said = {form for word in words for form in index.near_forms(word)}
         if not decisive & said:
             return False
-        negated = {index.vocabulary[column] for word in _negated(words)
-                   for column, _ in index.similar_words(word)}
+        negated = {form for word in _negated(words) for form in index.near_forms(word)}
         wrongly_negated = (negated - _negated(sentence)) & decisive
         if wrongly_negated:
             return False
@@ -344,13 +346,11 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
     own = index.intent_words[intent]
     objects = []
     for at, word in enumerate(words):
-        if not any(index.vocabulary[column] in decisive
-                   for column, _ in index.similar_words(word)):
+        if not index.near_forms(word) & decisive:
             continue
         following = next((w for w in words[at + 1 :] if w not in STOPWORDS), None)
         if following is not None and following[:1] != "{":
-            objects.append(any(index.vocabulary[column] in own
-                               for column, _ in index.similar_words(following)))
+            objects.append(bool(index.near_forms(following) & own))
     return bool(objects) and not any(objects)
 
 
