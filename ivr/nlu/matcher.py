@@ -38,8 +38,12 @@ CONSEQUENTIAL_THRESHOLD = 0.7
 """The F-score an intent that changes or ends something (ivr.nlu.consequential) needs."""
 NEGATORS = frozenset({"not", "never", "no", "nothing", "without"})
 NEGATION_REACH = 4
-"""How far after a negator the word it negates may be ("do not want to cancel")."""
-SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant"})
+"""How far after a negator, not counting verbs of saying or thinking, the word it negates may be
+("do not want to cancel", "I don't think I want to cancel")."""
+SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant",
+                    "think", "believe", "suppose", "reckon", "guess", "expect"})
+"""Verbs a negation passes through to what is said or thought: "I never said cancel", "I don't
+think it needs to go back"."""
 CLAUSE_BREAK = re.compile(r"[.,;:!?]+\s+|[.!?]+$| - ")
 """Where a transcript's punctuation ends a clause (not inside "3-1-1-9-0" or "amara.org")."""
 MAX_CLAUSES = 6
@@ -369,14 +373,20 @@ def _joined_splits(index: _ContextIndex, words: list[str]) -> list[str]:
 
 def _negated(words: Sequence[str]) -> set[str]:
     """The words a negator negates: the first word after it that says something, past
-    stopwords and verbs of saying ("do not want to cancel", "I never said cancel", "no need to
-    send it back"; but "no thank you, bye" negates only "thank")."""
+    stopwords and verbs of saying or thinking ("do not want to cancel", "I never said cancel",
+    "no need to send it back"; but "no thank you, bye" negates only "thank")."""
     negated = set()
     for at, negator in enumerate(words):
         if negator not in NEGATORS:
             continue
-        for word in words[at + 1 : at + 1 + NEGATION_REACH]:
-            if word not in STOPWORDS and word not in SAYING:
+        distance = 0
+        for word in words[at + 1 :]:
+            if word in SAYING:
+                continue
+            distance += 1
+            if distance > NEGATION_REACH:
+                break
+            if word not in STOPWORDS:
                 negated.add(word)
                 break
     return negated
