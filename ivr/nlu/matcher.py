@@ -40,6 +40,9 @@ NEGATORS = frozenset({"not", "never", "no", "nothing", "without"})
 NEGATION_REACH = 4
 """How far after a negator, not counting verbs of saying or thinking, the word it negates may be
 ("do not want to cancel", "I don't think I want to cancel")."""
+PARTICLES = frozenset({"to", "from", "into", "onto", "off", "down", "out", "over", "up",
+                       "round", "around"})
+"""Words that, right after a verb, can make it another verb ("return to", "change into")."""
 SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant",
                     "think", "believe", "suppose", "reckon", "guess", "expect"})
 """Verbs a negation passes through to what is said or thought: "I never said cancel", "I don't
@@ -47,6 +50,11 @@ think it needs to go back"."""
 CLAUSE_BREAK = re.compile(r"[.,;:!?]+\s+|[.!?]+$| - ")
 """Where a transcript's punctuation ends a clause (not inside "3-1-1-9-0" or "amara.org")."""
 MAX_CLAUSES = 6
+SELF_CORRECTION = re.compile(
+    r"\b(?:no,?\s+sorry|sorry,?\s+no|no,?\s+wait|wait,?\s+no|or rather|scratch that|"
+    r"actually,?\s+no|no,?\s+actually|(?:no|sorry),?\s+i mean)\b[,.!?]*", re.IGNORECASE)
+"""Where a caller takes back what they just said and says it again ("I want to exchange, no
+sorry, return the jeans"): only what follows counts."""
 
 CANDIDATES = 24
 """How many of the best sentences are tried when the best one is not safe to act on."""
@@ -116,9 +124,9 @@ class _ContextIndex:
         for sentence in grammar.sentences(context):
             words = self.classed(sentence.words)
             tokens = frozenset(content_words(words))
-            if tokens:
-                signatures.setdefault((tokens, sentence.intent, tuple(sorted(sentence.slots))),
-                                      words)
+            key = (tokens, sentence.intent, tuple(sorted(sentence.slots)))
+            if tokens and len(words) < len(signatures.get(key, words + [""])):
+                signatures[key] = words
         keys = list(signatures)
         self.sentence_words = [words for words in signatures.values()]
         self.vocabulary = sorted({t for tokens, _, _ in keys for t in tokens})
@@ -214,6 +222,10 @@ class Matcher:
         index = self.index(context)
         if len(text) > MAX_UTTERANCE_CHARS:
             return Match(text, None, 0.0)
+        meant = _after_self_correction(text)
+        if meant != text:
+            found = self.match(meant, context)
+            return Match(text, found.intent, found.confidence, found.slots)
         whole = self._match_words(index, text, normalize(text))
         clauses = _clauses(text)
         if whole.intent is not None or len(clauses) < 2:
@@ -285,8 +297,8 @@ class Matcher:
         wrongly_negated = (negated - _negated(sentence)) & decisive
         if wrongly_negated:
             return False
-        return index.intents[row] not in DESTRUCTIVE or not _about_something_else(
-            index, index.intents[row], words, decisive)
+        return not _about_something_else(index, index.intents[row], words, decisive,
+                                         past_a_particle=index.intents[row] not in DESTRUCTIVE)
 
     def match_first(self, text: str, contexts: Sequence[str]) -> Match:
         """The meaning in the first of the contexts that understands the utterance (a dialog
@@ -339,32 +351,53 @@ def _clauses(text: str) -> list[list[str]]:
     return clauses
 
 
+def _after_self_correction(text: str) -> str:
+    """What the caller said after the last time they took something back, when there is
+    something both before and after it; otherwise the whole text ("No, sorry." is an answer)."""
+    corrections = list(SELF_CORRECTION.finditer(text))
+    if not corrections:
+        return text
+    before, after = text[: corrections[-1].start()], text[corrections[-1].end() :]
+    return after if normalize(before) and normalize(after) else text
+
+
 def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str],
-                          decisive: set[str]) -> bool:
+                          decisive: set[str], past_a_particle: bool = False) -> bool:
     """Whether the decisive words are about something else: one (or a near form of one, "change"
     for "changing") is followed (past stopwords) by a word no sentence of the intent has ("cancel
     the music", "see the airport", "change my email address"), and none by a word one has ("I
     ordered the wrong size by accident, stop it"). The intent's own words, not the whole
     context's: the FAQ knows "account" and "holidays", which does not make "cancel my account"
-    an order's cancellation."""
+    an order's cancellation.
+
+    past_a_particle looks only where a particle right after the decisive word gives it another
+    sense ("return to my hotel", "change into my pyjamas"): for a return or an exchange, whose
+    objects are any product a shop sells ("return the ring"), an unknown object alone proves
+    nothing."""
     own = index.intent_words[intent]
     objects = []
     for at, word in enumerate(words):
         if not index.near_forms(word) & decisive:
             continue
-        following = next((w for w in words[at + 1 :] if w not in STOPWORDS), None)
+        rest = words[at + 1 :]
+        if past_a_particle:
+            if not rest or rest[0] not in PARTICLES:
+                continue
+            rest = rest[1:]
+        following = next((w for w in rest if w not in STOPWORDS), None)
         if following is not None and following[:1] != "{":
             objects.append(bool(index.near_forms(following) & own))
     return bool(objects) and not any(objects)
 
 
 def _joined_splits(index: _ContextIndex, words: list[str]) -> list[str]:
-    """The words with a word a recogniser split in two joined again ("re fund" is "refund"):
-    two neighbours neither of which the context knows, whose join it does."""
+    """The words with a word a recogniser split in two joined again ("re fund" is "refund",
+    "re turn" is "return"): a first half the context does not know and that says nothing on
+    its own, whose join with the next word it knows."""
     joined: list[str] = []
     for word in words:
-        if (joined and joined[-1] + word in index.column and word not in index.column
-                and joined[-1] not in index.column):
+        if (joined and joined[-1] + word in index.column and joined[-1] not in index.column
+                and joined[-1] not in STOPWORDS):
             joined[-1] += word
         else:
             joined.append(word)

@@ -49,9 +49,10 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
 _JOINED = {"any more": "anymore", "any longer": "anymore"}
 """Two-word spellings of one word, joined so both spellings are one word to the matcher."""
 
-_MISHEARD = {"wear is": "where is", "wear are": "where are", "par cell": "parcel"}
+_MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
+             "par cell": "parcel"}
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
-my parcel", "my par cell")."""
+my parcel", "wears my refund", "my par cell")."""
 
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 
