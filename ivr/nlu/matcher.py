@@ -148,6 +148,7 @@ class _ContextIndex:
                                       dtype=bool)
         self.whole_only = np.array([i in DESTRUCTIVE | CONFIRMS for i in self.intents],
                                    dtype=bool)
+        self.confirms = np.array([i in CONFIRMS for i in self.intents], dtype=bool)
         self.decisive_weight = 1.0 + math.log(max(len(set(self.intents)), 1) / DECISIVE_USERS)
 
     def classed(self, words: Sequence[str]) -> list[str]:
@@ -230,8 +231,10 @@ class Matcher:
         clauses = _clauses(text)
         if whole.intent is not None or len(clauses) < 2:
             return whole
-        best = max((self._match_words(index, text, words, clause=True)
-                    for words in clauses[:MAX_CLAUSES]),
+        clauses = clauses[:MAX_CLAUSES]
+        best = max((self._match_words(index, text, words,
+                                      clause="last" if at == len(clauses) - 1 else "earlier")
+                    for at, words in enumerate(clauses)),
                    key=lambda found: (found.intent is not None, found.confidence))
         if best.intent is None:
             return whole
@@ -239,9 +242,11 @@ class Matcher:
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
 
     def _match_words(self, index: _ContextIndex, text: str, normalized: list[str],
-                     clause: bool = False) -> Match:
-        """The match of some words of the utterance: all of them, or one clause (which never
-        confirms or ends anything: the rest of the utterance may say otherwise)."""
+                     clause: str | None = None) -> Match:
+        """The match of some words of the utterance: all of them (clause None), or one clause.
+        No clause confirms a change, and no "earlier" clause ends or cancels anything: what
+        follows may say otherwise. The "last" clause may: a caller's last words are what they
+        mean ("no, you've been very helpful, goodbye")."""
         if never_said(normalized):
             return Match(text, None, 0.0)
         words, digit_slots = _extract_digits(normalized, index.digit_slots)
@@ -251,8 +256,9 @@ class Matcher:
         if not tokens:
             return Match(text, None, 0.0)
         scores = self._scores(index, tokens)
-        if clause:
-            scores = np.where(index.whole_only, 0.0, scores)
+        if clause is not None:
+            scores = np.where(index.whole_only if clause == "earlier" else index.confirms,
+                              0.0, scores)
         best = self._best_safe(index, scores, words)
         confidence = min(1.0, float(scores[best]))
         if confidence < self.threshold:
