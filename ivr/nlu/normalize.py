@@ -50,9 +50,9 @@ _JOINED = {"any more": "anymore", "any longer": "anymore"}
 """Two-word spellings of one word, joined so both spellings are one word to the matcher."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
-             "par cell": "parcel"}
+             "par cell": "parcel", "i will not a": "i want a", "i will not to": "i want to"}
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
-my parcel", "wears my refund", "my par cell")."""
+my parcel", "wears my refund", "my par cell", "I wont a refund": no one says "I will not a")."""
 
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 
