@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -124,9 +124,9 @@ class _ContextIndex:
         for sentence in grammar.sentences(context):
             words = self.classed(sentence.words)
             tokens = frozenset(content_words(words))
-            key = (tokens, sentence.intent, tuple(sorted(sentence.slots)))
-            if tokens and len(words) < len(signatures.get(key, words + [""])):
-                signatures[key] = words
+            if tokens:
+                signatures.setdefault((tokens, sentence.intent, tuple(sorted(sentence.slots))),
+                                      words)
         keys = list(signatures)
         self.sentence_words = [words for words in signatures.values()]
         self.vocabulary = sorted({t for tokens, _, _ in keys for t in tokens})
@@ -242,7 +242,7 @@ class Matcher:
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
 
     def _match_words(self, index: _ContextIndex, text: str, normalized: list[str],
-                     clause: str | None = None) -> Match:
+                     clause: Literal["earlier", "last"] | None = None) -> Match:
         """The match of some words of the utterance: all of them (clause None), or one clause.
         No clause confirms a change, and no "earlier" clause ends or cancels anything: what
         follows may say otherwise. The "last" clause may: a caller's last words are what they
