@@ -151,6 +151,11 @@ class _ContextIndex:
         self.confirms = np.array([i in CONFIRMS for i in self.intents], dtype=bool)
         self.decisive_weight = 1.0 + math.log(max(len(set(self.intents)), 1) / DECISIVE_USERS)
 
+    @cached_property
+    def class_words(self) -> frozenset[str]:
+        """The words that stand for a word class ("item" for "shoes")."""
+        return frozenset(self.word_classes.values())
+
     def classed(self, words: Sequence[str]) -> list[str]:
         """The words with each member of a word class replaced by its class word."""
         return [self.word_classes.get(word, word) for word in words]
@@ -390,20 +395,35 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
             if not rest or rest[0] not in PARTICLES:
                 continue
             rest = rest[1:]
-        following = next((w for w in rest if w not in STOPWORDS), None)
-        if following is not None and following[:1] != "{":
-            objects.append(bool(index.near_forms(following) & own))
+        at_object = next((at for at, w in enumerate(rest) if w not in STOPWORDS), None)
+        if at_object is None or rest[at_object][:1] == "{":
+            continue
+        objects.append(bool(index.near_forms(_head_noun(index, rest, at_object)) & own))
     return bool(objects) and not any(objects)
+
+
+def _head_noun(index: _ContextIndex, words: Sequence[str], at: int) -> str:
+    """The word that names what words[at] begins. English puts the head of a compound last:
+    in "cancel my phone contract" the thing cancelled is the contract, not the phone. Only a
+    word-class word ("phone" is an item) is read as a modifier, and only of a word straight
+    after it that the context does not know at all: "cancel my order immediately" cancels the
+    order."""
+    after = words[at + 1] if at + 1 < len(words) else None
+    if (after is None or after in STOPWORDS or words[at] not in index.class_words
+            or index.near_forms(after)):
+        return words[at]
+    return after
 
 
 def _joined_splits(index: _ContextIndex, words: list[str]) -> list[str]:
     """The words with a word a recogniser split in two joined again ("re fund" is "refund",
-    "re turn" is "return"): a first half the context does not know and that says nothing on
-    its own, whose join with the next word it knows."""
+    "or der" is "order"): two halves whose join the context knows, one of which it does not
+    know and that is no stopword, so that two words that each mean something stay apart."""
     joined: list[str] = []
     for word in words:
-        if (joined and joined[-1] + word in index.column and joined[-1] not in index.column
-                and joined[-1] not in STOPWORDS):
+        if joined and joined[-1] + word in index.column and any(
+                half not in index.column and half not in STOPWORDS
+                for half in (joined[-1], word)):
             joined[-1] += word
         else:
             joined.append(word)
