@@ -82,10 +82,11 @@ yes, where, when, how, what (they decide intents)."""
 DISCOURSE = frozenset({
     "yeah", "yes", "yep", "yup", "yea", "okay", "alright", "right", "so", "well", "actually",
     "just", "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway",
-    "sorry",
+    "sorry", "love", "dear", "darling", "pet", "mate", "sweetheart", "hun",
 })
-"""Words callers open and pad a request with ("yeah so, um, hi, ..."): ignored in a context
-whose grammar does not use them, and meaningful where it does ("yeah" answers a question)."""
+"""Words callers open and pad a request with ("yeah so, um, hi, ...", "would I be able to
+cancel, love"): ignored in a context whose grammar does not use them, and meaningful where it
+does ("yeah" answers a question)."""
 
 
 @dataclass(frozen=True, slots=True)

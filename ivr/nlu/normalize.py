@@ -54,7 +54,22 @@ _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where 
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
 my parcel", "wears my refund", "my par cell", "I wont a refund": no one says "I will not a")."""
 
+_ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i able to": "can i",
+            "would you be able to": "can you", "will you be able to": "can you",
+            "are you able to": "can you", "is it possible for me to": "can i",
+            "would it be possible for me to": "can i", "is it possible for you to": "can you",
+            "would it be possible for you to": "can you", "is it possible to": "can i",
+            "would it be possible to": "can i"}
+"""Roundabout ways of asking "can I" and "can you" ("would I be able to cancel", "is it possible
+to get it fixed"), read as the plain question so that every sentence asked one way is asked
+every way."""
+
 _NON_WORD = re.compile(r"[^a-z0-9']+")
+_FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
+_REWRITES = _JOINED | _MISHEARD | _ABLE_TO
+_REWRITE_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _REWRITES), key=len, reverse=True)) + r")\b")
+"""Every rewrite in one pass: normalize() runs on each utterance and each grammar sentence."""
 
 
 def normalize(text: str) -> list[str]:
@@ -64,11 +79,8 @@ def normalize(text: str) -> list[str]:
     for raw in _NON_WORD.sub(" ", text).split():
         words.extend(_expand_word(raw.strip("'")))
     joined = " ".join(word for word in words if word and word not in FILLERS)
-    for phrase in _FILLER_PHRASES:
-        joined = re.sub(rf"\b{phrase}\b", " ", joined)
-    for phrase, word in (_JOINED | _MISHEARD).items():
-        joined = re.sub(rf"\b{phrase}\b", word, joined)
-    return joined.split()
+    joined = _FILLER_PATTERN.sub(" ", joined)
+    return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
 
 
 def short_forms_of(first: str, second: str) -> frozenset[str]:

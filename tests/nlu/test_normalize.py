@@ -19,6 +19,11 @@ from ivr.nlu.normalize import normalize, short_forms_of
     ("I don't want it any more", ["i", "do", "not", "want", "it", "anymore"]),
     ("wear is my parcel", ["where", "is", "my", "parcel"]),
     ("what should I wear", ["what", "should", "i", "wear"]),
+    ("Would I be able to cancel?", ["can", "i", "cancel"]),
+    ("is it possible for you to send it again", ["can", "you", "send", "it", "again"]),
+    ("is it possible", ["is", "it", "possible"]),
+    ("I was just wondering, is it possible to get it fixed",
+     ["can", "i", "get", "it", "fixed"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
