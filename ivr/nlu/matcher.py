@@ -43,6 +43,11 @@ NEGATION_REACH = 4
 PARTICLES = frozenset({"to", "from", "into", "onto", "off", "down", "out", "over", "up",
                        "round", "around"})
 """Words that, right after a verb, can make it another verb ("return to", "change into")."""
+AUXILIARIES = frozenset({"am", "is", "are", "was", "were", "be", "been", "being", "do", "does",
+                         "did", "has", "have", "had", "will", "would", "can", "could", "shall",
+                         "should", "may", "might", "must", "just", "really", "still", "already"})
+"""Words between a subject and its verb ("the car will not start"), skipped to find the subject."""
+DETERMINERS = frozenset({"the", "my", "our", "your", "this", "that", "his", "her", "their"})
 SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant",
                     "think", "believe", "suppose", "reckon", "guess", "expect"})
 """Verbs a negation passes through to what is said or thought: "I never said cancel", "I don't
@@ -377,10 +382,11 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
                           decisive: set[str], past_a_particle: bool = False) -> bool:
     """Whether the decisive words are about something else: one (or a near form of one, "change"
     for "changing") is followed (past stopwords) by a word no sentence of the intent has ("cancel
-    the music", "see the airport", "change my email address"), and none by a word one has ("I
-    ordered the wrong size by accident, stop it"). The intent's own words, not the whole
-    context's: the FAQ knows "account" and "holidays", which does not make "cancel my account"
-    an order's cancellation.
+    the music", "see the airport", "change my email address"), or said of a subject the context
+    does not know at all ("the car won't start", "my internet isn't working"), and none is
+    followed by a word the intent has ("I ordered the wrong size by accident, stop it"). The
+    intent's own words, not the whole context's: the FAQ knows "account" and "holidays", which
+    does not make "cancel my account" an order's cancellation.
 
     past_a_particle looks only where a particle right after the decisive word gives it another
     sense ("return to my hotel", "change into my pyjamas"): for a return or an exchange, whose
@@ -390,6 +396,11 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
     objects = []
     for at, word in enumerate(words):
         if not index.near_forms(word) & decisive:
+            continue
+        subject = _subject(words, at)
+        if (subject is not None and subject not in STOPWORDS
+                and not index.near_forms(subject) & own):
+            objects.append(False)
             continue
         rest = words[at + 1 :]
         if past_a_particle:
@@ -401,6 +412,16 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
             continue
         objects.append(bool(index.near_forms(_head_noun(index, rest, at_object)) & own))
     return bool(objects) and not any(objects)
+
+
+def _subject(words: Sequence[str], at: int) -> str | None:
+    """The noun a determiner starts right before words[at], past auxiliaries and negators: the
+    subject of a verb ("car" in "the car will not start"); None when the word there is no such
+    noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it")."""
+    before = [word for word in words[:at] if word not in AUXILIARIES and word not in NEGATORS]
+    if len(before) >= 2 and before[-2] in DETERMINERS:
+        return before[-1]
+    return None
 
 
 def _head_noun(index: _ContextIndex, words: Sequence[str], at: int) -> str:

@@ -78,6 +78,20 @@ def test_the_things_callers_name_are_items(matcher: Matcher) -> None:
     assert matcher.match("return the zorble flurb").intent is None
 
 
+def test_a_fault_starts_a_return_only_when_said_of_something_the_shop_sells(
+        matcher: Matcher) -> None:
+    for said in ("my laptop won't turn on", "the screen is cracked", "it won't turn on"):
+        assert matcher.match(said).intent == "return_request", said
+    for said in ("the car won't start", "my boiler won't turn on", "my internet isn't working"):
+        assert matcher.match(said).intent is None, said
+
+
+def test_the_head_of_a_compound_is_what_is_cancelled(matcher: Matcher) -> None:
+    assert matcher.match("I want to cancel my phone").intent == "cancel_order"
+    assert matcher.match("I want to cancel my phone contract").intent is None
+    assert matcher.match("cancel my order immediately").intent == "cancel_order"
+
+
 def test_a_transcript_is_understood_by_its_clearest_clause(matcher: Matcher) -> None:
     said = "So I spoke to Dave on Monday, he was lovely, very kind. Where is order 48213?"
     found = matcher.match(said)
