@@ -327,10 +327,13 @@ class Matcher:
         return Match(text, None, 0.0)
 
     def _scores(self, index: _ContextIndex, tokens: list[str]) -> np.ndarray:
-        """F-beta of every signature of the context against the utterance's content words."""
+        """F-beta of every signature of the context against the utterance's content words.
+        Written to reuse its few arrays: each is as long as the context has sentences, and
+        this runs for every utterance."""
         rows = len(index.intents)
         said: dict[int, float] = {}
         explained = np.zeros(rows, dtype=np.float32)
+        scratch = np.empty(rows, dtype=np.float32)
         said_weight = 0.0
         for token in tokens:
             columns = index.similar_words(token)
@@ -339,22 +342,35 @@ class Matcher:
             said_weight += weight
             if not columns:
                 continue
-            coverage = np.zeros(rows, dtype=np.float32)
             for column, similarity in columns:
                 said[column] = max(said.get(column, 0.0), similarity)
-                np.maximum(coverage, index.columns[column] * similarity, out=coverage)
-            explained += weight * coverage
+            np.multiply(_coverage(index, columns, scratch), weight, out=scratch)
+            explained += scratch
         covered = np.zeros(rows, dtype=np.float32)
         for column, similarity in said.items():
-            covered += index.columns[column] * (similarity * float(index.weights[column]))
-        recall = covered / index.totals
-        precision = explained / said_weight
+            covered += np.multiply(index.columns[column],
+                                   similarity * float(index.weights[column]), out=scratch)
+        recall = np.divide(covered, index.totals, out=covered)
+        precision = np.divide(explained, said_weight, out=explained)
         beta2 = BETA * BETA
-        denominator = beta2 * precision + recall
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.where(denominator > 0,
-                             (1 + beta2) * precision * recall / denominator, 0.0)
-        return np.asarray(score)
+        denominator = np.multiply(precision, beta2, out=scratch)
+        denominator += recall
+        score = np.multiply(precision, 1 + beta2, out=precision)
+        score *= recall
+        return np.divide(score, denominator, out=score, where=denominator > 0)
+
+
+def _coverage(index: _ContextIndex, columns: list[tuple[int, float]],
+              scratch: np.ndarray) -> np.ndarray:
+    """How well each sentence has one word the caller said, given the vocabulary columns that
+    word may stand for: the column itself when the word is known exactly and has no near forms
+    (most words), else the best similarity per sentence, built in scratch."""
+    if len(columns) == 1 and columns[0][1] == 1.0:
+        return index.columns[columns[0][0]]
+    scratch.fill(0.0)
+    for column, similarity in columns:
+        np.maximum(scratch, index.columns[column] * similarity, out=scratch)
+    return scratch
 
 
 def _clauses(text: str) -> list[list[str]]:
