@@ -39,30 +39,42 @@ _IS_CONTRACTIONS = {"it", "that", "what", "where", "there", "here", "who", "how"
 
 FILLERS = frozenset({
     "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm",
-    "please", "kindly",
+    "please", "kindly", "possibly",
 })
 """Words that never carry meaning for the bot; dropped before matching."""
 
 _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
-                   "i am wondering", "i was just wondering", "to be honest", "to be fair")
+                   "i am wondering", "i was just wondering", "i wonder if", "i wonder whether",
+                   "i was hoping", "to be honest", "to be fair")
 
 _JOINED = {"any more": "anymore", "any longer": "anymore"}
 """Two-word spellings of one word, joined so both spellings are one word to the matcher."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
+             "were is": "where is", "were are": "where are",
              "par cell": "parcel", "i will not a": "i want a", "i will not to": "i want to"}
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
-my parcel", "wears my refund", "my par cell", "I wont a refund": no one says "I will not a")."""
+my parcel", "were is my order", "my par cell", "I wont a refund": no one says "I will not a")."""
 
 _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i able to": "can i",
             "would you be able to": "can you", "will you be able to": "can you",
             "are you able to": "can you", "is it possible for me to": "can i",
             "would it be possible for me to": "can i", "is it possible for you to": "can you",
             "would it be possible for you to": "can you", "is it possible to": "can i",
-            "would it be possible to": "can i"}
+            "would it be possible to": "can i", "would it be at all possible to": "can i",
+            "is it at all possible to": "can i", "i might be able to": "can i",
+            "might i be able to": "can i", "could i possibly": "can i"}
 """Roundabout ways of asking "can I" and "can you" ("would I be able to cancel", "is it possible
 to get it fixed"), read as the plain question so that every sentence asked one way is asked
 every way."""
+
+_TAG_QUESTION = re.compile(
+    r",\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|"
+    r"haven't|hasn't|hadn't|shouldn't|shan't|ain't)\s+(?:it|you|they|i|we|he|she|there|that)"
+    r"\W*$")
+"""A negative tag question after a comma at the end ("you can cancel it, can't you?"): it asks
+for agreement and negates nothing, so it goes before its "not" can reach a word. The comma
+tells it from a sentence that ends the same way ("that isn't it")."""
 
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
@@ -75,6 +87,7 @@ _REWRITE_PATTERN = re.compile(
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = _TAG_QUESTION.sub("", text)
     words: list[str] = []
     for raw in _NON_WORD.sub(" ", text).split():
         words.extend(_expand_word(raw.strip("'")))

@@ -24,6 +24,9 @@ from ivr.nlu.normalize import normalize, short_forms_of
     ("is it possible", ["is", "it", "possible"]),
     ("I was just wondering, is it possible to get it fixed",
      ["can", "i", "get", "it", "fixed"]),
+    ("You can cancel it, can't you?", ["you", "can", "cancel", "it"]),
+    ("No, that isn't it", ["no", "that", "is", "not", "it"]),
+    ("were is my order", ["where", "is", "my", "order"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
