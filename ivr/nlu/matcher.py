@@ -366,7 +366,8 @@ def _coverage(index: _ContextIndex, columns: list[tuple[int, float]],
     word may stand for: the column itself when the word is known exactly and has no near forms
     (most words), else the best similarity per sentence, built in scratch."""
     if len(columns) == 1 and columns[0][1] == 1.0:
-        return index.columns[columns[0][0]]
+        exact: np.ndarray = index.columns[columns[0][0]]
+        return exact
     scratch.fill(0.0)
     for column, similarity in columns:
         np.maximum(scratch, index.columns[column] * similarity, out=scratch)
