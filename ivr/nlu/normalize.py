@@ -76,6 +76,27 @@ _TAG_QUESTION = re.compile(
 for agreement and negates nothing, so it goes before its "not" can reach a word. The comma
 tells it from a sentence that ends the same way ("that isn't it")."""
 
+_NUMBER = (r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+           r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+           r"sixty|seventy|eighty|ninety|hundred|thousand)")
+_AMOUNT = rf"{_NUMBER}(?: (?:and )?{_NUMBER})*"
+_ORDINAL = (r"(?:\d+(?:st|nd|rd|th)|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+            r"eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|"
+            r"eighteenth|nineteenth|twentieth|twenty (?:first|second|third|fourth|fifth|sixth|"
+            r"seventh|eighth|ninth)|thirtieth|thirty first)")
+_MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
+          r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)")
+_SAYS_NOTHING = re.compile(
+    rf"\b(?:{_AMOUNT} (?:pounds?|quid|dollars?|bucks|euros?|pence|cents?|percent|per cent)|"
+    rf"(?:on )?(?:the )?(?:(?:first|second|{_ORDINAL})(?: of)? {_MONTH}|{_MONTH} (?:the )?"
+    rf"(?:first|second|{_ORDINAL}))|on the {_ORDINAL})\b")
+"""Amounts of money and dates ("I paid forty pounds", "on the third of November", "3rd Nov"):
+they tell the bot nothing about what the caller wants, and their words would only make every
+sentence fit less well. "Ten percent off" is a discount, so "percent off" is read as one."""
+_PERCENT_OFF = re.compile(rf"\b{_AMOUNT} (?:percent|per cent) off\b")
+_PRICE = re.compile(r"[£$€]\s*\d+(?:[.,]\d+)?")
+"""A price written with its symbol ("£40", "$9.99"), as Whisper writes one."""
+
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
 _REWRITES = _JOINED | _MISHEARD | _ABLE_TO
@@ -87,11 +108,12 @@ _REWRITE_PATTERN = re.compile(
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = _TAG_QUESTION.sub("", text)
+    text = _PRICE.sub(" ", _TAG_QUESTION.sub("", text))
     words: list[str] = []
     for raw in _NON_WORD.sub(" ", text).split():
         words.extend(_expand_word(raw.strip("'")))
     joined = " ".join(word for word in words if word and word not in FILLERS)
+    joined = _SAYS_NOTHING.sub(" ", _PERCENT_OFF.sub("discount", joined))
     joined = _FILLER_PATTERN.sub(" ", joined)
     return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
 

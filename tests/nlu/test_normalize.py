@@ -27,6 +27,13 @@ from ivr.nlu.normalize import normalize, short_forms_of
     ("You can cancel it, can't you?", ["you", "can", "cancel", "it"]),
     ("No, that isn't it", ["no", "that", "is", "not", "it"]),
     ("were is my order", ["where", "is", "my", "order"]),
+    ("I paid forty pounds for it", ["i", "paid", "for", "it"]),
+    ("Where's my £35 refund?", ["where", "is", "my", "refund"]),
+    ("my ten percent off code", ["my", "discount", "code"]),
+    ("I ordered on the third of November", ["i", "ordered"]),
+    ("I ordered on 3rd Nov", ["i", "ordered"]),
+    ("this is the second time", ["this", "is", "the", "second", "time"]),
+    ("order four eight two one three", ["order", "four", "eight", "two", "one", "three"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
