@@ -94,6 +94,13 @@ _SAYS_NOTHING = re.compile(
 they tell the bot nothing about what the caller wants, and their words would only make every
 sentence fit less well. "Ten percent off" is a discount, so "percent off" is read as one."""
 _PERCENT_OFF = re.compile(rf"\b{_AMOUNT} (?:percent|per cent) off\b")
+_MONEY_AND_MONTHS = frozenset({
+    "pound", "pounds", "quid", "dollar", "dollars", "bucks", "euro", "euros", "pence", "cent",
+    "cents", "percent", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec"})
+"""The words without which no amount or date is said: the regex runs only when one is there."""
+_ORDINAL_WORD = re.compile(rf"{_ORDINAL}$")
 _PRICE = re.compile(r"[£$€]\s*\d+(?:[.,]\d+)?")
 """A price written with its symbol ("£40", "$9.99"), as Whisper writes one."""
 
@@ -113,7 +120,8 @@ def normalize(text: str) -> list[str]:
     for raw in _NON_WORD.sub(" ", text).split():
         words.extend(_expand_word(raw.strip("'")))
     joined = " ".join(word for word in words if word and word not in FILLERS)
-    joined = _SAYS_NOTHING.sub(" ", _PERCENT_OFF.sub("discount", joined))
+    if any(word in _MONEY_AND_MONTHS or _ORDINAL_WORD.match(word) for word in words):
+        joined = _SAYS_NOTHING.sub(" ", _PERCENT_OFF.sub("discount", joined))
     joined = _FILLER_PATTERN.sub(" ", joined)
     return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
 
