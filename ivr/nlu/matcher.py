@@ -48,6 +48,7 @@ AUXILIARIES = frozenset({"am", "is", "are", "was", "were", "be", "been", "being"
                          "should", "may", "might", "must", "just", "really", "still", "already"})
 """Words between a subject and its verb ("the car will not start"), skipped to find the subject."""
 DETERMINERS = frozenset({"the", "my", "our", "your", "this", "that", "his", "her", "their"})
+"""Words that start a noun phrase: what follows one is a subject or an object, not a verb."""
 SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant",
                     "think", "believe", "suppose", "reckon", "guess", "expect"})
 """Verbs a negation passes through to what is said or thought: "I never said cancel", "I don't
@@ -399,8 +400,8 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
                           decisive: set[str], past_a_particle: bool = False) -> bool:
     """Whether the decisive words are about something else: one (or a near form of one, "change"
     for "changing") is followed (past stopwords) by a word no sentence of the intent has ("cancel
-    the music", "see the airport", "change my email address"), or said of a subject the context
-    does not know at all ("the car won't start", "my internet isn't working"), and none is
+    the music", "see the airport", "change my email address"), or said of a subject the intent
+    does not know ("the car won't start", "my internet isn't working"), and none is
     followed by a word the intent has ("I ordered the wrong size by accident, stop it"). The
     intent's own words, not the whole context's: the FAQ knows "account" and "holidays", which
     does not make "cancel my account" an order's cancellation.
@@ -424,10 +425,10 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
             if not rest or rest[0] not in PARTICLES:
                 continue
             rest = rest[1:]
-        at_object = next((at for at, w in enumerate(rest) if w not in STOPWORDS), None)
-        if at_object is None or rest[at_object][:1] == "{":
+        first = next((i for i, w in enumerate(rest) if w not in STOPWORDS), None)
+        if first is None or rest[first][:1] == "{":
             continue
-        objects.append(bool(index.near_forms(_head_noun(index, rest, at_object)) & own))
+        objects.append(bool(index.near_forms(_head_noun(index, rest, first)) & own))
     return bool(objects) and not any(objects)
 
 

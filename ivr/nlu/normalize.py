@@ -86,10 +86,11 @@ _ORDINAL = (r"(?:\d+(?:st|nd|rd|th)|third|fourth|fifth|sixth|seventh|eighth|nint
             r"seventh|eighth|ninth)|thirtieth|thirty first)")
 _MONTH = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
           r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)")
+_DAY = rf"(?:first|second|{_ORDINAL})"
+"""A day of a month: "first" and "second" only next to a month ("the second time" is no date)."""
 _SAYS_NOTHING = re.compile(
     rf"\b(?:{_AMOUNT} (?:pounds?|quid|dollars?|bucks|euros?|pence|cents?|percent|per cent)|"
-    rf"(?:on )?(?:the )?(?:(?:first|second|{_ORDINAL})(?: of)? {_MONTH}|{_MONTH} (?:the )?"
-    rf"(?:first|second|{_ORDINAL}))|on the {_ORDINAL})\b")
+    rf"(?:on )?(?:the )?(?:{_DAY}(?: of)? {_MONTH}|{_MONTH} (?:the )?{_DAY})|on the {_ORDINAL})\b")
 """Amounts of money and dates ("I paid forty pounds", "on the third of November", "3rd Nov"):
 they tell the bot nothing about what the caller wants, and their words would only make every
 sentence fit less well. "Ten percent off" is a discount, so "percent off" is read as one."""
