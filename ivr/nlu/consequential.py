@@ -13,3 +13,7 @@ negation in them."""
 DESTRUCTIVE = frozenset({"goodbye", "cancel_order", "change_address"})
 """What cannot be taken back once done: their decisive word must be about something the
 grammar knows ("cancel my order", not "cancel the music"; "see you", not "see the airport")."""
+SAID_ALONE = frozenset({"goodbye"})
+"""What is said with nothing else: every content word of a goodbye is a goodbye's ("thanks,
+that's all, bye"); a word of anything else makes it something else ("I'm just looking,
+thanks", "thanks for the update on my refund")."""

@@ -26,9 +26,9 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ivr.nlu.consequential import CHANGES_OR_ENDS, CONFIRMS, DESTRUCTIVE
+from ivr.nlu.consequential import CHANGES_OR_ENDS, CONFIRMS, DESTRUCTIVE, SAID_ALONE
 from ivr.nlu.grammar import Grammar, SlotList
-from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, normalize
+from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, PEOPLE, normalize
 from ivr.nlu.not_speech import never_said
 from ivr.nlu.numbers import find_digit_runs, with_digit_homophones
 
@@ -88,11 +88,13 @@ yes, where, when, how, what (they decide intents)."""
 DISCOURSE = frozenset({
     "yeah", "yes", "yep", "yup", "yea", "okay", "alright", "right", "so", "well", "actually",
     "just", "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway",
-    "sorry", "love", "dear", "darling", "pet", "mate", "sweetheart", "hun",
+    "sorry", "love", "dear", "darling", "pet", "mate", "sweetheart", "hun", "bloody", "damn",
+    "damned", "darn", "flipping", "flaming", "freaking", "frigging", "effing", "fucking",
+    "sodding", "blooming", "blinking", "ruddy",
 })
 """Words callers open and pad a request with ("yeah so, um, hi, ...", "would I be able to
-cancel, love"): ignored in a context whose grammar does not use them, and meaningful where it
-does ("yeah" answers a question)."""
+cancel, love", "cancel the darn thing"): ignored in a context whose grammar does not use them,
+and meaningful where it does ("yeah" answers a question)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +252,9 @@ class Matcher:
                    key=lambda found: (found.intent is not None, found.confidence))
         if best.intent is None:
             return whole
-        _, digits = _extract_digits(normalize(text), index.digit_slots)
+        words, digits = _meaningful_words(index, normalize(text))
+        if best.intent in SAID_ALONE and not _all_its_own(index, best.intent, words):
+            return whole
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
 
     def _match_words(self, index: _ContextIndex, text: str, normalized: list[str],
@@ -261,9 +265,7 @@ class Matcher:
         mean ("no, you've been very helpful, goodbye")."""
         if never_said(normalized):
             return Match(text, None, 0.0)
-        words, digit_slots = _extract_digits(normalized, index.digit_slots)
-        words = [w for w in index.classed(_joined_splits(index, words))
-                 if w not in DISCOURSE or w in index.column]
+        words, digit_slots = _meaningful_words(index, normalized)
         tokens = content_words(words)
         if not tokens:
             return Match(text, None, 0.0)
@@ -298,10 +300,13 @@ class Matcher:
         it any more" may cancel; "don't cancel" may not). A sentence whose only content words
         are negators says what it means with its stopwords ("I don't want it", "no, that's it"),
         so every word of it must be said: "hasn't it" is no return. A yes that confirms a change
-        has no negation in it at all ("certainly not" is no yes)."""
+        has no negation in it at all ("certainly not" is no yes); a goodbye has no word of
+        anything else (SAID_ALONE)."""
         if index.intents[row] in CONFIRMS:
             return not NEGATORS & set(words) or bool(NEGATORS & set(index.sentence_words[row]))
-        if score < self.consequential_threshold:
+        if score < self.consequential_threshold or (
+                index.intents[row] in SAID_ALONE
+                and not _all_its_own(index, index.intents[row], words)):
             return False
         sentence = index.sentence_words[row]
         if set(content_words(sentence)) <= NEGATORS and not set(sentence) <= set(words):
@@ -432,12 +437,28 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
     return bool(objects) and not any(objects)
 
 
+def _meaningful_words(index: _ContextIndex,
+                      normalized: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The words the context reads (numbers taken out as slots, split words joined, word-class
+    words as their class, padding it does not use dropped) and the numbers' slots."""
+    words, digit_slots = _extract_digits(normalized, index.digit_slots)
+    return ([word for word in index.classed(_joined_splits(index, words))
+             if word not in DISCOURSE or word in index.column], digit_slots)
+
+
+def _all_its_own(index: _ContextIndex, intent: str, words: Sequence[str]) -> bool:
+    """Whether every content word said is one the intent's sentences have (or a near form)."""
+    own = index.intent_words[intent]
+    return all(index.near_forms(word) & own for word in content_words(list(words)))
+
+
 def _subject(words: Sequence[str], at: int) -> str | None:
     """The noun a determiner starts right before words[at], past auxiliaries and negators: the
     subject of a verb ("car" in "the car will not start"); None when the word there is no such
-    noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it")."""
+    noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it"), or is someone the
+    caller acts for ("can my daughter swap her trainers")."""
     before = [word for word in words[:at] if word not in AUXILIARIES and word not in NEGATORS]
-    if len(before) >= 2 and before[-2] in DETERMINERS:
+    if len(before) >= 2 and before[-2] in DETERMINERS and before[-1] not in PEOPLE:
         return before[-1]
     return None
 

@@ -76,6 +76,21 @@ _TAG_QUESTION = re.compile(
 for agreement and negates nothing, so it goes before its "not" can reach a word. The comma
 tells it from a sentence that ends the same way ("that isn't it")."""
 
+PEOPLE = frozenset({
+    "mum", "mom", "mam", "mother", "dad", "father", "wife", "husband", "partner", "son",
+    "daughter", "sister", "brother", "nan", "nana", "gran", "granny", "grandma", "grandmother",
+    "grandad", "granddad", "grandpa", "grandfather", "grandson", "granddaughter", "aunt",
+    "auntie", "uncle", "niece", "nephew", "cousin", "friend", "boyfriend", "girlfriend",
+    "fiance", "fiancee", "neighbour", "neighbor", "boss", "colleague", "kid", "child",
+    "parents", "kids", "children"})
+"""The people a caller rings for ("my mum ordered it", "my son's parcel"): what they ordered is
+the caller's business on the call."""
+_SOMEONES = re.compile(
+    r"\b(?:my|our|his|her|your|the) (?:(?:little|big|older|younger|elder|best|eldest) )?"
+    r"(?:" + "|".join(sorted(PEOPLE)) + r")(?:'s|s')(?=\s)")
+"""Someone else's thing said as the caller's ("my wife's order" is "my order"): the person
+adds a word no sentence of the grammar has, and the request is the same."""
+
 _NUMBER = (r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
            r"sixty|seventy|eighty|ninety|hundred|thousand)")
@@ -116,7 +131,7 @@ _REWRITE_PATTERN = re.compile(
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = _PRICE.sub(" ", _TAG_QUESTION.sub("", text))
+    text = _SOMEONES.sub("my", _PRICE.sub(" ", _TAG_QUESTION.sub("", text)))
     words: list[str] = []
     for raw in _NON_WORD.sub(" ", text).split():
         words.extend(_expand_word(raw.strip("'")))

@@ -86,6 +86,26 @@ def test_a_fault_starts_a_return_only_when_said_of_something_the_shop_sells(
         assert matcher.match(said).intent is None, said
 
 
+def test_a_caller_may_ask_for_someone_else(matcher: Matcher) -> None:
+    assert matcher.match("can my daughter swap her trainers for a bigger size").intent == (
+        "exchange_request")
+    assert matcher.match("I need to cancel my wife's order").intent == "cancel_order"
+    assert matcher.match("can the car swap her trainers for a bigger size").intent is None
+
+
+def test_a_goodbye_is_said_with_nothing_else(matcher: Matcher) -> None:
+    assert matcher.match("lovely, thanks, bye").intent == "goodbye"
+    assert matcher.match("thanks").intent == "goodbye"
+    for said in ("I'm just looking, thanks", "thanks, where's my parcel",
+                 "good night everyone"):
+        assert matcher.match(said).intent != "goodbye", said
+
+
+def test_swearing_pads_a_request(matcher: Matcher) -> None:
+    assert matcher.match("cancel the darn thing").intent == "cancel_order"
+    assert matcher.match("where's my bloody parcel").intent == "track_package"
+
+
 def test_the_head_of_a_compound_is_what_is_cancelled(matcher: Matcher) -> None:
     assert matcher.match("I want to cancel my phone").intent == "cancel_order"
     assert matcher.match("I want to cancel my phone contract").intent is None

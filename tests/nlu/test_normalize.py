@@ -34,6 +34,9 @@ from ivr.nlu.normalize import normalize, short_forms_of
     ("I ordered on 3rd Nov", ["i", "ordered"]),
     ("this is the second time", ["this", "is", "the", "second", "time"]),
     ("order four eight two one three", ["order", "four", "eight", "two", "one", "three"]),
+    ("I need to cancel my wife's order", ["i", "need", "to", "cancel", "my", "order"]),
+    ("it's our kids' parcel", ["it", "is", "my", "parcel"]),
+    ("my son wants to return it", ["my", "son", "wants", "to", "return", "it"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
