@@ -115,7 +115,7 @@ class Match:
                 "confidence": round(self.confidence, 3), "slots": dict(self.slots)}
 
 
-def content_words(words: list[str] | tuple[str, ...]) -> list[str]:
+def content_words(words: Sequence[str]) -> list[str]:
     """The words that can tell intents apart; all words when every one is a stopword, so
     that "that is it" still means something."""
     content = [w for w in words if w not in STOPWORDS]
@@ -449,7 +449,7 @@ def _meaningful_words(index: _ContextIndex,
 def _all_its_own(index: _ContextIndex, intent: str, words: Sequence[str]) -> bool:
     """Whether every content word said is one the intent's sentences have (or a near form)."""
     own = index.intent_words[intent]
-    return all(index.near_forms(word) & own for word in content_words(list(words)))
+    return all(index.near_forms(word) & own for word in content_words(words))
 
 
 def _subject(words: Sequence[str], at: int) -> str | None:
