@@ -277,6 +277,9 @@ class Matcher:
         confidence = min(1.0, float(scores[best]))
         if confidence < self.threshold:
             return Match(text, None, confidence)
+        if not index.consequential[best] and _said_of_something_unknown(
+                index, words, _decisive(index, best)):
+            return Match(text, None, confidence)
         slots = {**index.slots[best], **digit_slots}
         return Match(text, index.intents[best], confidence, slots)
 
@@ -311,8 +314,7 @@ class Matcher:
         sentence = index.sentence_words[row]
         if set(content_words(sentence)) <= NEGATORS and not set(sentence) <= set(words):
             return False
-        decisive = {word for word in sentence if word in index.column
-                    and index.weights[index.column[word]] >= index.decisive_weight}
+        decisive = _decisive(index, row)
         said = {form for word in words for form in index.near_forms(word)}
         if not decisive & said:
             return False
@@ -320,7 +322,8 @@ class Matcher:
         wrongly_negated = (negated - _negated(sentence)) & decisive
         if wrongly_negated:
             return False
-        return not _about_something_else(index, index.intents[row], words, decisive,
+        return not _about_something_else(index, index.intent_words[index.intents[row]], words,
+                                         decisive,
                                          past_a_particle=index.intents[row] not in DESTRUCTIVE)
 
     def match_first(self, text: str, contexts: Sequence[str]) -> Match:
@@ -401,7 +404,13 @@ def _after_self_correction(text: str) -> str:
     return after if normalize(before) and normalize(after) else text
 
 
-def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str],
+def _decisive(index: _ContextIndex, row: int) -> set[str]:
+    """The words of a sentence that few intents share: what it turns on."""
+    return {word for word in index.sentence_words[row] if word in index.column
+            and index.weights[index.column[word]] >= index.decisive_weight}
+
+
+def _about_something_else(index: _ContextIndex, own: frozenset[str], words: Sequence[str],
                           decisive: set[str], past_a_particle: bool = False) -> bool:
     """Whether the decisive words are about something else: one (or a near form of one, "change"
     for "changing") is followed (past stopwords) by a word no sentence of the intent has ("cancel
@@ -415,12 +424,11 @@ def _about_something_else(index: _ContextIndex, intent: str, words: Sequence[str
     sense ("return to my hotel", "change into my pyjamas"): for a return or an exchange, whose
     objects are any product a shop sells ("return the ring"), an unknown object alone proves
     nothing."""
-    own = index.intent_words[intent]
     objects = []
     for at, word in enumerate(words):
         if not index.near_forms(word) & decisive:
             continue
-        subject = _subject(words, at)
+        subject = _subject(index, words, at)
         if (subject is not None and subject not in STOPWORDS
                 and not index.near_forms(subject) & own):
             objects.append(False)
@@ -452,13 +460,28 @@ def _all_its_own(index: _ContextIndex, intent: str, words: Sequence[str]) -> boo
     return all(index.near_forms(word) & own for word in content_words(words))
 
 
-def _subject(words: Sequence[str], at: int) -> str | None:
+def _said_of_something_unknown(index: _ContextIndex, words: Sequence[str],
+                               decisive: set[str]) -> bool:
+    """Whether every decisive word said is said of a subject the context does not know at all
+    ("the library is open", "the project is on track")."""
+    subjects = [_subject(index, words, at) for at, word in enumerate(words)
+                if index.near_forms(word) & decisive]
+    return bool(subjects) and all(subject is not None and subject not in STOPWORDS
+                                  and not index.near_forms(subject) for subject in subjects)
+
+
+def _subject(index: _ContextIndex, words: Sequence[str], at: int) -> str | None:
     """The noun a determiner starts right before words[at], past auxiliaries and negators: the
-    subject of a verb ("car" in "the car will not start"); None when the word there is no such
-    noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it"), or is someone the
-    caller acts for ("can my daughter swap her trainers")."""
+    subject of a verb ("car" in "the car will not start", "pool" in "is the swimming pool
+    open": a word the context does not know may come between); None when the word there is no
+    such noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it"), or is
+    someone the caller acts for ("can my daughter swap her trainers")."""
     before = [word for word in words[:at] if word not in AUXILIARIES and word not in NEGATORS]
-    if len(before) >= 2 and before[-2] in DETERMINERS and before[-1] not in PEOPLE:
+    if len(before) < 2 or before[-1] in PEOPLE:
+        return None
+    if before[-2] in DETERMINERS or (len(before) >= 3 and before[-3] in DETERMINERS
+                                     and before[-2] not in STOPWORDS
+                                     and not index.near_forms(before[-2])):
         return before[-1]
     return None
 

@@ -106,6 +106,14 @@ def test_swearing_pads_a_request(matcher: Matcher) -> None:
     assert matcher.match("where's my bloody parcel").intent == "track_package"
 
 
+def test_a_question_about_something_the_shop_does_not_know_is_not_its_question(
+        matcher: Matcher) -> None:
+    assert matcher.match("is the shop open today").intent == "faq"
+    assert matcher.match("is the swimming pool open today").intent is None
+    assert matcher.match("it was brilliant", "rating").intent == "rating"
+    assert matcher.match("the football was brilliant", "rating").intent is None
+
+
 def test_the_head_of_a_compound_is_what_is_cancelled(matcher: Matcher) -> None:
     assert matcher.match("I want to cancel my phone").intent == "cancel_order"
     assert matcher.match("I want to cancel my phone contract").intent is None
