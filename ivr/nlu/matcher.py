@@ -77,11 +77,11 @@ FUZZY_MIN_LENGTH = 4
 STOPWORDS = frozenset({
     "a", "about", "again", "also", "am", "an", "and", "any", "are", "at", "be", "been", "being",
     "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
-    "hello", "here", "hey", "hi", "i", "in", "is", "it", "its", "just", "like", "may", "me",
-    "might", "mine", "my", "myself", "need", "needed", "of", "oh", "on", "or", "our", "please",
-    "really", "shall", "should", "so", "some", "that", "the", "then", "there", "these", "this",
-    "those", "to", "um", "us", "want", "wanted", "was", "we", "well", "were", "will", "with",
-    "would", "you", "your", "yours",
+    "hello", "her", "here", "hey", "hi", "his", "i", "in", "is", "it", "its", "just", "like",
+    "may", "me", "might", "mine", "my", "myself", "need", "needed", "of", "oh", "on", "or",
+    "our", "please", "really", "shall", "should", "so", "some", "that", "the", "their", "then",
+    "there", "these", "this", "those", "to", "um", "us", "want", "wanted", "was", "we", "well",
+    "were", "will", "with", "would", "you", "your", "yours",
 })
 """Words that say nothing about what the caller wants. Not here on purpose: no, not, never,
 yes, where, when, how, what (they decide intents)."""

@@ -85,11 +85,23 @@ PEOPLE = frozenset({
     "parents", "kids", "children"})
 """The people a caller rings for ("my mum ordered it", "my son's parcel"): what they ordered is
 the caller's business on the call."""
-_SOMEONES = re.compile(
-    r"\b(?:my|our|his|her|your|the) (?:(?:little|big|older|younger|elder|best|eldest) )?"
-    r"(?:" + "|".join(sorted(PEOPLE)) + r")(?:'s|s')(?=\s)")
+_PERSON = (r"(?:(?:little|big|older|younger|elder|best|eldest) )?(?:"
+           + "|".join(sorted(PEOPLE)) + ")")
+_SOMEONES = re.compile(rf"\b(?:my|our|his|her|your|the) {_PERSON}(?:'s|s')(?=\s)")
 """Someone else's thing said as the caller's ("my wife's order" is "my order"): the person
 adds a word no sentence of the grammar has, and the request is the same."""
+_FOR_SOMEONE = re.compile(
+    rf"\b(?:(?:i am |i )?(?:calling|ringing|phoning) )?(?:for|on behalf of) (?:my|our) "
+    rf"{_PERSON}\b")
+"""Whom the caller rings or buys for ("I'm ringing for my mum", "a present for my son"): it
+tells the bot nothing it acts on."""
+_SOMEONE_WANTS = re.compile(
+    rf"\b(?:he|she|(?:my|our) {_PERSON}) (wants|needs|would like|is hoping)\b")
+_FIRST_PERSON = {"wants": "i want", "needs": "i need", "would like": "i would like",
+                 "is hoping": "i am hoping"}
+"""A request made for someone else ("he wants to cancel his order", "my mum would like to
+return it"), read as the caller's, who asks it of us on their behalf. Only wanting: "he left
+it at the door" is the courier."""
 
 _NUMBER = (r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
@@ -139,6 +151,9 @@ def normalize(text: str) -> list[str]:
     if any(word in _MONEY_AND_MONTHS or _ORDINAL_WORD.match(word) for word in words):
         joined = _SAYS_NOTHING.sub(" ", _PERCENT_OFF.sub("discount", joined))
     joined = _FILLER_PATTERN.sub(" ", joined)
+    if any(word in PEOPLE or word in ("he", "she") for word in words):
+        joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
+                                    _FOR_SOMEONE.sub(" ", joined))
     return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
 
 

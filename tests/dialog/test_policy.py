@@ -330,6 +330,17 @@ def test_cancel_before_shipping_after_yes(call: Call, orders: EmbeddedOrderServi
     assert (order := orders.find_order("31190")) and order.status is OrderStatus.CANCELLED
 
 
+def test_a_caller_cancels_for_someone_else_once_verified(call: Call,
+                                                        orders: EmbeddedOrderService) -> None:
+    c = call()
+    actions = c.say("hi, I'm ringing for my husband, he wants to cancel his order")
+    assert prompt_ids(actions) == ["ask_order_number"]
+    assert prompt_ids(c.say("it's three one one nine zero")) == ["ask_postcode"]
+    assert prompt_ids(c.say("one zero zero zero one")) == ["confirm_cancel"]
+    assert OrderCancelled("31190") in c.say("yes, go ahead")
+    assert (order := orders.find_order("31190")) and order.status is OrderStatus.CANCELLED
+
+
 def test_cancel_declined_changes_nothing(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(BEN)
     c.say("cancel order 31190")

@@ -36,7 +36,11 @@ from ivr.nlu.normalize import normalize, short_forms_of
     ("order four eight two one three", ["order", "four", "eight", "two", "one", "three"]),
     ("I need to cancel my wife's order", ["i", "need", "to", "cancel", "my", "order"]),
     ("it's our kids' parcel", ["it", "is", "my", "parcel"]),
-    ("my son wants to return it", ["my", "son", "wants", "to", "return", "it"]),
+    ("my son wants to return it", ["i", "want", "to", "return", "it"]),
+    ("I'm ringing for my mum, she'd like to cancel",
+     ["i", "would", "like", "to", "cancel"]),
+    ("a present for my little sister", ["a", "present"]),
+    ("he left it at the door", ["he", "left", "it", "at", "the", "door"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
