@@ -21,7 +21,7 @@ HELP_PROMPTS = {
     Phase.WHICH_ITEMS: "which_items", Phase.RETURN_REASON: "return_reason",
     Phase.CONFIRM_RETURN: "confirm", Phase.ANYTHING_ELSE: "anything_else",
     Phase.EXCHANGE_FOR: "exchange_for", Phase.CONFIRM_EXCHANGE: "confirm",
-    Phase.NEW_STREET: "street", Phase.NEW_POSTCODE: "postcode",
+    Phase.NEW_STREET: "street", Phase.NEW_POSTCODE: "new_postcode",
     Phase.CONFIRM_ADDRESS: "confirm", Phase.OFFER_AGENT: "confirm",
     Phase.PRODUCT_NAME: "product", Phase.SURVEY: "survey",
 }
