@@ -86,8 +86,8 @@ class AfterSales:
         verdict = self.tasks.returnable_or_explain(reply, order)
         if verdict is None:
             return
-        if items.choose_from_request(reply, verdict.returnable, "ask_which_items",
-                                     verb="exchange"):
+        if items.choose_from_request(reply, verdict.returnable, self.tasks.things,
+                                     "ask_which_items", verb="exchange"):
             self.exchange_items_chosen(reply, order)
 
     def exchange_items_chosen(self, reply: Reply, order: Order) -> None:
@@ -166,7 +166,8 @@ class AfterSales:
             reply.say("item_problem_not_delivered", order_number=phrasing.digits(order.number))
             OrderTasks.anything_else(reply)
             return
-        if items.choose_from_request(reply, order.items, "ask_which_items_problem"):
+        if items.choose_from_request(reply, order.items, self.tasks.things,
+                                     "ask_which_items_problem"):
             self.open_item_ticket(reply, order)
 
     def open_item_ticket(self, reply: Reply, order: Order) -> None:

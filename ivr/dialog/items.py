@@ -33,6 +33,12 @@ a caller who says "set up a return" has not named the mug set."""
 FUZZY_LENGTH = 5
 """From this length a word said slightly differently is the same word ("sneaker",
 "sneakers"); shorter ones must be said as written or as a plural ("mugs"; "that" is no "hat")."""
+THINGS = "item"
+"""The grammar's word class of the things callers buy ("shoes", "kettle"): naming one that is no
+item of the order is naming something else."""
+NOT_ONE_THING = frozenset({"thing", "things", "pair", "pairs", "product", "products", "gift",
+                           "gifts", "present", "presents", "item", "items"})
+"""Words of that class that name no thing in particular ("a pair of", "the thing I got")."""
 EVERY_ITEM_KEY = "9"
 """The key that chooses every item; keys 1–8 choose one by its place in the list."""
 CHOSEN_SLOT = "items"
@@ -65,12 +71,15 @@ def item_at_key(items: Sequence[Item], key: str) -> tuple[Item, ...]:
     return (items[place],) if 0 <= place < len(items) else ()
 
 
-def choose_from_request(reply: Reply, candidates: Sequence[Item], question: str,
-                        **variables: str) -> bool:
-    """Keep the items the caller's request named (or the only one there is) and say True; or
-    ask which of several with the `question` prompt (given its `items`), and say False."""
-    chosen = items_named(candidates, reply.caller_words(reply.state.intent), by_place=False)
-    if not chosen and len(candidates) == 1:
+def choose_from_request(reply: Reply, candidates: Sequence[Item], things: frozenset[str],
+                        question: str, **variables: str) -> bool:
+    """Keep the items the caller's request named (or the only one there is, unless the request
+    names some other thing: "swap the running shoes" is not about an order of one wallet) and
+    say True; or ask which with the `question` prompt (given its `items`), and say False."""
+    said = reply.caller_words(reply.state.intent)
+    chosen = items_named(candidates, said, by_place=False)
+    if not chosen and len(candidates) == 1 and not _names_another_thing(candidates[0], said,
+                                                                         things):
         chosen = tuple(candidates)
     if chosen:
         keep(reply, chosen)
@@ -91,6 +100,11 @@ def kept(reply: Reply, candidates: Sequence[Item]) -> tuple[Item, ...]:
     skus = set(reply.state.slots.get(CHOSEN_SLOT, "").split(","))
     chosen = tuple(item for item in candidates if item.sku in skus)
     return chosen or tuple(candidates)
+
+
+def _names_another_thing(item: Item, said: str, things: frozenset[str]) -> bool:
+    return any(word in things and word not in NOT_ONE_THING and not name_said(item.name, [word])
+               for word in normalize(said))
 
 
 def name_said(name: str, words: list[str]) -> bool:

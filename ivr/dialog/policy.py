@@ -76,7 +76,7 @@ class Policy:
         self.orders = orders
         self.prompts = prompts
         self.settings = settings or DialogSettings()
-        self.tasks = OrderTasks(orders, today)
+        self.tasks = OrderTasks(orders, today, matcher.grammar.words_of_class(items.THINGS))
         self.aftersales = AfterSales(self.tasks, new_reference)
         self.desk = ServiceDesk(orders, today, new_reference)
         self.escalation = Escalation(self.settings)

@@ -27,9 +27,12 @@ TRACKING_TAIL = 6
 class OrderTasks:
     """Carries out a task on one order and says the result."""
 
-    def __init__(self, orders: OrderService, today: Callable[[], date]) -> None:
+    def __init__(self, orders: OrderService, today: Callable[[], date],
+                 things: frozenset[str]) -> None:
         self.orders = orders
         self.today = today
+        self.things = things
+        """The words that name a thing a caller may have bought (the grammar's items)."""
 
     def run(self, reply: Reply, order: Order) -> None:
         """Do what reply.state.intent asks for on a verified order."""
@@ -99,7 +102,8 @@ class OrderTasks:
                       final_sale=phrasing.listing([i.name for i in verdict.final_sale]),
                       was_were="was" if len(verdict.final_sale) == 1 else "were",
                       returnable=phrasing.listing([i.name for i in verdict.returnable]))
-        if items.choose_from_request(reply, verdict.returnable, "ask_which_items", verb="return"):
+        if items.choose_from_request(reply, verdict.returnable, self.things,
+                                     "ask_which_items", verb="return"):
             self.return_items_chosen(reply, order)
 
     def return_items_chosen(self, reply: Reply, order: Order) -> None:

@@ -131,6 +131,10 @@ class Grammar:
     are too many to write into sentences, and mean the same to the bot."""
     _expanded_rules: dict[str, list[Expansion]] = field(default_factory=dict, repr=False)
 
+    def words_of_class(self, name: str) -> frozenset[str]:
+        """The words matched as a word class ("shoes", "mugs", ... for "item")."""
+        return frozenset(word for word, of in self.word_classes.items() if of == name)
+
     def contexts(self) -> tuple[str, ...]:
         """Every context some intent is listened for in."""
         return tuple(sorted({c for intent in self.intents.values() for c in intent.contexts}))

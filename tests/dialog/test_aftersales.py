@@ -111,12 +111,28 @@ def test_what_an_item_is_wanted_in_is_taken_with_the_item(call: Call) -> None:
     assert "the Canvas Sneakers from order 7 0 0 5 5 for black" in confirm[0].text
 
 
+def test_what_is_wanted_in_exchange_is_taken_from_the_request(call: Call) -> None:
+    c = call(ANA)
+    confirm = c.say("can I swap the linen shirt from order 70055 for a medium")
+    assert prompt_ids(confirm) == ["confirm_exchange"]
+    assert "the Linen Shirt from order 7 0 0 5 5 for size medium" in confirm[0].text
+
+
+def test_a_thing_named_that_the_order_does_not_hold_is_not_its_only_item(
+        call: Call, orders: EmbeddedOrderService) -> None:
+    c = call(BEN)
+    c.say("can I swap the running shoes I bought for a size ten")
+    assert c.state.pending_order == "12345"  # its one item that can go back: a wallet
+    asked = c.say("yes")
+    assert prompt_ids(asked) == ["ask_which_items"] and "Leather Wallet" in asked[0].text
+    assert orders.exchanges_for("12345") == []
+
+
 def test_an_exchange_declined_changes_nothing(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.say("can I swap these for a smaller size")
     c.say("yes")
-    c.keys("9")  # all of them, on the keypad
-    c.keys("2")  # a smaller size
+    assert prompt_ids(c.keys("9")) == ["confirm_exchange"]  # all of them, a smaller size
     assert prompt_ids(c.say("no")) == ["exchange_declined", "anything_else"]
     assert orders.exchanges_for("70055") == []
 
@@ -191,6 +207,18 @@ def test_an_answer_that_is_not_a_street_is_helped_and_asked_again(
     assert c.state.phase is Phase.NEW_POSTCODE
     order = orders.find_order("31190")
     assert order and order.delivery_address == Address("350 Fifth Avenue", "10001")
+
+
+def test_help_with_the_new_zip_code_is_about_the_new_address(call: Call) -> None:
+    c = call(BEN)
+    c.say("can I change the delivery address")
+    c.say("yes")
+    c.say("22 Baker Street")
+    helped = c.say("yes that's right")
+    assert prompt_ids(helped) == ["didnt_understand", "new_postcode_help"]
+    assert "new address" in helped[-1].text
+    assert prompt_ids(c.say("hmm")) == ["didnt_understand", "new_postcode_keys"]
+    assert c.state.phase is Phase.NEW_POSTCODE
 
 
 def test_a_caller_who_never_gives_a_street_is_offered_a_person(call: Call) -> None:
