@@ -373,14 +373,25 @@ class Policy:
             return
         reply.remember(order_number=number)
         reply.update(orders_not_found=0)
-        if number not in reply.state.verified_orders and reply.state.caller \
-                and reply.state.caller == order.customer.phone:
+        if number not in reply.state.verified_orders and (proof := self._known_as(reply, order)):
             reply.update(verified_orders=(*reply.state.verified_orders, number))
-            reply.did(f"verified caller for order {number} by caller ID")
+            reply.did(f"verified caller for order {number} by {proof}")
         if reply.state.verified:
             self.aftersales.run(reply, order)
         else:
             reply.ask("ask_postcode", Phase.POSTCODE)
+
+    def _known_as(self, reply: Reply, order: Order) -> str | None:
+        """How the caller is already known to be the order's customer: their caller ID, or an
+        order of the same customer verified earlier in the call (its zip code is the same one
+        they would be asked for again); None when they are not."""
+        if reply.state.caller and reply.state.caller == order.customer.phone:
+            return "caller ID"
+        for number in reply.state.verified_orders:
+            earlier = self.orders.find_order(number)
+            if earlier is not None and earlier.customer.id == order.customer.id:
+                return f"order {number}, the same customer's, verified earlier"
+        return None
 
     def _postcode(self, reply: Reply, intent: str, slots: dict[str, str],
                   confidence: float) -> None:

@@ -97,6 +97,16 @@ def test_nothing_is_disclosed_before_the_postcode(call: Call) -> None:
     assert "verified caller for order 48213 by zip code" in c.state.done
 
 
+def test_a_customer_verified_once_is_not_asked_again_for_their_other_orders(call: Call) -> None:
+    c = call()
+    c.say("where's my order 12345")
+    c.say("one zero zero zero one")
+    assert prompt_ids(c.say("and order 31190?"))[0] == "status_processing"
+    assert "verified caller for order 31190 by order 12345, the same customer's, verified " \
+           "earlier" in c.state.done
+    assert prompt_ids(c.say("what about order 48213")) == ["ask_postcode"]  # Ana's
+
+
 def test_postcode_by_keys(call: Call) -> None:
     c = call()
     c.keys("2")
