@@ -63,6 +63,13 @@ NEXT_QUESTIONS = {"return_request": ("return_reason", "return_reason"),
                   "exchange_request": ("exchange_for", "exchange_choice")}
 """After which items, the context and slot of the question a return or an exchange asks next."""
 
+CHANGES_OF_MIND = {Phase.RETURN_REASON: ("return_reason", "exchange_request"),
+                   Phase.EXCHANGE_FOR: ("exchange_for", "return_request")}
+"""A return and an exchange of the same items are one decision: asked why they return it, a
+caller may want a swap instead ("can I swap it for a large instead"), and asked what they want
+instead, their money back. (The answer the phase asks for, the request that changes it.)
+Anything else said there is no answer."""
+
 
 class Policy:
     """Decides what the bot does next. Stateless itself: share one between all calls."""
@@ -202,7 +209,14 @@ class Policy:
                                                                                   slots):
             self.escalation.failure(reply, "no_match")  # words or a key that name no item
             return
+        answer, change_of_mind = CHANGES_OF_MIND.get(reply.state.phase, (intent, None))
+        if intent not in (answer, change_of_mind):
+            self.escalation.failure(reply, "no_match")
+            return
         reply.update(no_input=0, no_match=0, repeats=0)
+        if intent == change_of_mind:
+            self._change_of_mind(reply, intent, slots)
+            return
         handler = {
             Phase.MAIN: self._task_request,
             Phase.ANYTHING_ELSE: self._task_request,
@@ -225,6 +239,19 @@ class Policy:
             Phase.SURVEY: self._survey,
         }[reply.state.phase]
         handler(reply, intent, slots, confidence)
+
+    def _change_of_mind(self, reply: Reply, intent: str, slots: dict[str, str]) -> None:
+        """The same items, the other way: exchanged instead of returned, or the reverse, with
+        whatever the request already says (what instead, or why)."""
+        reply.update(intent=intent)
+        _, slot = NEXT_QUESTIONS[intent]
+        if slot in slots:
+            reply.remember(**{slot: slots[slot]})
+        order = self._current_order(reply)
+        if intent == "exchange_request":
+            self.aftersales.exchange_items_chosen(reply, order)
+        else:
+            self.tasks.return_items_chosen(reply, order)
 
     def _repeat(self, reply: Reply) -> None:
         """Say the last step again without counting a failure: asking is fair. But a caller who

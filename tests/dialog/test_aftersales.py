@@ -128,6 +128,35 @@ def test_a_thing_named_that_the_order_does_not_hold_is_not_its_only_item(
     assert orders.exchanges_for("12345") == []
 
 
+def test_asked_why_they_return_it_a_caller_may_swap_it_instead(
+        call: Call, orders: EmbeddedOrderService) -> None:
+    c = call(ANA)
+    c.say("I want to return the linen shirt from order 70055")
+    assert c.state.phase is Phase.RETURN_REASON
+    confirm = c.say("actually, can I swap it for a large instead, order 48213")
+    assert prompt_ids(confirm) == ["confirm_exchange"]
+    assert "the Linen Shirt from order 7 0 0 5 5 for size large" in confirm[0].text
+    c.say("yes")
+    assert [e.skus for e in orders.exchanges_for("70055")] == [("SH-LIN-M",)]
+    assert orders.returns_for("70055") == []
+
+
+def test_asked_what_they_want_instead_a_caller_may_want_their_money_back(call: Call) -> None:
+    c = call(ANA)
+    c.say("I'd like to exchange the linen shirt from order 70055")
+    assert c.state.phase is Phase.EXCHANGE_FOR
+    confirm = c.say("no, I'd rather return it, it doesn't fit")
+    assert prompt_ids(confirm) == ["confirm_return"]
+    assert c.state.intent == "return_request"
+
+
+def test_another_request_is_no_reason_for_a_return(call: Call) -> None:
+    c = call(ANA)
+    c.say("I want to return the linen shirt from order 70055")
+    assert prompt_ids(c.say("where's my parcel")) == ["didnt_understand", "return_reason_help"]
+    assert c.state.phase is Phase.RETURN_REASON
+
+
 def test_an_exchange_declined_changes_nothing(call: Call, orders: EmbeddedOrderService) -> None:
     c = call(ANA)
     c.say("can I swap these for a smaller size")
