@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process
 
 from ivr.nlu.consequential import CHANGES_OR_ENDS, CONFIRMS, DESTRUCTIVE, SAID_ALONE
 from ivr.nlu.grammar import Grammar, SlotList
-from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, PEOPLE, normalize
+from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, PEOPLE, normalize, normalize_heard
 from ivr.nlu.not_speech import never_said
 from ivr.nlu.numbers import find_digit_runs, with_digit_homophones
 
@@ -241,7 +241,7 @@ class Matcher:
         if meant != text:
             found = self.match(meant, context)
             return Match(text, found.intent, found.confidence, found.slots)
-        whole = self._match_words(index, text, normalize(text))
+        whole = self._match_words(index, text, normalize_heard(text))
         clauses = _clauses(text)
         if whole.intent is not None or len(clauses) < 2:
             return whole
@@ -252,7 +252,7 @@ class Matcher:
                    key=lambda found: (found.intent is not None, found.confidence))
         if best.intent is None:
             return whole
-        words, digits = _meaningful_words(index, normalize(text))
+        words, digits = _meaningful_words(index, normalize_heard(text))
         if best.intent in SAID_ALONE and not _all_its_own(index, best.intent, words):
             return whole
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
@@ -401,7 +401,7 @@ def _clauses(text: str) -> list[list[str]]:
     earlier one again: Whisper's decoding loops end that way ("What is my capital and friends.
     What's"), and such a tail is no request of its own."""
     clauses: list[list[str]] = []
-    for words in map(normalize, CLAUSE_BREAK.split(text)):
+    for words in map(normalize_heard, CLAUSE_BREAK.split(text)):
         if words and not any(earlier[: len(words)] == words for earlier in clauses):
             clauses.append(words)
     return clauses

@@ -56,6 +56,12 @@ _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where 
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
 my parcel", "were is my order", "my par cell", "I wont a refund": no one says "I will not a")."""
 
+_MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
+                          (re.compile(r"\b(it|that|thanks|you|okay|right|cheers|all|then) by$"),
+                           r"\1 bye"))
+"""Homophones Whisper writes where only one word can stand: "Know, that's it." (no sentence
+starts with the verb) and "that's it by" (nothing ends on the preposition there)."""
+
 _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i able to": "can i",
             "would you be able to": "can you", "will you be able to": "can you",
             "are you able to": "can you", "is it possible for me to": "can i",
@@ -155,6 +161,15 @@ def normalize(text: str) -> list[str]:
         joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
                                     _FOR_SOMEONE.sub(" ", joined))
     return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
+
+
+def normalize_heard(text: str) -> list[str]:
+    """normalize() of what a caller said, whole (not of a template's word): it also mends the
+    homophones that only the utterance's first or last word shows."""
+    joined = " ".join(normalize(text))
+    for misheard, meant in _MISHEARD_AT_THE_EDGES:
+        joined = misheard.sub(meant, joined)
+    return joined.split()
 
 
 def short_forms_of(first: str, second: str) -> frozenset[str]:

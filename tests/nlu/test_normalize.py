@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ivr.nlu.normalize import normalize, short_forms_of
+from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -51,3 +51,17 @@ def test_short_forms_of_a_pair_are_the_words_normalize_reads_as_it() -> None:
     assert short_forms_of("it", "is") == {"it's"}
     assert "gonna" in short_forms_of("going", "to")
     assert short_forms_of("my", "order") == frozenset()
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("Know, that's it. Thanks.", ["no", "that", "is", "it", "thanks"]),
+    ("Okay, that's it by.", ["okay", "that", "is", "it", "bye"]),
+    ("I know that's it", ["i", "know", "that", "is", "it"]),
+    ("can you stand by", ["can", "you", "stand", "by"]),
+])
+def test_what_a_caller_said_has_its_edge_homophones_mended(text: str, words: list[str]) -> None:
+    assert normalize_heard(text) == words
+
+
+def test_a_template_word_is_never_mended_as_an_utterance() -> None:
+    assert normalize("know") == ["know"]
