@@ -307,8 +307,11 @@ class Policy:
 
     @staticmethod
     def _suggest(reply: Reply, order: Order) -> None:
+        """Offer the caller's likeliest order by its number and what is in it: few callers know
+        their order numbers, all know what they bought (and caller ID has verified them)."""
         reply.update(pending_order=order.number)
-        reply.ask("suggest_order", Phase.SUGGEST_ORDER, order_number=phrasing.digits(order.number))
+        reply.ask("suggest_order", Phase.SUGGEST_ORDER, order_number=phrasing.digits(order.number),
+                  items=phrasing.listing([f"the {item.name}" for item in order.items]))
 
     def _suggested_order(self, reply: Reply, customer: Customer) -> Order | None:
         return self._likeliest(customer, self._likeliness(reply))

@@ -166,6 +166,7 @@ def test_known_caller_is_offered_their_order(call: Call) -> None:
     c = call(ANA)
     actions = c.say("where's my parcel")
     assert prompt_ids(actions) == ["suggest_order"] and "4 8 2 1 3" in actions[0].text
+    assert "with the Wireless Headphones?" in actions[0].text  # what they bought, not just a number
     actions = c.say("yes")
     assert prompt_ids(actions) == ["tracking_in_transit", "anything_else"]
     assert "UPS" in actions[0].text and "Reno, Nevada" in actions[0].text

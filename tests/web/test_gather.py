@@ -36,8 +36,8 @@ def test_a_call_runs_through_gathers(gather_app: Flask, twilio: TwilioClient) ->
     assert "track it" in attributes["hints"].split(", ")
     attributes, said = listen(twilio.post("/twilio/gather", twilio.call(
         SpeechResult="Where is my parcel?", Confidence="0.91")).text)
-    assert said == ["Is this about order 4 8 2 1 3? Say yes, or tell me a different order "
-                    "number."]
+    assert said == ["Is this about order 4 8 2 1 3, with the Wireless Headphones? Say yes, or "
+                    "tell me a different order number."]
     assert "yes" in attributes["hints"].split(", ")
     attributes, said = listen(twilio.post("/twilio/gather", twilio.call(Digits="1")).text)
     assert said[0].startswith("Your parcel is with UPS, tracking number ending in")

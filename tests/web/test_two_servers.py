@@ -90,7 +90,7 @@ def test_a_gather_mode_dialog_carries_on_whichever_server_answers(
     asked = second.post("/twilio/gather", second.call("CAg", ANA,
                                                       SpeechResult="track my parcel",
                                                       Confidence="0.9")).text
-    assert "Is this about order 4 8 2 1 3?" in asked
+    assert "Is this about order 4 8 2 1 3, with the Wireless Headphones?" in asked
     retry = {"I-Twilio-Idempotency-Token": "attempt-3"}
     answer = first.post("/twilio/gather", first.call("CAg", ANA, SpeechResult="yes",
                                                      Confidence="0.9"), **retry).text
