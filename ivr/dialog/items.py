@@ -76,7 +76,7 @@ def choose_from_request(reply: Reply, candidates: Sequence[Item], things: frozen
     """Keep the items the caller's request named (or the only one there is, unless the request
     names some other thing: "swap the running shoes" is not about an order of one wallet) and
     say True; or ask which with the `question` prompt (given its `items`), and say False."""
-    said = reply.caller_words(reply.state.intent)
+    said = f"{reply.caller_words(reply.state.intent)} {reply.caller_words()}"  # "no, the shirt"
     chosen = items_named(candidates, said, by_place=False)
     if not chosen and len(candidates) == 1 and not _names_another_thing(candidates[0], said,
                                                                          things):

@@ -41,7 +41,7 @@ from ivr.events import (
     SurveyAnswered,
 )
 from ivr.nlu.frustration import FrustrationDetector
-from ivr.nlu.matcher import Matcher
+from ivr.nlu.matcher import Match, Matcher
 from ivr.nlu.normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -146,6 +146,8 @@ class Policy:
         if self._frustrated(reply, text):
             return
         match = self.matcher.match_first(text, PHASE_CONTEXTS[reply.state.phase])
+        if match.intent in (None, "no") and (order := self._order_of_item_named(reply, text)):
+            match = Match(text, "order_number", match.confidence, {"order_number": order.number})
         answer = _free_text_answer(reply.state.phase, text) if match.intent is None else None
         if answer is not None:
             reply.heard(text, "free_text")
@@ -536,6 +538,18 @@ class Policy:
         self.aftersales.run(reply, self._current_order(reply))
 
     # ------------------------------------------------------------------ lookups
+    def _order_of_item_named(self, reply: Reply, text: str) -> Order | None:
+        """The order a known caller means by naming what is in it, asked which order ("no, the
+        sneakers"): the one order of theirs holding it, or the one offered if several do."""
+        customer = self._customer(reply.state)
+        if reply.state.phase not in (Phase.SUGGEST_ORDER, Phase.ORDER_NUMBER) or not customer:
+            return None
+        words = normalize(text)
+        holding = [order for order in self.orders.orders_for(customer)
+                   if any(items.name_said(item.name, words) for item in order.items)]
+        offered = [order for order in holding if order.number == reply.state.pending_order]
+        return (offered or holding)[0] if len(offered or holding) == 1 else None
+
     def _customer(self, state: DialogState) -> Customer | None:
         return self.orders.customer_by_phone(state.caller) if state.caller else None
 

@@ -162,6 +162,32 @@ def test_unknown_order_number_then_transfer_after_max_failures(call: Call) -> No
     assert transfer and transfer.reason == "order_not_found"
 
 
+def test_a_known_caller_may_name_what_they_bought_for_the_order(call: Call) -> None:
+    c = call(ANA)
+    c.say("I'd like to return something")  # offered 70055: a shirt and sneakers
+    asked = c.say("no, the sneakers")
+    assert prompt_ids(asked) == ["ask_return_reason"]  # that order, and that item of it
+    assert c.state.order_number == "70055"
+    said = [turn for turn in c.state.transcript if turn.speaker == "caller"][-1]
+    assert (said.intent, said.slots) == ("order_number", (("order_number", "70055"),))
+    c.say("they're too tight")
+    assert "the Canvas Sneakers from order 7 0 0 5 5" in c.spoken()
+
+
+def test_naming_what_is_in_another_order_takes_that_order(call: Call) -> None:
+    c = call(ANA)
+    c.say("where's my parcel")  # offered 48213, the headphones
+    assert prompt_ids(c.say("no, it's the blue rain jacket")) == ["tracking_delivered",
+                                                                  "anything_else"]
+    assert c.state.order_number == "66021"
+
+
+def test_an_unknown_caller_naming_a_thing_is_asked_for_the_number(call: Call) -> None:
+    c = call()
+    c.say("I'd like to return something")
+    assert prompt_ids(c.say("the canvas sneakers")) == ["didnt_understand", "order_number_help"]
+
+
 def test_known_caller_is_offered_their_order(call: Call) -> None:
     c = call(ANA)
     actions = c.say("where's my parcel")
