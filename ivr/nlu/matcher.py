@@ -53,6 +53,8 @@ SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "
                     "think", "believe", "suppose", "reckon", "guess", "expect"})
 """Verbs a negation passes through to what is said or thought: "I never said cancel", "I don't
 think it needs to go back"."""
+GIVING_THE_NUMBER = re.compile(r"\b(?:the|my|our) order (?:number |no )?is (?=\{)")
+"""The words that hand over an order number ("the order number is 48213"), the slot after them."""
 CLAUSE_BREAK = re.compile(r"[.,;:!?]+\s+|[.!?]+$| - ")
 """Where a transcript's punctuation ends a clause (not inside "3-1-1-9-0" or "amara.org")."""
 MAX_CLAUSES = 6
@@ -463,8 +465,20 @@ def _meaningful_words(index: _ContextIndex,
     """The words the context reads (numbers taken out as slots, split words joined, word-class
     words as their class, padding it does not use dropped) and the numbers' slots."""
     words, digit_slots = _extract_digits(normalized, index.digit_slots)
+    words = _without_giving_the_number(words)
     return ([word for word in index.classed(_joined_splits(index, words))
              if word not in DISCOURSE or word in index.column], digit_slots)
+
+
+def _without_giving_the_number(words: list[str]) -> list[str]:
+    """The words without "the order (number) is" before a number, when the request is said
+    apart from it ("where's my parcel, the order is 48213"): those words only hand over the
+    number, and "order" would pull the request towards the order's status."""
+    joined = " ".join(words)
+    rest = GIVING_THE_NUMBER.sub("", joined).split()
+    request = [word for word in rest
+               if word[:1] != "{" and word not in STOPWORDS and word not in DISCOURSE]
+    return rest if request and len(rest) < len(words) else words
 
 
 def _all_its_own(index: _ContextIndex, intent: str, words: Sequence[str]) -> bool:

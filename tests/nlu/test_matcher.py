@@ -115,6 +115,13 @@ def test_a_question_about_something_the_shop_does_not_know_is_not_its_question(
     assert matcher.match("the football was brilliant", "rating").intent is None
 
 
+def test_words_that_only_hand_over_the_number_do_not_make_the_request(matcher: Matcher) -> None:
+    found = matcher.match("where's my parcel, the order is four eight two one three")
+    assert (found.intent, found.slots) == ("track_package", {"order_number": "48213"})
+    assert matcher.match("the order is four eight two one three").intent == "order_status"
+    assert matcher.match("okay, my order number is 48213").intent == "order_status"
+
+
 def test_the_head_of_a_compound_is_what_is_cancelled(matcher: Matcher) -> None:
     assert matcher.match("I want to cancel my phone").intent == "cancel_order"
     assert matcher.match("I want to cancel my phone contract").intent is None
