@@ -107,6 +107,11 @@ def _names_another_thing(item: Item, said: str, things: frozenset[str]) -> bool:
                for word in normalize(said))
 
 
+def any_named(items: Sequence[Item], words: list[str]) -> bool:
+    """Whether the (normalised) words name one of these items: which order a request is about."""
+    return any(name_said(item.name, words) for item in items)
+
+
 def name_said(name: str, words: list[str]) -> bool:
     """Whether the (normalised) words say a word that names an item of this name."""
     return any(_same_word(part, word)

@@ -331,7 +331,7 @@ class Policy:
         caller named, and whether the request fits it. Compare these tuples to rank orders."""
         words = normalize(reply.caller_words(reply.state.intent))
         intent = reply.state.intent
-        return lambda order: (any(items.name_said(item.name, words) for item in order.items),
+        return lambda order: (items.any_named(order.items, words),
                               self._fits(order, intent))
 
     def _fits(self, order: Order, intent: str | None) -> bool:
@@ -546,7 +546,7 @@ class Policy:
             return None
         words = normalize(text)
         holding = [order for order in self.orders.orders_for(customer)
-                   if any(items.name_said(item.name, words) for item in order.items)]
+                   if items.any_named(order.items, words)]
         offered = [order for order in holding if order.number == reply.state.pending_order]
         return (offered or holding)[0] if len(offered or holding) == 1 else None
 
