@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import zip_longest
 from typing import Any, Literal
 
 import numpy as np
@@ -47,6 +48,11 @@ AUXILIARIES = frozenset({"am", "is", "are", "was", "were", "be", "been", "being"
                          "did", "has", "have", "had", "will", "would", "can", "could", "shall",
                          "should", "may", "might", "must", "just", "really", "still", "already"})
 """Words between a subject and its verb ("the car will not start"), skipped to find the subject."""
+MODIFIERS = frozenset({"wrong", "right", "correct", "different", "same", "other", "another",
+                       "new", "old", "big", "bigger", "small", "smaller", "large", "larger",
+                       "whole", "entire", "first", "second", "last", "next", "full", "only"})
+"""Words that describe the noun after them ("the wrong size", "a different colour"): never its
+subject."""
 DETERMINERS = frozenset({"the", "my", "our", "your", "this", "that", "his", "her", "their"})
 """Words that start a noun phrase: what follows one is a subject or an object, not a verb."""
 SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant",
@@ -64,6 +70,9 @@ SELF_CORRECTION = re.compile(
 """Where a caller takes back what they just said and says it again ("I want to exchange, no
 sorry, return the jeans"): only what follows counts."""
 
+NOT_FROM_AN_EARLIER_CLAUSE = frozenset({"repeat"})
+"""Harmless intents that a clause with more after it does not mean: "sorry" is "pardon?" alone,
+an apology before anything else ("I'm sorry, I'm just driving", "sorry, wrong number")."""
 CANDIDATES = 24
 """How many of the best sentences are tried when the best one is not safe to act on."""
 DECISIVE_USERS = 4
@@ -77,13 +86,13 @@ FUZZY_MIN_LENGTH = 4
 """Shorter words must match exactly: "on"/"no" or "yes"/"yet" are different words."""
 
 STOPWORDS = frozenset({
-    "a", "about", "again", "also", "am", "an", "and", "any", "are", "at", "be", "been", "being",
-    "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
-    "hello", "her", "here", "hey", "hi", "his", "i", "in", "is", "it", "its", "just", "like",
-    "may", "me", "might", "mine", "my", "myself", "need", "needed", "of", "oh", "on", "or",
-    "our", "please", "really", "shall", "should", "so", "some", "that", "the", "their", "then",
-    "there", "these", "this", "those", "to", "um", "us", "want", "wanted", "was", "we", "well",
-    "were", "will", "with", "would", "you", "your", "yours",
+    "a", "about", "again", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+    "being", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
+    "have", "hello", "her", "here", "hey", "hi", "his", "i", "in", "is", "it", "its", "just",
+    "like", "may", "me", "might", "mine", "my", "myself", "need", "needed", "of", "oh", "on",
+    "or", "our", "please", "really", "shall", "should", "so", "some", "that", "the", "their",
+    "then", "there", "these", "this", "those", "to", "um", "us", "want", "wanted", "was", "we",
+    "well", "were", "will", "with", "would", "you", "your", "yours",
 })
 """Words that say nothing about what the caller wants. Not here on purpose: no, not, never,
 yes, where, when, how, what (they decide intents)."""
@@ -157,7 +166,8 @@ class _ContextIndex:
         self.digit_slots: tuple[SlotList, ...] = grammar.digit_slots(context)
         self.consequential = np.array([i in CHANGES_OR_ENDS | CONFIRMS for i in self.intents],
                                       dtype=bool)
-        self.whole_only = np.array([i in DESTRUCTIVE | CONFIRMS for i in self.intents],
+        self.whole_only = np.array([i in DESTRUCTIVE | CONFIRMS | NOT_FROM_AN_EARLIER_CLAUSE
+                                    for i in self.intents],
                                    dtype=bool)
         self.confirms = np.array([i in CONFIRMS for i in self.intents], dtype=bool)
         self.decisive_weight = 1.0 + math.log(max(len(set(self.intents)), 1) / DECISIVE_USERS)
@@ -262,9 +272,10 @@ class Matcher:
     def _match_words(self, index: _ContextIndex, text: str, normalized: list[str],
                      clause: Literal["earlier", "last"] | None = None) -> Match:
         """The match of some words of the utterance: all of them (clause None), or one clause.
-        No clause confirms a change, and no "earlier" clause ends or cancels anything: what
-        follows may say otherwise. The "last" clause may: a caller's last words are what they
-        mean ("no, you've been very helpful, goodbye")."""
+        No clause confirms a change, and no "earlier" clause ends or cancels anything (or asks
+        to hear the bot again, NOT_FROM_AN_EARLIER_CLAUSE): what follows may say otherwise. The
+        "last" clause may: a caller's last words are what they mean ("no, you've been very
+        helpful, goodbye")."""
         if never_said(normalized):
             return Match(text, None, 0.0)
         words, digit_slots = _meaningful_words(index, normalized)
@@ -279,8 +290,8 @@ class Matcher:
         confidence = min(1.0, float(scores[best]))
         if confidence < self.threshold:
             return Match(text, None, confidence)
-        if not index.consequential[best] and _said_of_something_unknown(
-                index, words, _decisive(index, best)):
+        if (not index.consequential[best] and _said_of_something_unknown(
+                index, words, _decisive(index, best))) or _with_someone_else(index, words):
             return Match(text, None, confidence)
         slots = {**index.slots[best], **digit_slots}
         return Match(text, index.intents[best], confidence, slots)
@@ -466,8 +477,18 @@ def _meaningful_words(index: _ContextIndex,
     words as their class, padding it does not use dropped) and the numbers' slots."""
     words, digit_slots = _extract_digits(normalized, index.digit_slots)
     words = _without_giving_the_number(words)
-    return ([word for word in index.classed(_joined_splits(index, words))
-             if word not in DISCOURSE or word in index.column], digit_slots)
+    classed = _without_names_of_things(index, index.classed(_joined_splits(index, words)))
+    return ([word for word in classed if word not in DISCOURSE or word in index.column],
+            digit_slots)
+
+
+def _without_names_of_things(index: _ContextIndex, words: list[str]) -> list[str]:
+    """The words without those that only name which thing a word-class word is: a word the
+    context does not know right before one ("walking" in "the walking boots", "hiking" in "a
+    hiking backpack") is part of the product's name, which no sentence can have."""
+    return [word for word, after in zip_longest(words, words[1:], fillvalue="")
+            if after not in index.class_words or word in STOPWORDS or word[:1] == "{"
+            or word in index.column]
 
 
 def _without_giving_the_number(words: list[str]) -> list[str]:
@@ -499,14 +520,24 @@ def _said_of_something_unknown(index: _ContextIndex, words: Sequence[str],
                                   and not index.near_forms(subject) for subject in subjects)
 
 
+def _with_someone_else(index: _ContextIndex, words: Sequence[str]) -> bool:
+    """Whether the request is placed with, or at, a place the context knows nothing of ("change
+    my address with the council", "my order at the restaurant was wrong", "the refund policy at
+    the gym"): it is someone else's business, however well the rest fits."""
+    return any(word in ("with", "at") and words[at + 1] in DETERMINERS
+               and not index.near_forms(words[at + 2])
+               for at, word in enumerate(words[:-2]))
+
+
 def _subject(index: _ContextIndex, words: Sequence[str], at: int) -> str | None:
     """The noun a determiner starts right before words[at], past auxiliaries and negators: the
     subject of a verb ("car" in "the car will not start", "pool" in "is the swimming pool
     open": a word the context does not know may come between); None when the word there is no
-    such noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it"), or is
-    someone the caller acts for ("can my daughter swap her trainers")."""
+    such noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it"), is someone
+    the caller acts for ("can my daughter swap her trainers"), or describes words[at] ("wrong"
+    in "the wrong size")."""
     before = [word for word in words[:at] if word not in AUXILIARIES and word not in NEGATORS]
-    if len(before) < 2 or before[-1] in PEOPLE:
+    if len(before) < 2 or before[-1] in PEOPLE or before[-1] in MODIFIERS:
         return None
     if before[-2] in DETERMINERS or (len(before) >= 3 and before[-3] in DETERMINERS
                                      and before[-2] not in STOPWORDS

@@ -45,10 +45,19 @@ FILLERS = frozenset({
 
 _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
                    "i am wondering", "i was just wondering", "i wonder if", "i wonder whether",
-                   "i was hoping", "to be honest", "to be fair")
+                   "i was hoping", "to be honest", "to be fair",
+                   *(f"i {wanting} to {asking} {whether}"
+                     for wanting in ("want", "would like", "wish")
+                     for asking in ("know", "ask", "enquire", "inquire")
+                     for whether in ("whether", "if")))
+"""Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
+to know whether my order has shipped", "I wish to enquire if the boots are available"): what is
+asked is the same without them."""
 
-_JOINED = {"any more": "anymore", "any longer": "anymore"}
-"""Two-word spellings of one word, joined so both spellings are one word to the matcher."""
+_JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
+           "at the minute": "now", "at present": "now"}
+"""Phrases that say one word ("any more", "at the minute"), read as that word so that every
+spelling is one word to the matcher."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "were is": "where is", "were are": "where are",
@@ -69,10 +78,14 @@ _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i a
             "would it be possible for you to": "can you", "is it possible to": "can i",
             "would it be possible to": "can i", "would it be at all possible to": "can i",
             "is it at all possible to": "can i", "i might be able to": "can i",
-            "might i be able to": "can i", "could i possibly": "can i"}
+            "might i be able to": "can i", "could i possibly": "can i",
+            "i would be grateful if you could": "can you",
+            "i would be grateful if you would": "can you",
+            "i would appreciate it if you could": "can you",
+            "i would be grateful if i could": "can i"}
 """Roundabout ways of asking "can I" and "can you" ("would I be able to cancel", "is it possible
-to get it fixed"), read as the plain question so that every sentence asked one way is asked
-every way."""
+to get it fixed", "I would be grateful if you could check"), read as the plain question so that
+every sentence asked one way is asked every way."""
 
 _TAG_QUESTION = re.compile(
     r",\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|"
@@ -93,21 +106,29 @@ PEOPLE = frozenset({
 the caller's business on the call."""
 _PERSON = (r"(?:(?:little|big|older|younger|elder|best|eldest) )?(?:"
            + "|".join(sorted(PEOPLE)) + ")")
-_SOMEONES = re.compile(rf"\b(?:my|our|his|her|your|the) {_PERSON}(?:'s|s')(?=\s)")
+_SOMEONES = re.compile(
+    rf"\b(?:my|our|his|her|your|the) {_PERSON}(?:'s|s')(?=\s)(?!\s+(?:not|been|going|got|gone|"
+    rf"just|still|very|so|really|here|there|away|out|home|in|at|on|ill|poorly|sick|well|unwell)\b)")
 """Someone else's thing said as the caller's ("my wife's order" is "my order"): the person
-adds a word no sentence of the grammar has, and the request is the same."""
+adds a word no sentence of the grammar has, and the request is the same. Not where "'s" is
+"is" ("my mum's not well", "my son's away")."""
 _FOR_SOMEONE = re.compile(
     rf"\b(?:(?:i am |i )?(?:calling|ringing|phoning) )?(?:for|on behalf of) (?:my|our) "
     rf"{_PERSON}\b")
 """Whom the caller rings or buys for ("I'm ringing for my mum", "a present for my son"): it
 tells the bot nothing it acts on."""
-_SOMEONE_WANTS = re.compile(
-    rf"\b(?:he|she|(?:my|our) {_PERSON}) (wants|needs|would like|is hoping)\b")
 _FIRST_PERSON = {"wants": "i want", "needs": "i need", "would like": "i would like",
-                 "is hoping": "i am hoping"}
+                 "is hoping": "i am hoping", "has not received": "i have not received",
+                 "has not got": "i have not got", "has never received": "i have never received",
+                 "never received": "i never received", "never got": "i never got",
+                 "did not receive": "i did not receive", "did not get": "i did not get"}
+_SOMEONE_WANTS = re.compile(
+    rf"\b(?:he|she|(?:my|our) {_PERSON}) ("
+    rf"{'|'.join(sorted(_FIRST_PERSON, key=len, reverse=True))})\b")
 """A request made for someone else ("he wants to cancel his order", "my mum would like to
-return it"), read as the caller's, who asks it of us on their behalf. Only wanting: "he left
-it at the door" is the courier."""
+return it"), or a gift that has not reached them ("my sister hasn't received it"), read as the
+caller's, who asks it of us on their behalf. Only wanting and not receiving: "he left it at the
+door" is the courier."""
 
 _NUMBER = (r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"

@@ -122,6 +122,31 @@ def test_words_that_only_hand_over_the_number_do_not_make_the_request(matcher: M
     assert matcher.match("okay, my order number is 48213").intent == "order_status"
 
 
+def test_a_request_placed_with_someone_else_is_not_ours(matcher: Matcher) -> None:
+    assert matcher.match("I need to change my address").intent == "change_address"
+    assert matcher.match("I need to change my address with the council").intent is None
+    assert matcher.match("my complaint is with the landlord").intent is None
+    assert matcher.match("my order at the pub was wrong").intent is None
+
+
+def test_a_word_describing_the_thing_is_not_its_subject(matcher: Matcher) -> None:
+    assert matcher.match("I got the wrong size as a gift, can it be exchanged").intent == (
+        "exchange_request")
+    assert matcher.match("I'm not at that address any more").intent is None
+
+
+def test_an_unknown_word_before_a_thing_only_names_it(matcher: Matcher) -> None:
+    assert matcher.match("are the walking boots available").intent == "product_availability"
+    assert matcher.match("are the zorble flurb available").intent is None
+
+
+def test_an_apology_before_something_else_is_no_request_to_repeat(matcher: Matcher) -> None:
+    assert matcher.match("sorry?").intent == "repeat"
+    assert matcher.match("sorry, you cut out there").intent == "repeat"
+    for said in ("sorry, wrong number", "I'm sorry, I'm just driving"):
+        assert matcher.match(said).intent is None, said
+
+
 def test_the_head_of_a_compound_is_what_is_cancelled(matcher: Matcher) -> None:
     assert matcher.match("I want to cancel my phone").intent == "cancel_order"
     assert matcher.match("I want to cancel my phone contract").intent is None

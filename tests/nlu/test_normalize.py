@@ -41,6 +41,14 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
      ["i", "would", "like", "to", "cancel"]),
     ("a present for my little sister", ["a", "present"]),
     ("he left it at the door", ["he", "left", "it", "at", "the", "door"]),
+    ("my sister hasn't received it", ["i", "have", "not", "received", "it"]),
+    ("my mum's not well", ["my", "mum", "is", "not", "well"]),
+    ("I would be grateful if you could check my order",
+     ["can", "you", "check", "my", "order"]),
+    ("I would like to know whether it has shipped", ["it", "has", "shipped"]),
+    ("I wish to enquire if the boots are available",
+     ["the", "boots", "are", "available"]),
+    ("where is it at the minute", ["where", "is", "it", "now"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
