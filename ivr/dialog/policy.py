@@ -8,6 +8,7 @@ past `max_failures`, and is never refused a person.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -50,6 +51,11 @@ ORDER_TASKS = ("order_status", "track_package", "return_request", "cancel_order"
                "refund_status", "exchange_request", "change_address", "item_problem")
 """Requests about one order: the order is found and the caller verified before anything."""
 
+ANSWERED_ONLY = ("order_status", "track_package", "refund_status")
+"""Requests the bot answers by telling what the order system says: asked again about the same
+order right after ("it says delivered", "but it's not here"), the answer did not help, and a
+person can do what the bot cannot (chase the carrier, open a claim)."""
+
 SUGGESTED_STATUSES = {
     "return_request": (OrderStatus.DELIVERED,), "exchange_request": (OrderStatus.DELIVERED,),
     "item_problem": (OrderStatus.DELIVERED,), "refund_status": (OrderStatus.DELIVERED,),
@@ -57,6 +63,13 @@ SUGGESTED_STATUSES = {
 }
 """Which of a known caller's orders a request is probably about (the most recent of these
 statuses, and with a return for refund_status; processing or shipped ones otherwise)."""
+
+
+SAYS_DELIVERED = re.compile(r"\b(?:says|said|saying|shows|showing|marked|marked as|status is|"
+                            r"tracking|tracker) (?:it (?:was|has been|is|got) |that it was )?"
+                            r"delivered\b")
+"""A caller telling what the tracking claims ("it says delivered but it's not here"): the order
+is a delivered one, however recent their other orders."""
 
 
 NEXT_QUESTIONS = {"return_request": ("return_reason", "return_reason"),
@@ -286,26 +299,43 @@ class Policy:
                 reply.say_text(f"faq_{entry}", self.matcher.grammar.faq_answers[entry])
                 self.tasks.anything_else(reply)
             case _ if intent in ORDER_TASKS:
-                kept = {k: v for k, v in reply.state.slots.items() if k == "order_number"}
-                reply.update(intent=intent, slots={**kept, **slots})
-                if "order_number" in slots:
-                    self._take_order_number(reply, slots["order_number"], confidence)
-                elif reply.state.verified and (better := self._better_order(reply)):
-                    self._suggest(reply, better)
-                elif reply.state.verified:
-                    self._run_task(reply)
-                else:
-                    self._ask_for_order(reply)
+                self._order_request(reply, intent, slots, confidence)
             case _:
                 self.escalation.failure(reply, "no_match")
+
+    def _order_request(self, reply: Reply, intent: str, slots: dict[str, str],
+                       confidence: float) -> None:
+        """A request about one order: the order it names, a likelier one of a known caller's,
+        the one talked about so far, or the question which."""
+        asked_again = intent == reply.state.intent
+        kept = {k: v for k, v in reply.state.slots.items() if k == "order_number"}
+        reply.update(intent=intent, slots={**kept, **slots})
+        if "order_number" in slots:
+            self._take_order_number(reply, slots["order_number"], confidence)
+        elif reply.state.verified and (better := self._better_order(reply, asked_again)):
+            self._suggest(reply, better)
+        elif reply.state.verified and asked_again and intent in ANSWERED_ONLY:
+            self.escalation.transfer(reply, TransferReason.ANSWER_DID_NOT_HELP)
+        elif reply.state.verified:
+            self._run_task(reply)
+        else:
+            self._ask_for_order(reply)
 
     def _ask_for_order(self, reply: Reply) -> None:
         customer = self._customer(reply.state)
         suggestion = self._suggested_order(reply, customer) if customer else None
-        if suggestion is None:
-            reply.ask("ask_order_number", Phase.ORDER_NUMBER)
-        else:
+        if suggestion is not None:
             self._suggest(reply, suggestion)
+        elif self._said_they_have_no_number(reply):
+            self.escalation.transfer(reply, TransferReason.NO_ORDER_NUMBER)
+        else:
+            reply.ask("ask_order_number", Phase.ORDER_NUMBER)
+
+    def _said_they_have_no_number(self, reply: Reply) -> bool:
+        """Whether the request came with "I don't have my order number": asking for it would
+        be asking what the caller just said they cannot answer. The order number question's
+        own context knows every way of saying so."""
+        return self.matcher.match(reply.caller_words(), "order_number").intent == "dont_know"
 
     @staticmethod
     def _suggest(reply: Reply, order: Order) -> None:
@@ -332,28 +362,35 @@ class Policy:
         words = normalize(reply.caller_words(reply.state.intent))
         intent = reply.state.intent
         return lambda order: (items.any_named(order.items, words),
-                              self._fits(order, intent))
+                              self._fits(order, intent, words))
 
-    def _fits(self, order: Order, intent: str | None) -> bool:
+    def _fits(self, order: Order, intent: str | None, words: list[str]) -> bool:
         """Whether a request can be about an order (a refund about one with a return, a
-        cancellation about one still being prepared)."""
-        wanted = SUGGESTED_STATUSES.get(intent or "",
-                                        (OrderStatus.PROCESSING, OrderStatus.SHIPPED))
+        cancellation about one still being prepared, a parcel the tracking says was delivered
+        about a delivered one)."""
+        wanted = ((OrderStatus.DELIVERED,) if SAYS_DELIVERED.search(" ".join(words))
+                  else SUGGESTED_STATUSES.get(intent or "",
+                                              (OrderStatus.PROCESSING, OrderStatus.SHIPPED)))
         return order.status in wanted and (intent != "refund_status"
                                            or bool(self.orders.returns_for(order.number)))
 
-    def _better_order(self, reply: Reply) -> Order | None:
+    def _better_order(self, reply: Reply, asked_again: bool) -> Order | None:
         """For a known caller's new request that another of their orders is likelier about
         than the one talked about so far (where a refund is, asked after an address change;
         "where are the headphones", asked about another order), that order; None to carry on
-        with the current one."""
+        with the current one. The same request asked again ("but it's not here", after its
+        tracking) is about the same order unless it names something of another."""
         customer = self._customer(reply.state)
         if customer is None:
             return None
         likeliness = self._likeliness(reply)
         better = self._likeliest(customer, likeliness)
         current = self._current_order(reply)
-        return better if better is not None and likeliness(better) > likeliness(current) else None
+        if better is None:
+            return None
+        if asked_again:
+            return better if likeliness(better)[0] and not likeliness(current)[0] else None
+        return better if likeliness(better) > likeliness(current) else None
 
     def _order_answer(self, reply: Reply, intent: str, slots: dict[str, str],
                       confidence: float) -> None:

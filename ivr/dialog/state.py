@@ -86,6 +86,8 @@ class TransferReason(StrEnum):
     """The caller kept speaking another language than English."""
     COMPLAINT = "complaint"
     """The caller made a complaint and wanted to talk to someone about it."""
+    ANSWER_DID_NOT_HELP = "answer_did_not_help"
+    """The caller asked again about the same order what the bot had just told them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,6 +222,29 @@ def test_a_known_caller_is_offered_the_order_holding_the_item_they_name(call: Ca
     assert prompt_ids(c.say("yes")) == ["ask_return_reason"]
 
 
+def test_a_parcel_the_tracking_says_was_delivered_is_a_delivered_order(call: Call) -> None:
+    c = call(ANA)  # 48213 is on its way, 70055 was delivered
+    asked = c.say("it says delivered but it's not here")
+    assert prompt_ids(asked) == ["suggest_order"] and "7 0 0 5 5" in asked[0].text
+
+
+def test_the_same_question_about_the_same_order_again_goes_to_a_person(call: Call) -> None:
+    c = call(ANA)
+    c.say("it says delivered but it's not here")
+    assert prompt_ids(c.say("yes")) == ["tracking_delivered", "anything_else"]
+    c.say("but it's still not here")
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "answer_did_not_help"
+    assert transfer.context["order_number"] == "70055"
+
+
+def test_an_unknown_caller_without_the_number_is_not_asked_for_it(call: Call) -> None:
+    c = call()
+    c.say("I don't have my order number")
+    transfer = c.transfer()
+    assert transfer and transfer.reason == "no_order_number"
+
+
 def test_known_caller_can_name_another_order(call: Call) -> None:
     c = call(ANA)
     c.say("I'd like to return something")
