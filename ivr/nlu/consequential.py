@@ -17,3 +17,9 @@ SAID_ALONE = frozenset({"goodbye"})
 """What is said with nothing else: every content word of a goodbye is a goodbye's ("thanks,
 that's all, bye"); a word of anything else makes it something else ("I'm just looking,
 thanks", "thanks for the update on my refund")."""
+NAMED_BY = {"return_request": frozenset({"return", "refund"}),
+            "exchange_request": frozenset({"exchange", "swap", "switch"}),
+            "cancel_order": frozenset({"cancel"})}
+"""The words that name a change: a caller who names one ("it doesn't fit, I want to exchange
+it") asks for that one, not for another change whose sentence only fits the rest of what was
+said ("it doesn't fit" alone starts a return)."""

@@ -27,7 +27,13 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ivr.nlu.consequential import CHANGES_OR_ENDS, CONFIRMS, DESTRUCTIVE, SAID_ALONE
+from ivr.nlu.consequential import (
+    CHANGES_OR_ENDS,
+    CONFIRMS,
+    DESTRUCTIVE,
+    NAMED_BY,
+    SAID_ALONE,
+)
 from ivr.nlu.grammar import Grammar, SlotList
 from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, PEOPLE, normalize, normalize_heard
 from ivr.nlu.not_speech import never_said
@@ -258,13 +264,16 @@ class Matcher:
         if whole.intent is not None or len(clauses) < 2:
             return whole
         clauses = clauses[:MAX_CLAUSES]
-        best = max((self._match_words(index, text, words,
-                                      clause="last" if at == len(clauses) - 1 else "earlier")
-                    for at, words in enumerate(clauses)),
-                   key=lambda found: (found.intent is not None, found.confidence))
+        words, digits = _meaningful_words(index, normalize_heard(text))
+        found = [self._match_words(index, text, clause_words,
+                                   clause="last" if at == len(clauses) - 1 else "earlier")
+                 for at, clause_words in enumerate(clauses)]
+        best = max((match for match in found
+                    if match.intent is None or not _another_change_named(match.intent, (), words)),
+                   key=lambda match: (match.intent is not None, match.confidence),
+                   default=whole)
         if best.intent is None:
             return whole
-        words, digits = _meaningful_words(index, normalize_heard(text))
         if best.intent in SAID_ALONE and not _all_its_own(index, best.intent, words):
             return whole
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
@@ -339,7 +348,7 @@ class Matcher:
             return False
         negated = {form for word in _negated(words) for form in index.near_forms(word)}
         wrongly_negated = (negated - _negated(sentence)) & decisive
-        if wrongly_negated:
+        if wrongly_negated or _another_change_named(index.intents[row], sentence, words):
             return False
         return not _about_something_else(index, index.intent_words[index.intents[row]], words,
                                          decisive,
@@ -518,6 +527,20 @@ def _said_of_something_unknown(index: _ContextIndex, words: Sequence[str],
                 if index.near_forms(word) & decisive]
     return bool(subjects) and all(subject is not None and subject not in STOPWORDS
                                   and not index.near_forms(subject) for subject in subjects)
+
+
+def _another_change_named(intent: str, sentence: Sequence[str], words: Sequence[str]) -> bool:
+    """Whether the caller named a change other than the sentence's own intent (NAMED_BY, in any
+    form: "exchanged", "cancelling"), and neither the intent's own name nor a name in the
+    sentence: "it doesn't fit, I want to exchange it" is no return. Forms, not near words:
+    "change the address" names no exchange, nor does "not an exchange"."""
+    negated = _negated(words)
+    named = {other for other, names in NAMED_BY.items()
+             if any(word.startswith(name) for word in words if word not in negated
+                    for name in names)}
+    return bool(named) and intent not in named and not any(
+        word.startswith(name) for other in named for name in NAMED_BY[other]
+        for word in sentence)
 
 
 def _with_someone_else(index: _ContextIndex, words: Sequence[str]) -> bool:

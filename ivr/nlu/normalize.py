@@ -61,9 +61,21 @@ spelling is one word to the matcher."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "were is": "where is", "were are": "where are",
-             "par cell": "parcel", "i will not a": "i want a", "i will not to": "i want to"}
+             "par cell": "parcel", "i will not a": "i want a", "i will not to": "i want to",
+             "you except": "you accept",
+             **{f"{being} to {size}": f"{meant} too {size}"
+                for being, meant in (("is", "is"), ("are", "are"), ("was", "was"),
+                                     ("were", "were"), ("its", "it is"))
+                for size in ("small", "big", "large", "tight", "loose", "short", "long",
+                             "narrow", "wide")}}
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
-my parcel", "were is my order", "my par cell", "I wont a refund": no one says "I will not a")."""
+my parcel", "were is my order", "my par cell", "I wont a refund": no one says "I will not a";
+"do you except PayPal", "its to small")."""
+
+_IDIOMS = {"did not get you": "did not understand you", "do not get you": "do not understand you",
+           "reached me": "arrived", "reached us": "arrived", "reached here": "arrived"}
+"""What some callers say for what the grammar says another way ("I didn't get you" is not
+understanding the bot; "it reached me late", Indian English, is arriving)."""
 
 _MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
                           (re.compile(r"\b(it|that|thanks|you|okay|right|cheers|all|then) by$"),
@@ -82,18 +94,23 @@ _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i a
             "i would be grateful if you could": "can you",
             "i would be grateful if you would": "can you",
             "i would appreciate it if you could": "can you",
-            "i would be grateful if i could": "can i"}
+            "i would be grateful if i could": "can i", "i do not suppose i could": "can i",
+            "i do not suppose i can": "can i", "i do not suppose you could": "can you",
+            "i do not suppose you can": "can you", "i am not able to": "i can not",
+            "i was not able to": "i could not", "we are not able to": "we can not"}
 """Roundabout ways of asking "can I" and "can you" ("would I be able to cancel", "is it possible
-to get it fixed", "I would be grateful if you could check"), read as the plain question so that
-every sentence asked one way is asked every way."""
+to get it fixed", "I would be grateful if you could check", "I don't suppose I could"), read as
+the plain question, and "I am not able to" as "I can not", so that every sentence asked one way
+is asked every way."""
 
 _TAG_QUESTION = re.compile(
     r",\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|"
-    r"haven't|hasn't|hadn't|shouldn't|shan't|ain't)\s+(?:it|you|they|i|we|he|she|there|that)"
-    r"\W*$")
-"""A negative tag question after a comma at the end ("you can cancel it, can't you?"): it asks
-for agreement and negates nothing, so it goes before its "not" can reach a word. The comma
-tells it from a sentence that ends the same way ("that isn't it")."""
+    r"haven't|hasn't|hadn't|shouldn't|shan't|ain't|is|are|was|do|does|did|can|could|will|"
+    r"would|have|has|should)\s+(?:it|you|they|i|we|he|she|there|that)\W*$")
+"""A tag question after a comma at the end ("you can cancel it, can't you?", "I don't suppose I
+could send it back, could I?"): it asks for agreement and says nothing of its own, and a
+negative one goes before its "not" can reach a word. The comma tells it from a sentence that
+ends the same way ("that isn't it")."""
 
 PEOPLE = frozenset({
     "mum", "mom", "mam", "mother", "dad", "father", "wife", "husband", "partner", "son",
@@ -161,7 +178,7 @@ _PRICE = re.compile(r"[£$€]\s*\d+(?:[.,]\d+)?")
 
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
-_REWRITES = _JOINED | _MISHEARD | _ABLE_TO
+_REWRITES = _JOINED | _MISHEARD | _IDIOMS | _ABLE_TO
 _REWRITE_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _REWRITES), key=len, reverse=True)) + r")\b")
 """Every rewrite in one pass: normalize() runs on each utterance and each grammar sentence."""

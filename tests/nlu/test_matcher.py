@@ -147,6 +147,14 @@ def test_an_apology_before_something_else_is_no_request_to_repeat(matcher: Match
         assert matcher.match(said).intent is None, said
 
 
+def test_the_change_a_caller_names_is_the_one_made(matcher: Matcher) -> None:
+    assert matcher.match("it doesn't fit").intent == "return_request"
+    assert matcher.match("it doesn't fit, I want to exchange it").intent == "exchange_request"
+    assert matcher.match("not an exchange, I just want to give it back").intent == (
+        "return_request")
+    assert matcher.match("I need to change the delivery address").intent == "change_address"
+
+
 def test_the_head_of_a_compound_is_what_is_cancelled(matcher: Matcher) -> None:
     assert matcher.match("I want to cancel my phone").intent == "cancel_order"
     assert matcher.match("I want to cancel my phone contract").intent is None
