@@ -310,6 +310,7 @@ class Policy:
         asked_again = intent == reply.state.intent
         kept = {k: v for k, v in reply.state.slots.items() if k == "order_number"}
         reply.update(intent=intent, slots={**kept, **slots})
+        self._learn_next_answer(reply, reply.caller_words())
         if "order_number" in slots:
             self._take_order_number(reply, slots["order_number"], confidence)
         elif reply.state.verified and (better := self._better_order(reply, asked_again)):
@@ -508,8 +509,9 @@ class Policy:
                 self.tasks.return_items_chosen(reply, order)
 
     def _learn_next_answer(self, reply: Reply, text: str) -> None:
-        """Keep what the items' answer also says that the next question would ask ("the shirt,
-        it doesn't fit"; "the sneakers in black"), so it is not asked."""
+        """Keep what the request or the items' answer also says that a later question would ask
+        ("can I get a bigger size"; "the shirt, it doesn't fit"; "the sneakers in black"), so it
+        is not asked."""
         context, slot = NEXT_QUESTIONS.get(reply.state.intent or "", ("", ""))
         if text and context:
             found = self.matcher.match(text, context)

@@ -118,6 +118,15 @@ def test_what_is_wanted_in_exchange_is_taken_from_the_request(call: Call) -> Non
     assert "the Linen Shirt from order 7 0 0 5 5 for size medium" in confirm[0].text
 
 
+def test_what_is_wanted_in_exchange_is_heard_however_the_request_says_it(call: Call) -> None:
+    c = call(ANA)
+    confirm = c.say("the sneakers I got are too small, can I get a bigger size")
+    assert prompt_ids(confirm) == ["suggest_order"]
+    confirm = c.say("yes")
+    assert prompt_ids(confirm) == ["confirm_exchange"]
+    assert "the Canvas Sneakers from order 7 0 0 5 5 for a bigger size" in confirm[0].text
+
+
 def test_a_thing_named_that_the_order_does_not_hold_is_not_its_only_item(
         call: Call, orders: EmbeddedOrderService) -> None:
     c = call(BEN)
