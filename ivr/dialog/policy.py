@@ -51,6 +51,11 @@ ORDER_TASKS = ("order_status", "track_package", "return_request", "cancel_order"
                "refund_status", "exchange_request", "change_address", "item_problem")
 """Requests about one order: the order is found and the caller verified before anything."""
 
+QUESTIONS_WITHOUT_AN_ORDER = ("return_policy", "shipping_info", "product_availability", "faq",
+                              "complaint")
+"""Requests answered without an order: asked for an order number, a caller may ask one instead
+("and is the blue rain jacket in stock?"), and is answered."""
+
 ANSWERED_ONLY = ("order_status", "track_package", "refund_status")
 """Requests the bot answers by telling what the order system says: asked again about the same
 order right after ("it says delivered", "but it's not here"), the answer did not help, and a
@@ -307,7 +312,7 @@ class Policy:
                        confidence: float) -> None:
         """A request about one order: the order it names, a likelier one of a known caller's,
         the one talked about so far, or the question which."""
-        asked_again = intent == reply.state.intent
+        asked_again = intent == reply.state.intent == _previous_request(reply)
         kept = {k: v for k, v in reply.state.slots.items() if k == "order_number"}
         reply.update(intent=intent, slots={**kept, **slots})
         self._learn_next_answer(reply, reply.caller_words())
@@ -407,6 +412,9 @@ class Policy:
         elif intent in ORDER_TASKS:
             reply.update(intent=intent)
             self._ask_for_order(reply)
+        elif intent in QUESTIONS_WITHOUT_AN_ORDER:
+            reply.update(pending_order=None)
+            self._task_request(reply, intent, slots, confidence)
         elif intent == "goodbye":
             reply.ask("survey", Phase.SURVEY)
         else:
@@ -606,3 +614,11 @@ def _free_text_answer(phase: Phase, text: str) -> str | None:
     if phase not in FREE_TEXT_PHASES:
         return None
     return street_address(text) if phase is Phase.NEW_STREET else text
+
+
+def _previous_request(reply: Reply) -> str | None:
+    """What the caller asked for before what they just said (their answers to the bot's
+    questions in between do not count): None when nothing."""
+    earlier = [turn.intent for turn in reply.state.transcript if turn.speaker == "caller"][:-1]
+    return next((intent for intent in reversed(earlier)
+                 if intent in ORDER_TASKS or intent in QUESTIONS_WITHOUT_AN_ORDER), None)

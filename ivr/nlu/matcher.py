@@ -265,10 +265,10 @@ class Matcher:
             return whole
         clauses = clauses[:MAX_CLAUSES]
         words, digits = _meaningful_words(index, normalize_heard(text))
-        found = [self._match_words(index, text, clause_words,
-                                   clause="last" if at == len(clauses) - 1 else "earlier")
-                 for at, clause_words in enumerate(clauses)]
-        best = max((match for match in found
+        by_clause = [self._match_words(index, text, clause_words,
+                                       clause="last" if at == len(clauses) - 1 else "earlier")
+                     for at, clause_words in enumerate(clauses)]
+        best = max((match for match in by_clause
                     if match.intent is None or not _another_change_named(match.intent, (), words)),
                    key=lambda match: (match.intent is not None, match.confidence),
                    default=whole)

@@ -238,6 +238,22 @@ def test_the_same_question_about_the_same_order_again_goes_to_a_person(call: Cal
     assert transfer.context["order_number"] == "70055"
 
 
+def test_the_same_question_after_another_one_is_answered_again(call: Call) -> None:
+    c = call(ANA)
+    c.say("where's my parcel")
+    assert prompt_ids(c.say("yes")) == ["tracking_in_transit", "anything_else"]
+    c.say("is the blue rain jacket in stock")
+    assert prompt_ids(c.say("where's my parcel")) == ["tracking_in_transit", "anything_else"]
+
+
+def test_asked_for_the_order_number_a_caller_may_ask_something_else(call: Call) -> None:
+    c = call()
+    c.say("where's my order")
+    answer = c.say("and the blue rain jacket, is it in stock?")
+    assert "rain jacket is out of stock" in answer[0].text
+    assert c.state.phase is Phase.ANYTHING_ELSE
+
+
 def test_an_unknown_caller_without_the_number_is_not_asked_for_it(call: Call) -> None:
     c = call()
     c.say("I don't have my order number")
