@@ -4,7 +4,7 @@ complaints (a ticket with a reference, the caller marked frustrated, a person of
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from ivr.commerce.catalogue import option_named, product_named
@@ -34,8 +34,13 @@ class ServiceDesk:
     def product_question(self, reply: Reply, said: str) -> None:
         """Answer from the catalogue for the product the caller named, and for its size or
         colour if they named one (if not, the ones in stock when some are out); ask which
-        product once if none was named."""
-        product = product_named(self.orders.products(), said)
+        product once if none was named. A question that names none follows the caller's
+        earlier one ("are the running shoes in stock in a ten?", then "when will they be
+        back?")."""
+        products = self.orders.products()
+        product = product_named(products, said)
+        if product is None:
+            product, said = _follow_up(reply, products, said)
         if product is None:
             if reply.state.phase is Phase.PRODUCT_NAME:
                 reply.say("product_unknown")
@@ -75,3 +80,19 @@ class ServiceDesk:
         reply.update(frustrated=True)
         reply.did(f"recorded complaint {reference}")
         reply.ask("complaint_ticket", Phase.OFFER_AGENT, reference=phrasing.digits(reference))
+
+
+def _follow_up(reply: Reply, products: Sequence[Product],
+               said: str) -> tuple[Product | None, str]:
+    """For a product question that names no product ("when will they be back?", "what about
+    a nine?"), the product of the caller's latest earlier question that named one, and the words
+    that name its size or colour: these, or the latest earlier ones that did."""
+    said_before = [turn for turn in reply.state.transcript if turn.speaker == "caller"][:-1]
+    earlier = [turn.text for turn in said_before if turn.intent == "product_availability"]
+    for at in range(len(earlier) - 1, -1, -1):
+        if (product := product_named(products, earlier[at])) is not None:
+            if option_named(product, said) is None:
+                said = next((text for text in reversed(earlier[at:])
+                             if option_named(product, text)), said)
+            return product, said
+    return None, said

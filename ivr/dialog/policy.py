@@ -564,7 +564,12 @@ class Policy:
 
     def _product_named(self, reply: Reply, intent: str, slots: dict[str, str],
                        confidence: float) -> None:
-        self.desk.product_question(reply, slots.get("text", ""))
+        """Asked which product, the caller names one, or lets it go ("no thanks", "never
+        mind")."""
+        if intent == "no":
+            self.tasks.anything_else(reply)
+        else:
+            self.desk.product_question(reply, slots.get("text", ""))
 
     def _survey(self, reply: Reply, intent: str, slots: dict[str, str],
                 confidence: float) -> None:

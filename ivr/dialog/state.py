@@ -55,7 +55,7 @@ PHASE_CONTEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.NEW_POSTCODE: ("postcode",),
     Phase.CONFIRM_ADDRESS: ("confirm",),
     Phase.OFFER_AGENT: ("confirm",),
-    Phase.PRODUCT_NAME: ("product",),
+    Phase.PRODUCT_NAME: ("confirm", "product"),
     Phase.SURVEY: ("rating", "main"),
     Phase.ENDED: (),
 }

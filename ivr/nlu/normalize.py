@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ivr.nlu.numbers import number_words
+
 MAX_UTTERANCE_CHARS = 500
 """Longer input is not one caller turn (nobody says 90 words to a menu): it is not understood."""
 
@@ -55,9 +57,12 @@ to know whether my order has shipped", "I wish to enquire if the boots are avail
 asked is the same without them."""
 
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
-           "at the minute": "now", "at present": "now"}
-"""Phrases that say one word ("any more", "at the minute"), read as that word so that every
-spelling is one word to the matcher."""
+           "at the minute": "now", "at present": "now",
+           **{f"{call} {whom} back": "callback" for call in ("call", "ring", "phone")
+              for whom in ("you", "me", "them", "us")}}
+"""Phrases that say one word ("any more", "at the minute", "I'll call you back"), read as that
+word so that every spelling is one word to the matcher (and "back" in a call back is no
+return's or restock's)."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "were is": "where is", "were are": "where are",
@@ -176,6 +181,10 @@ _ORDINAL_WORD = re.compile(rf"{_ORDINAL}$")
 _PRICE = re.compile(r"[£$€]\s*\d+(?:[.,]\d+)?")
 """A price written with its symbol ("£40", "$9.99"), as Whisper writes one."""
 
+_SIZE_FIGURE = re.compile(r"\bsize (\d{1,2})\b")
+"""A size written as a figure ("size 9", as Whisper writes it): read as the words the grammar's
+sizes are ("size nine"), never as the digits of an order number."""
+
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
 _REWRITES = _JOINED | _MISHEARD | _IDIOMS | _ABLE_TO
@@ -188,6 +197,8 @@ def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
     text = _SOMEONES.sub("my", _PRICE.sub(" ", _TAG_QUESTION.sub("", text)))
+    text = _SIZE_FIGURE.sub(lambda found: "size " + " ".join(number_words(int(found.group(1)))),
+                            text)
     words: list[str] = []
     for raw in _NON_WORD.sub(" ", text).split():
         words.extend(_expand_word(raw.strip("'")))

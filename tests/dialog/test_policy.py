@@ -254,6 +254,20 @@ def test_asked_for_the_order_number_a_caller_may_ask_something_else(call: Call) 
     assert c.state.phase is Phase.ANYTHING_ELSE
 
 
+def test_a_product_question_that_names_none_follows_the_last_one(call: Call) -> None:
+    c = call()
+    c.say("are the running shoes in stock in a size 10")
+    assert "running shoes in size 10 are out of stock" in c.say("when will they be back")[0].text
+    assert "running shoes in size 9 are in stock" in c.say("have you got a size 9")[0].text
+    assert "running shoes in size 9 are in stock" in c.say("is it in stock")[0].text
+
+
+def test_asked_which_product_a_caller_may_let_it_go(call: Call) -> None:
+    c = call()
+    assert prompt_ids(c.say("is it in stock")) == ["ask_product"]
+    assert prompt_ids(c.say("no thanks")) == ["anything_else"]
+
+
 def test_an_unknown_caller_without_the_number_is_not_asked_for_it(call: Call) -> None:
     c = call()
     c.say("I don't have my order number")

@@ -55,6 +55,8 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("its to small", ["it", "is", "too", "small"]),
     ("it reached me late", ["it", "arrived", "late"]),
     ("I didn't get you", ["i", "did", "not", "understand", "you"]),
+    ("have you got it in size 9", ["have", "you", "got", "it", "in", "size", "nine"]),
+    ("I'll call you back", ["i", "will", "callback"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
