@@ -259,12 +259,13 @@ class Matcher:
         if meant != text:
             found = self.match(meant, context)
             return Match(text, found.intent, found.confidence, found.slots)
-        whole = self._match_words(index, text, normalize_heard(text))
+        heard = normalize_heard(text)
+        whole = self._match_words(index, text, heard)
         clauses = _clauses(text)
         if whole.intent is not None or len(clauses) < 2:
             return whole
         clauses = clauses[:MAX_CLAUSES]
-        words, digits = _meaningful_words(index, normalize_heard(text))
+        words, digits = _meaningful_words(index, heard)
         by_clause = [self._match_words(index, text, clause_words,
                                        clause="last" if at == len(clauses) - 1 else "earlier")
                      for at, clause_words in enumerate(clauses)]
