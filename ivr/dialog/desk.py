@@ -84,7 +84,7 @@ class ServiceDesk:
 
 def _follow_up(reply: Reply, products: Sequence[Product],
                said: str) -> tuple[Product | None, str]:
-    """For a product question that names no product ("when will they be back?", "what about
+    """For a product question that names no product ("when will they be back?", "have you got
     a nine?"), the product of the caller's latest earlier question that named one, and the words
     that name its size or colour: these, or the latest earlier ones that did."""
     said_before = [turn for turn in reply.state.transcript if turn.speaker == "caller"][:-1]
