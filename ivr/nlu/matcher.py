@@ -270,7 +270,8 @@ class Matcher:
                                        clause="last" if at == len(clauses) - 1 else "earlier")
                      for at, clause_words in enumerate(clauses)]
         best = max((match for match in by_clause
-                    if match.intent is None or not _another_change_named(match.intent, (), words)),
+                    if match.intent not in CHANGES_OR_ENDS
+                    or not _another_change_named(match.intent, (), words)),
                    key=lambda match: (match.intent is not None, match.confidence),
                    default=whole)
         if best.intent is None:
