@@ -87,8 +87,8 @@ def _follow_up(reply: Reply, products: Sequence[Product],
     """For a product question that names no product ("when will they be back?", "have you got
     a nine?"), the product of the caller's latest earlier question that named one, and the words
     that name its size or colour: these, or the latest earlier ones that did."""
-    said_before = [turn for turn in reply.state.transcript if turn.speaker == "caller"][:-1]
-    earlier = [turn.text for turn in said_before if turn.intent == "product_availability"]
+    earlier = [turn.text for turn in reply.caller_turns_before_latest()
+               if turn.intent == "product_availability"]
     for at in range(len(earlier) - 1, -1, -1):
         if (product := product_named(products, earlier[at])) is not None:
             if option_named(product, said) is None:

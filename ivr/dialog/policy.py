@@ -624,6 +624,6 @@ def _free_text_answer(phase: Phase, text: str) -> str | None:
 def _previous_request(reply: Reply) -> str | None:
     """What the caller asked for before what they just said (their answers to the bot's
     questions in between do not count): None when nothing."""
-    earlier = [turn.intent for turn in reply.state.transcript if turn.speaker == "caller"][:-1]
-    return next((intent for intent in reversed(earlier)
-                 if intent in ORDER_TASKS or intent in QUESTIONS_WITHOUT_AN_ORDER), None)
+    return next((turn.intent for turn in reversed(reply.caller_turns_before_latest())
+                 if turn.intent in ORDER_TASKS or turn.intent in QUESTIONS_WITHOUT_AN_ORDER),
+                None)

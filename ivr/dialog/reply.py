@@ -58,6 +58,11 @@ class Reply:
         turn = Turn("caller", text, intent, tuple(sorted((slots or {}).items())))
         self.update(transcript=(*self.state.transcript, turn))
 
+    def caller_turns_before_latest(self) -> list[Turn]:
+        """What the caller said before their latest words, oldest first: what a follow-up
+        ("when will they be back?", the same question again) refers to."""
+        return [turn for turn in self.state.transcript if turn.speaker == "caller"][:-1]
+
     def caller_words(self, intent: str | None = None) -> str:
         """The caller's latest words (that were understood as `intent`, when given)."""
         said = [turn.text for turn in self.state.transcript if turn.speaker == "caller"
