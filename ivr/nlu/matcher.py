@@ -50,6 +50,9 @@ NEGATION_REACH = 4
 PARTICLES = frozenset({"to", "from", "into", "onto", "off", "down", "out", "over", "up",
                        "round", "around"})
 """Words that, right after a verb, can make it another verb ("return to", "change into")."""
+OF_WHAT = frozenset({"of", "on", "for"})
+"""Words that, right after a change's name, say what it is of ("an exchange of fire", "a refund
+on my electricity bill"): something the change's sentences do not know is not the shop's."""
 AUXILIARIES = frozenset({"am", "is", "are", "was", "were", "be", "been", "being", "do", "does",
                          "did", "has", "have", "had", "will", "would", "can", "could", "shall",
                          "should", "may", "might", "must", "just", "really", "still", "already"})
@@ -472,7 +475,7 @@ def _about_something_else(index: _ContextIndex, own: frozenset[str], words: Sequ
             continue
         rest = words[at + 1 :]
         if past_a_particle:
-            if not rest or rest[0] not in PARTICLES:
+            if not rest or (rest[0] not in PARTICLES and rest[0] not in OF_WHAT):
                 continue
             rest = rest[1:]
         first = next((i for i, w in enumerate(rest) if w not in STOPWORDS), None)
