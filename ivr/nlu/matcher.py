@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import zip_longest
+from itertools import takewhile, zip_longest
 from typing import Any, Literal
 
 import numpy as np
@@ -53,6 +53,9 @@ PARTICLES = frozenset({"to", "from", "into", "onto", "off", "down", "out", "over
 OF_WHAT = frozenset({"of", "on", "for"})
 """Words that, right after a change's name, say what it is of ("an exchange of fire", "a refund
 on my electricity bill"): something the change's sentences do not know is not the shop's."""
+NEGATED_PHRASE = 3
+"""How many words a negated noun and the participle of what is done to it may span ("delivery
+address changed")."""
 AUXILIARIES = frozenset({"am", "is", "are", "was", "were", "be", "been", "being", "do", "does",
                          "did", "has", "have", "had", "will", "would", "can", "could", "shall",
                          "should", "may", "might", "must", "just", "really", "still", "already"})
@@ -563,9 +566,11 @@ def _subject(index: _ContextIndex, words: Sequence[str], at: int) -> str | None:
     open": a word the context does not know may come between); None when the word there is no
     such noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it"), is someone
     the caller acts for ("can my daughter swap her trainers"), or describes words[at] ("wrong"
-    in "the wrong size")."""
+    in "the wrong size"), or when words[at] is a verb's particle ("send the thingy back": the
+    noun before it is the verb's object)."""
     before = [word for word in words[:at] if word not in AUXILIARIES and word not in NEGATORS]
-    if len(before) < 2 or before[-1] in PEOPLE or before[-1] in MODIFIERS:
+    if (len(before) < 2 or before[-1] in PEOPLE or before[-1] in MODIFIERS
+            or words[at] in PARTICLES or words[at] == "back"):
         return None
     if before[-2] in DETERMINERS or (len(before) >= 3 and before[-3] in DETERMINERS
                                      and before[-2] not in STOPWORDS
@@ -605,13 +610,17 @@ def _joined_splits(index: _ContextIndex, words: list[str]) -> list[str]:
 def _negated(words: Sequence[str]) -> set[str]:
     """The words a negator negates: the first word after it that says something, past
     stopwords and verbs of saying or thinking ("do not want to cancel", "I never said cancel",
-    "no need to send it back"; but "no thank you, bye" negates only "thank")."""
+    "no need to send it back"; but "no thank you, bye" negates only "thank"), and, when it is
+    a noun that something is done to, the words from it to the participle ("I don't want the
+    delivery address changed": no stopword between, and the participle within
+    NEGATED_PHRASE words). Without a participle nothing more is negated: "it hasn't come,
+    cancel it", heard without its comma, still cancels."""
     negated = set()
     for at, negator in enumerate(words):
         if negator not in NEGATORS:
             continue
         distance = 0
-        for word in words[at + 1 :]:
+        for offset, word in enumerate(words[at + 1 :], start=at + 1):
             if word in SAYING:
                 continue
             distance += 1
@@ -619,8 +628,17 @@ def _negated(words: Sequence[str]) -> set[str]:
                 break
             if word not in STOPWORDS:
                 negated.add(word)
+                negated.update(_up_to_a_participle(words[offset + 1 : offset + NEGATED_PHRASE]))
                 break
     return negated
+
+
+def _up_to_a_participle(words: Sequence[str]) -> list[str]:
+    """The words up to and with the first participle ("address changed", "order cancelling"),
+    none if a stopword comes first or there is no participle."""
+    run = list(takewhile(lambda word: word not in STOPWORDS, words))
+    ends = [at for at, word in enumerate(run) if word.endswith(("ed", "ing"))]
+    return run[: ends[0] + 1] if ends else []
 
 
 def _extract_digits(words: list[str],

@@ -41,7 +41,7 @@ _IS_CONTRACTIONS = {"it", "that", "what", "where", "there", "here", "who", "how"
 
 FILLERS = frozenset({
     "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm",
-    "please", "kindly", "possibly", "ngl", "tbh", "lowkey", "literally",
+    "please", "kindly", "possibly", "ngl", "tbh", "lowkey", "literally", "heaps",
 })
 """Words that never carry meaning for the bot; dropped before matching."""
 
@@ -79,10 +79,14 @@ my parcel", "were is my order", "my par cell", "I wont a refund": no one says "I
 
 _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do not understand you",
            "reached me": "arrived", "reached us": "arrived", "reached here": "arrived",
-           "hand back": "return", "hand it back": "return it", "hand them back": "return them"}
+           "hand back": "return", "hand it back": "return it", "hand them back": "return them",
+           "how long have i got": "how long do i have",
+           "how long have we got": "how long do we have",
+           "arvo": "afternoon", "sweet as": "lovely"}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
-returning it)."""
+returning it; "how long have I got" is how long I have; "this arvo" and "sweet as", in
+Australia and New Zealand, are this afternoon and lovely)."""
 
 _MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
                           (re.compile(r"\b(it|that|thanks|you|okay|right|cheers|all|then) by$"),
