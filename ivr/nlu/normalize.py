@@ -82,11 +82,14 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "hand back": "return", "hand it back": "return it", "hand them back": "return them",
            "how long have i got": "how long do i have",
            "how long have we got": "how long do we have",
-           "arvo": "afternoon", "sweet as": "lovely"}
+           "arvo": "afternoon", "sweet as": "lovely", "the lot": "everything",
+           "the whole lot": "everything", "on hold": "held up", "slow down": "more slowly"}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
-returning it; "how long have I got" is how long I have; "this arvo" and "sweet as", in
-Australia and New Zealand, are this afternoon and lovely)."""
+returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an
+order "on hold" is held up, while "hold on" is only waiting; "slow down and say it again" is
+saying it more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this
+afternoon and lovely)."""
 
 _MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
                           (re.compile(r"\b(it|that|thanks|you|okay|right|cheers|all|then) by$"),
