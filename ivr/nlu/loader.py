@@ -139,8 +139,8 @@ class _Builder:
                     raise error(path, member, f"{words[0]!r} is already in word class "
                                  f"{self.word_classes[words[0]]!r}; list it once")
                 self.word_classes[words[0]] = name.value
-                if not words[0].endswith("s"):
-                    self.word_classes.setdefault(words[0] + "s", name.value)
+                for plural in _plurals(words[0]):
+                    self.word_classes.setdefault(plural, name.value)
 
     def _add_lists(self, node: yaml.Node, path: Path) -> None:
         for name, body in mapping(node, path, "lists"):
@@ -252,3 +252,20 @@ def _digits(spec: dict[str, str], path: Path, node: yaml.Node) -> DigitsSpec:
         raise error(path, node, f"digits example {result.example!r} must be "
                      f"{result.min_digits}-{result.max_digits} digits")
     return result
+
+
+def _plurals(word: str) -> tuple[str, ...]:
+    """The plurals a caller may say of a word-class word ("dresses", "scarves", "batteries"),
+    by English spelling rules; a word that already ends in "s" ("jeans", "glasses") is itself
+    plural. Both forms of an "f" word ("scarfs", "scarves"): people say either."""
+    if word.endswith(("ss", "x", "z", "ch", "sh")):
+        return (word + "es",)
+    if word.endswith("s"):
+        return ()
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return (word[:-1] + "ies",)
+    if word.endswith("fe"):
+        return (word + "s", word[:-2] + "ves")
+    if word.endswith("f"):
+        return (word + "s", word[:-1] + "ves")
+    return (word + "s",)

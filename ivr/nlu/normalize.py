@@ -22,6 +22,8 @@ _IRREGULAR = {
     "ain't": "is not", "let's": "let us", "y'all": "you all",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "gimme": "give me",
     "lemme": "let me", "dunno": "do not know", "ya": "you", "u": "you", "ur": "your",
+    # Northern English.
+    "nowt": "nothing", "owt": "anything", "summat": "something",
     "pls": "please", "plz": "please", "thx": "thanks", "ok": "okay", "k": "okay",
     # Recognisers and hurried typists drop the apostrophe.
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not",
@@ -83,13 +85,20 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "how long have i got": "how long do i have",
            "how long have we got": "how long do we have",
            "arvo": "afternoon", "sweet as": "lovely", "the lot": "everything",
-           "the whole lot": "everything", "on hold": "held up", "slow down": "more slowly"}
+           "the whole lot": "everything", "on hold": "held up", "slow down": "more slowly",
+           "i am after": "i want",
+           "delivery man": "deliveryman", "delivery guy": "deliveryman"}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
 returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an
 order "on hold" is held up, while "hold on" is only waiting; "slow down and say it again" is
 saying it more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this
-afternoon and lovely)."""
+afternoon and lovely; "I'm after a refund", in the north of England and in Ireland, is wanting
+one)."""
+
+_HAD_NOTHING = re.compile(r"\b(have|has|had) (heard|had|got|received|seen) nothing\b(?! but\b)")
+"""Nothing said as the object ("I've heard nothing", "I've had nowt"): not having had anything,
+as the grammar says it; "I've had nothing but trouble" is a complaint, and stays as it is."""
 
 _MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
                           (re.compile(r"\b(it|that|thanks|you|okay|right|cheers|all|then) by$"),
@@ -125,6 +134,20 @@ _TAG_QUESTION = re.compile(
 could send it back, could I?"): it asks for agreement and says nothing of its own, and a
 negative one goes before its "not" can reach a word. The comma tells it from a sentence that
 ends the same way ("that isn't it")."""
+
+_ASKED_PLAINLY = {"can't": "can", "cannot": "can", "couldn't": "could", "won't": "will",
+                  "wouldn't": "would", "hasn't": "has", "haven't": "have", "isn't": "is",
+                  "aren't": "are", "wasn't": "was", "weren't": "were"}
+_NEGATIVE_QUESTION = re.compile(
+    r"(^|[,.;:!?]\s*|\b(?:so|but|and|well|then|oh|just)\s+)"
+    rf"({'|'.join(_ASKED_PLAINLY)})\s+"
+    r"(?=(?:i|you|we|it|they|he|she|my|our|the|this|that|there)\b)")
+"""A question asked with its verb negated ("can't you just cancel it", "hasn't the parcel been
+sent yet", "won't it be here today"): it asks for the same as the plain question, and its "not"
+would otherwise negate the request. Only at the start of a sentence, where the verb comes before
+its subject, so "that isn't it" stays a no; not "don't", "doesn't" or "didn't", which also start
+orders and questions about what was done ("don't you cancel it", "didn't you cancel it"), and
+not after "why", which asks why it is not so ("why haven't I got my refund")."""
 
 PEOPLE = frozenset({
     "mum", "mom", "mam", "mother", "dad", "father", "wife", "husband", "partner", "son",
@@ -206,6 +229,8 @@ def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
     text = _SOMEONES.sub("my", _PRICE.sub(" ", _TAG_QUESTION.sub("", text)))
+    text = _NEGATIVE_QUESTION.sub(
+        lambda found: found.group(1) + _ASKED_PLAINLY[found.group(2)] + " ", text)
     text = _SIZE_FIGURE.sub(lambda found: "size " + " ".join(number_words(int(found.group(1)))),
                             text)
     words: list[str] = []
@@ -218,6 +243,7 @@ def normalize(text: str) -> list[str]:
     if any(word in PEOPLE or word in ("he", "she") for word in words):
         joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
                                     _FOR_SOMEONE.sub(" ", joined))
+    joined = _HAD_NOTHING.sub(r"\1 not \2 anything", joined)
     return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
 
 

@@ -62,6 +62,15 @@ def test_definitions_spread_over_files(tmp_path: Path) -> None:
                                                            "cancel"]
 
 
+def test_a_word_class_takes_the_plurals_english_spells(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", VALID_LISTS + "word_classes:\n  item: [scarf, dress, battery,"
+                   " shoe, jeans]\nintents:\n  a:\n    sentences: [item]\n")
+    classes = load_grammar(folder).word_classes
+    assert {word for word, name in classes.items() if name == "item"} == {
+        "scarf", "scarfs", "scarves", "dress", "dresses", "battery", "batteries", "shoe",
+        "shoes", "jeans"}
+
+
 def test_shipped_grammar_is_large_and_lints_clean(grammar: Grammar) -> None:
     assert len(grammar.all_sentences) >= 2000
     assert check_grammar(grammar) == []

@@ -57,6 +57,15 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("I didn't get you", ["i", "did", "not", "understand", "you"]),
     ("have you got it in size 9", ["have", "you", "got", "it", "in", "size", "nine"]),
     ("I'll call you back", ["i", "will", "callback"]),
+    ("Can't you just cancel it?", ["can", "you", "just", "cancel", "it"]),
+    ("so won't it be here today", ["so", "will", "it", "be", "here", "today"]),
+    ("why haven't I got my refund", ["why", "have", "not", "i", "got", "my", "refund"]),
+    ("don't you cancel it", ["do", "not", "you", "cancel", "it"]),
+    ("I've heard nowt", ["i", "have", "not", "heard", "anything"]),
+    ("I've had nothing but trouble", ["i", "have", "had", "nothing", "but", "trouble"]),
+    ("I'm after a refund", ["i", "want", "a", "refund"]),
+    ("my order is on hold", ["my", "order", "is", "held", "up"]),
+    ("hold on a second", ["hold", "on", "a", "second"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
