@@ -74,6 +74,15 @@ class SlotList:
     """The values, for a list slot."""
     digits: DigitsSpec | None = None
     """The digit-string rules, for a digits slot."""
+    fills: str | None = None
+    """The slot a value list fills when it is not its own name: the words for a rating
+    ("great") fill `rating` as its numbers do, yet a sentence can name the numbers alone
+    ("{rating} stars", so "five stars, great" is a five and never "great stars")."""
+
+    @property
+    def slot(self) -> str:
+        """The slot its values fill."""
+        return self.fills or self.name
 
     def placeholder(self) -> str:
         """The token standing for a digits slot inside an expanded sentence."""
@@ -220,7 +229,7 @@ class Grammar:
                 continue
             for phrase in value.phrases:
                 for expansion in self.expand_template(phrase):
-                    yield Expansion(expansion.words, ((ref.name, value.value),
+                    yield Expansion(expansion.words, ((self.lists[ref.name].slot, value.value),
                                                       *expansion.slots)), phrase.where
 
     def _expand_rule(self, name: str) -> Iterator[Expansion]:

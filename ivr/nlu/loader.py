@@ -152,17 +152,19 @@ class _Builder:
                             mapping(fields["digits"], path, "digits"))
                 digits = _digits(spec, path, body)
                 self.lists[name.value] = SlotList(name.value, where, digits=digits)
-            elif set(fields) == {"values"}:
+            elif set(fields) in ({"values"}, {"values", "fills"}):
                 values = tuple(
                     SlotValue(value.value, tuple(template_at(n, path) for n in phrases(ps, path)))
                     for value, ps in mapping(fields["values"], path, "values")
                 )
                 if not values:
                     raise error(path, body, f"list {name.value} has no values")
-                self.lists[name.value] = SlotList(name.value, where, values=values)
+                fills = scalar(fields["fills"], path) if "fills" in fields else None
+                self.lists[name.value] = SlotList(name.value, where, values=values, fills=fills)
             else:
                 raise error(path, body, f"list {name.value} needs exactly one of 'values' "
-                             "(a mapping value -> phrases) or 'digits' {min, max, example}")
+                             "(a mapping value -> phrases, and optionally 'fills': the slot "
+                             "they fill) or 'digits' {min, max, example}")
 
     @staticmethod
     def _define(table: Mapping[str, object], name: yaml.ScalarNode, path: Path,

@@ -71,6 +71,23 @@ def test_a_word_class_takes_the_plurals_english_spells(tmp_path: Path) -> None:
         "shoes", "jeans"}
 
 
+def test_a_list_that_fills_another_slot_sets_that_slot(tmp_path: Path) -> None:
+    folder = write(tmp_path / "g", """
+lists:
+  rating:
+    values: {"4": [four]}
+  rating_word:
+    fills: rating
+    values: {"4": [great]}
+intents:
+  rating:
+    sentences: ["{rating} stars", "{rating_word}"]
+""")
+    sentences = load_grammar(folder).sentences("main")
+    assert [(s.text, dict(s.slots)) for s in sentences] == [("four stars", {"rating": "4"}),
+                                                            ("great", {"rating": "4"})]
+
+
 def test_shipped_grammar_is_large_and_lints_clean(grammar: Grammar) -> None:
     assert len(grammar.all_sentences) >= 2000
     assert check_grammar(grammar) == []
