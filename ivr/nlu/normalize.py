@@ -53,10 +53,14 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                    *(f"i {wanting} to {asking} {whether}"
                      for wanting in ("want", "would like", "wish")
                      for asking in ("know", "ask", "enquire", "inquire")
-                     for whether in ("whether", "if")))
+                     for whether in ("whether", "if")),
+                   *(f"i (?:just )?{wanting} to know(?= (?:when|what|why|how|who|which)\\b)"
+                     for wanting in ("want", "would like", "need")),
+                   "is there any chance(?: that)?", "any chance(?: that)?")
 """Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
-to know whether my order has shipped", "I wish to enquire if the boots are available"): what is
-asked is the same without them."""
+to know whether my order has shipped", "I wish to enquire if the boots are available", "I just
+want to know when it's coming", "any chance you could check"): what is asked is the same
+without them."""
 
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now",
@@ -70,6 +74,9 @@ _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where 
              "were is": "where is", "were are": "where are",
              "par cell": "parcel", "i will not a": "i want a", "i will not to": "i want to",
              "you except": "you accept",
+             "my odor": "my order", "my odour": "my order", "my orda": "my order",
+             "delivery a dress": "delivery address", "shipping a dress": "shipping address",
+             "war and tea": "warranty", "warrant tea": "warranty",
              **{f"{being} to {size}": f"{meant} too {size}"
                 for being, meant in (("is", "is"), ("are", "are"), ("was", "was"),
                                      ("were", "were"), ("its", "it is"))
@@ -77,7 +84,8 @@ _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where 
                              "narrow", "wide")}}
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
 my parcel", "were is my order", "my par cell", "I wont a refund": no one says "I will not a";
-"do you except PayPal", "its to small")."""
+"do you except PayPal", "its to small", "where's my odor", "my delivery a dress", "what's your
+war and tea")."""
 
 _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do not understand you",
            "reached me": "arrived", "reached us": "arrived", "reached here": "arrived",
@@ -87,14 +95,17 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "arvo": "afternoon", "sweet as": "lovely", "the lot": "everything",
            "the whole lot": "everything", "on hold": "held up", "slow down": "more slowly",
            "i am after": "i want",
-           "delivery man": "deliveryman", "delivery guy": "deliveryman"}
+           "delivery man": "deliveryman", "delivery guy": "deliveryman",
+           "you guys": "you", "you lot": "you", "you all": "you",
+           "run that by me again": "say that again", "run it by me again": "say it again"}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
 returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an
 order "on hold" is held up, while "hold on" is only waiting; "slow down and say it again" is
 saying it more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this
 afternoon and lovely; "I'm after a refund", in the north of England and in Ireland, is wanting
-one)."""
+one; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again" is saying
+it again)."""
 
 _HAD_NOTHING = re.compile(r"\b(have|has|had) (heard|had|got|received|seen) nothing\b(?! but\b)")
 """Nothing said as the object ("I've heard nothing", "I've had nowt"): not having had anything,

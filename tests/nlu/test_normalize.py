@@ -66,6 +66,10 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("I'm after a refund", ["i", "want", "a", "refund"]),
     ("my order is on hold", ["my", "order", "is", "held", "up"]),
     ("hold on a second", ["hold", "on", "a", "second"]),
+    ("I just want to know when it's coming", ["when", "it", "is", "coming"]),
+    ("any chance you could check", ["you", "could", "check"]),
+    ("you guys sent the wrong one", ["you", "sent", "the", "wrong", "one"]),
+    ("where's my odor", ["where", "is", "my", "order"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
