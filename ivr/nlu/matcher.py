@@ -556,8 +556,8 @@ def _with_someone_else(index: _ContextIndex, words: Sequence[str]) -> bool:
     my address with the council", "my order at the restaurant was wrong", "the refund policy at
     the gym"), or is an order of something it knows nothing of ("my order of fish came without
     the sauce"): it is someone else's business, however well the rest fits."""
-    return any((word in ("with", "at") and words[at + 1] in DETERMINERS
-                or word == "order" and words[at + 1] == "of")
+    return any(((word in ("with", "at") and words[at + 1] in DETERMINERS)
+                or (word == "order" and words[at + 1] == "of"))
                and not index.near_forms(words[at + 2])
                for at, word in enumerate(words[:-2]))
 
