@@ -41,6 +41,21 @@ _SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"
 _IS_CONTRACTIONS = {"it", "that", "what", "where", "there", "here", "who", "how", "when",
                     "he", "she", "this", "why", "which"}
 
+
+def _expand_word(word: str) -> list[str]:
+    """One written word as the words it stands for ("can't" → "can not", "where's" → "where
+    is"), defined before the tables below that are derived from it."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word].split()
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return [word[: -len(suffix)], *replacement.split()]
+    if word.endswith("'s"):
+        stem = word[:-2]
+        return [stem, "is"] if stem in _IS_CONTRACTIONS else [stem]
+    return [word.replace("'", "")] if word else []
+
+
 FILLERS = frozenset({
     "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm",
     "please", "kindly", "possibly", "ngl", "tbh", "lowkey", "literally", "heaps",
@@ -146,9 +161,9 @@ could send it back, could I?"): it asks for agreement and says nothing of its ow
 negative one goes before its "not" can reach a word. The comma tells it from a sentence that
 ends the same way ("that isn't it")."""
 
-_ASKED_PLAINLY = {"can't": "can", "cannot": "can", "couldn't": "could", "won't": "will",
-                  "wouldn't": "would", "hasn't": "has", "haven't": "have", "isn't": "is",
-                  "aren't": "are", "wasn't": "was", "weren't": "were"}
+_ASKED_PLAINLY = {negated: _expand_word(negated)[0]
+                  for negated in ("can't", "cannot", "couldn't", "won't", "wouldn't", "hasn't",
+                                  "haven't", "isn't", "aren't", "wasn't", "weren't")}
 _NEGATIVE_QUESTION = re.compile(
     r"(^|[,.;:!?]\s*|\b(?:so|but|and|well|then|oh|just)\s+)"
     rf"({'|'.join(_ASKED_PLAINLY)})\s+"
@@ -275,15 +290,3 @@ def short_forms_of(first: str, second: str) -> frozenset[str]:
     candidates |= {word for word, expansion in _IRREGULAR.items()
                    if expansion == f"{first} {second}"}
     return frozenset(word for word in candidates if normalize(word) == [first, second])
-
-
-def _expand_word(word: str) -> list[str]:
-    if word in _IRREGULAR:
-        return _IRREGULAR[word].split()
-    for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return [word[: -len(suffix)], *replacement.split()]
-    if word.endswith("'s"):
-        stem = word[:-2]
-        return [stem, "is"] if stem in _IS_CONTRACTIONS else [stem]
-    return [word.replace("'", "")] if word else []
