@@ -552,14 +552,19 @@ def _another_change_named(intent: str, sentence: Sequence[str], words: Sequence[
 
 
 def _with_someone_else(index: _ContextIndex, words: Sequence[str]) -> bool:
-    """Whether the request is placed with, or at, a place the context knows nothing of ("change
-    my address with the council", "my order at the restaurant was wrong", "the refund policy at
-    the gym"), or is an order of something it knows nothing of ("my order of fish came without
-    the sauce"): it is someone else's business, however well the rest fits."""
-    return any(((word in ("with", "at") and words[at + 1] in DETERMINERS)
-                or (word == "order" and words[at + 1] == "of"))
-               and not index.near_forms(words[at + 2])
-               for at, word in enumerate(words[:-2]))
+    """Whether the request is placed with, at or told to a place the context knows nothing of
+    ("change my address with the council", "my order at the restaurant was wrong", "tell the
+    council about my change of address"), is an order of something it knows nothing of ("my
+    order of fish came without the sauce"), or has a new thing it knows nothing of brought
+    ("can I get a pizza delivered to my house"): it is someone else's business, however well
+    the rest fits."""
+    return any(
+        ((word in ("with", "at", "tell", "inform", "notify") and words[at + 1] in DETERMINERS)
+         or (word == "order" and words[at + 1] == "of")
+         or (word in ("get", "have") and words[at + 1] in ("a", "an", "some")
+             and words[at + 3 : at + 4] in (["delivered"], ["sent"], ["brought"])))
+        and not index.near_forms(words[at + 2])
+        for at, word in enumerate(words[:-2]))
 
 
 def _subject(index: _ContextIndex, words: Sequence[str], at: int) -> str | None:

@@ -71,19 +71,25 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                      for whether in ("whether", "if")),
                    *(f"i (?:just )?{wanting} to know(?= (?:when|what|why|how|who|which)\\b)"
                      for wanting in ("want", "would like", "need")),
-                   "is there any chance(?: that)?", "any chance(?: that)?")
+                   "is there any chance(?: that)?", "any chance(?: that)?",
+                   r"(?<!\ba )good (?:morning|afternoon|evening)", r"po(?! box)",
+                   "who (?:do|should|can|could) i (?:speak|talk) to (?:about|regarding)")
 """Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
 to know whether my order has shipped", "I wish to enquire if the boots are available", "I just
 want to know when it's coming", "any chance you could check"): what is asked is the same
-without them."""
+without them. A greeting ("good afternoon, I need to exchange some trainers") is no part of the
+request, unless it is a wish ("have a good evening"); nor is the "po" of Filipino English's
+courtesy ("cancel po"), unless it is a P.O. box; nor "who do I speak to about", which asks
+the bot what it is there to answer ("who do I speak to about returning something")."""
 
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
-           "at the minute": "now", "at present": "now",
+           "at the minute": "now", "at present": "now", "p o box": "po box",
+           "p o boxes": "po boxes",
            **{f"{call} {whom} back": "callback" for call in ("call", "ring", "phone")
               for whom in ("you", "me", "them", "us")}}
-"""Phrases that say one word ("any more", "at the minute", "I'll call you back"), read as that
-word so that every spelling is one word to the matcher (and "back" in a call back is no
-return's or restock's)."""
+"""Phrases that say one word ("any more", "at the minute", "I'll call you back", a P.O. box),
+read as that word so that every spelling is one word to the matcher (and "back" in a call back
+is no return's or restock's)."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "were is": "where is", "were are": "where are",
@@ -112,7 +118,9 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "i am after": "i want",
            "delivery man": "deliveryman", "delivery guy": "deliveryman",
            "you guys": "you", "you lot": "you", "you all": "you",
-           "run that by me again": "say that again", "run it by me again": "say it again"}
+           "run that by me again": "say that again", "run it by me again": "say it again",
+           "very very": "very", "really really": "really", "already or not": "yet",
+           "reach already or not": "arrived yet", "reach already": "arrived already"}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
 returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an
@@ -120,7 +128,8 @@ order "on hold" is held up, while "hold on" is only waiting; "slow down and say 
 saying it more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this
 afternoon and lovely; "I'm after a refund", in the north of England and in Ireland, is wanting
 one; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again" is saying
-it again)."""
+it again; "very very late" is very late; Singapore and Malaysian English's "can cancel or not"
+questions end "already or not" for "yet", and "reach" there is arriving)."""
 
 _HAD_NOTHING = re.compile(r"\b(have|has|had) (heard|had|got|received|seen) nothing\b(?! but\b)")
 """Nothing said as the object ("I've heard nothing", "I've had nowt"): not having had anything,
@@ -239,6 +248,14 @@ _ORDINAL_WORD = re.compile(rf"{_ORDINAL}$")
 _PRICE = re.compile(r"[£$€]\s*\d+(?:[.,]\d+)?")
 """A price written with its symbol ("£40", "$9.99"), as Whisper writes one."""
 
+_CUT_OFF = re.compile(r"\b[a-z']+-(?=\s)")
+"""A word the caller broke off to start again, as a transcript writes it ("change the deliv-
+the delivery address", "wh- what?"): what follows says it whole, and the stump is no word."""
+
+_NO_LONGER_ALREADY = re.compile(r"\b(not(?: [a-z]+){1,3}) already\b")
+""""Already" after a negation, as Singapore and Malaysian English say "any more" ("don't need
+it already"): in standard English nothing that is not so has already happened."""
+
 _SIZE_FIGURE = re.compile(r"\bsize (\d{1,2})\b")
 """A size written as a figure ("size 9", as Whisper writes it): read as the words the grammar's
 sizes are ("size nine"), never as the digits of an order number."""
@@ -254,7 +271,7 @@ _REWRITE_PATTERN = re.compile(
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = _SOMEONES.sub("my", _PRICE.sub(" ", _TAG_QUESTION.sub("", text)))
+    text = _SOMEONES.sub("my", _PRICE.sub(" ", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text))))
     text = _NEGATIVE_QUESTION.sub(
         lambda found: found.group(1) + _ASKED_PLAINLY[found.group(2)] + " ", text)
     text = _SIZE_FIGURE.sub(lambda found: "size " + " ".join(number_words(int(found.group(1)))),
@@ -270,6 +287,7 @@ def normalize(text: str) -> list[str]:
         joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
                                     _FOR_SOMEONE.sub(" ", joined))
     joined = _HAD_NOTHING.sub(r"\1 not \2 anything", joined)
+    joined = _NO_LONGER_ALREADY.sub(r"\1 anymore", joined)
     return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
 
 

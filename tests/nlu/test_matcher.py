@@ -127,6 +127,9 @@ def test_a_request_placed_with_someone_else_is_not_ours(matcher: Matcher) -> Non
     assert matcher.match("I need to change my address with the council").intent is None
     assert matcher.match("my complaint is with the landlord").intent is None
     assert matcher.match("my order at the pub was wrong").intent is None
+    assert matcher.match("I have to notify the tax office of my new address").intent is None
+    assert matcher.match("could I have a taxi sent to my house").intent is None
+    assert matcher.match("could I have it sent to my house instead").intent == "change_address"
 
 
 def test_a_word_describing_the_thing_is_not_its_subject(matcher: Matcher) -> None:

@@ -70,6 +70,18 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("any chance you could check", ["you", "could", "check"]),
     ("you guys sent the wrong one", ["you", "sent", "the", "wrong", "one"]),
     ("where's my odor", ["where", "is", "my", "order"]),
+    ("I want to ret- return the jumper", ["i", "want", "to", "return", "the", "jumper"]),
+    ("Wh- what?", ["what"]),
+    ("order 3-1-1-9-0", ["order", "3", "1", "1", "9", "0"]),
+    ("Good evening, I'd like to cancel", ["i", "would", "like", "to", "cancel"]),
+    ("thanks, have a good evening", ["thanks", "have", "a", "good", "evening"]),
+    ("cancel it po", ["cancel", "it"]),
+    ("do you deliver to a P.O. box", ["do", "you", "deliver", "to", "a", "po", "box"]),
+    ("who should I talk to about my refund", ["my", "refund"]),
+    ("I don't want it already", ["i", "do", "not", "want", "it", "anymore"]),
+    ("I've already sent it", ["i", "have", "already", "sent", "it"]),
+    ("it came already or not", ["it", "came", "yet"]),
+    ("it's very very tight", ["it", "is", "very", "tight"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
