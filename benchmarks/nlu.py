@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from memory import resident_mb
 
 from ivr.call.bot import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
@@ -71,7 +72,7 @@ def main() -> None:
     grammar, matcher, _ = grammar_and_matcher(PROJECT_ROOT / "grammars" / "en")
     matcher.prepare()
     print(f"grammar: {len(grammar.all_sentences)} expanded sentences, loaded and indexed in "
-          f"{time.perf_counter() - started:.1f} s")
+          f"{time.perf_counter() - started:.1f} s; process RSS {resident_mb():.0f} MB")
 
     table = yaml.safe_load((PROJECT_ROOT / "tests" / "nlu" / "utterances.yaml").read_text())
     rounds = [yaml.safe_load(path.read_text()) for path in HELD_OUT_ROUNDS]

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import vosk
+from memory import resident_mb
 
 from ivr.call.bot import grammar_and_matcher
 from ivr.config import PROJECT_ROOT
@@ -216,14 +217,6 @@ def whisper_figures(grammar: Grammar, matcher: Matcher) -> None:
         end_of_speech_latency(engine, matcher, calls=1)
         end_of_speech_latency(engine, matcher, calls=8)
         engine.close()
-
-
-def resident_mb() -> float:
-    """This process's resident memory (VmRSS), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def alternatives_ceiling(outcomes: Sequence[Outcome], matcher: Matcher) -> None:

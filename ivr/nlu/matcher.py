@@ -86,6 +86,8 @@ NOT_FROM_AN_EARLIER_CLAUSE = frozenset({"repeat"})
 """Harmless intents that a clause with more after it does not mean: "sorry" is "pardon?" alone,
 an apology before anything else ("I'm sorry, I'm just driving", "sorry, wrong number")."""
 CANDIDATES = 24
+DENSE_SHARE = 1 / 64
+"""A word in more than this share of a context's sentences has its column stored whole."""
 """How many of the best sentences are tried when the best one is not safe to act on."""
 DECISIVE_USERS = 4
 """A word used by at most this many intents of a context decides between them; negating one
@@ -147,7 +149,10 @@ def content_words(words: Sequence[str]) -> list[str]:
 
 class _ContextIndex:
     """Every signature of one context as a 0/1 matrix over the context's vocabulary, stored by
-    column: an utterance touches only the columns of the words it has."""
+    column: an utterance touches only the columns of the words it has. Most words are in few
+    sentences, and their columns are the rows that have them; the few in many sentences
+    (DENSE_SHARE) are whole 0/1 columns, which numpy adds faster than it scatters (the main
+    context's whole matrix would be 270 MB, under 1 % of it ones)."""
 
     def __init__(self, grammar: Grammar, context: str) -> None:
         signatures: dict[tuple[frozenset[str], str, tuple[tuple[str, str], ...]],
@@ -169,12 +174,23 @@ class _ContextIndex:
             intent_words.setdefault(intent, set()).update(tokens)
         self.intent_words = {intent: frozenset(words) for intent, words in intent_words.items()}
         self.slots = [dict(slots) for _, _, slots in keys]
-        self.columns = np.zeros((len(self.vocabulary), len(keys)), dtype=np.float32)
+        having: list[list[int]] = [[] for _ in self.vocabulary]
         for row, (tokens, _, _) in enumerate(keys):
-            self.columns[[self.column[t] for t in tokens], row] = 1.0
+            for token in tokens:
+                having[self.column[token]].append(row)
+        self.rows_having = [np.array(rows, dtype=np.intp) for rows in having]
+        """Per vocabulary column, the rows (sentences) that have its word, in order."""
+        self.dense: dict[int, np.ndarray] = {}
+        """The columns of the words in many sentences, as 0/1 over every row."""
+        for column, rows in enumerate(self.rows_having):
+            if len(rows) > DENSE_SHARE * len(keys):
+                self.dense[column] = np.zeros(len(keys), dtype=np.float32)
+                self.dense[column][rows] = 1.0
         self.weights = self._idf(keys)
         self.unknown_weight = 1.0 + math.log(max(len(set(self.intents)), 2))
-        self.totals = self.weights @ self.columns
+        self.totals = np.array([sum(float(self.weights[self.column[t]]) for t in tokens)
+                                for tokens, _, _ in keys], dtype=np.float32)
+        """Per row, the weight of all its words: the denominator of its recall."""
         self.digit_slots: tuple[SlotList, ...] = grammar.digit_slots(context)
         self.consequential = np.array([i in CHANGES_OR_ENDS | CONFIRMS for i in self.intents],
                                       dtype=bool)
@@ -389,12 +405,15 @@ class Matcher:
                 continue
             for column, similarity in columns:
                 said[column] = max(said.get(column, 0.0), similarity)
-            np.multiply(_coverage(index, columns, scratch), weight, out=scratch)
-            explained += scratch
+            if len(columns) == 1 and columns[0][1] == 1.0:
+                _add_column(index, explained, columns[0][0], weight, scratch)
+            else:
+                explained += np.multiply(_coverage(index, columns, scratch), weight,
+                                         out=scratch)
         covered = np.zeros(rows, dtype=np.float32)
         for column, similarity in said.items():
-            covered += np.multiply(index.columns[column],
-                                   similarity * float(index.weights[column]), out=scratch)
+            _add_column(index, covered, column, similarity * float(index.weights[column]),
+                        scratch)
         recall = np.divide(covered, index.totals, out=covered)
         precision = np.divide(explained, said_weight, out=explained)
         beta2 = BETA * BETA
@@ -403,6 +422,16 @@ class Matcher:
         score = np.multiply(precision, 1 + beta2, out=precision)
         score *= recall
         return np.divide(score, denominator, out=score, where=denominator > 0)
+
+
+def _add_column(index: _ContextIndex, total: np.ndarray, column: int, amount: float,
+                scratch: np.ndarray) -> None:
+    """Add amount to total in every row that has the column's word."""
+    dense = index.dense.get(column)
+    if dense is None:
+        total[index.rows_having[column]] += amount
+    else:
+        total += np.multiply(dense, amount, out=scratch)
 
 
 def _best_of(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -415,14 +444,16 @@ def _best_of(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
 def _coverage(index: _ContextIndex, columns: list[tuple[int, float]],
               scratch: np.ndarray) -> np.ndarray:
     """How well each sentence has one word the caller said, given the vocabulary columns that
-    word may stand for: the column itself when the word is known exactly and has no near forms
-    (most words), else the best similarity per sentence, built in scratch."""
-    if len(columns) == 1 and columns[0][1] == 1.0:
-        exact: np.ndarray = index.columns[columns[0][0]]
-        return exact
+    word may stand for (a word and its near forms): the best similarity per sentence, built in
+    scratch."""
     scratch.fill(0.0)
     for column, similarity in columns:
-        np.maximum(scratch, index.columns[column] * similarity, out=scratch)
+        dense = index.dense.get(column)
+        if dense is None:
+            rows = index.rows_having[column]
+            scratch[rows] = np.maximum(scratch[rows], similarity)
+        else:
+            np.maximum(scratch, dense * similarity, out=scratch)
     return scratch
 
 
