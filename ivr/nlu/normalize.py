@@ -73,23 +73,29 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                      for wanting in ("want", "would like", "need")),
                    "is there any chance(?: that)?", "any chance(?: that)?",
                    r"(?<!\ba )good (?:morning|afternoon|evening)", r"po(?! box)",
-                   "who (?:do|should|can|could) i (?:speak|talk) to (?:about|regarding)")
+                   "who (?:do|should|can|could) i (?:speak|talk) to (?:about|regarding)",
+                   "if it is not too late(?: to)?",
+                   "when you get (?:this|a chance|the chance|a moment|a minute)")
 """Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
 to know whether my order has shipped", "I wish to enquire if the boots are available", "I just
 want to know when it's coming", "any chance you could check"): what is asked is the same
 without them. A greeting ("good afternoon, I need to exchange some trainers") is no part of the
 request, unless it is a wish ("have a good evening"); nor is the "po" of Filipino English's
 courtesy ("cancel po"), unless it is a P.O. box; nor "who do I speak to about", which asks
-the bot what it is there to answer ("who do I speak to about returning something")."""
+the bot what it is there to answer ("who do I speak to about returning something"); nor "if
+it's not too late", a hedge whose "not" would negate the request; nor "when you get a
+chance", which only says when."""
 
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
            "p o boxes": "po boxes",
+           **{f"{call} {whose} call": "callback" for call in ("return", "returned", "returning")
+              for whose in ("my", "the", "your", "our", "this")},
            **{f"{call} {whom} back": "callback" for call in ("call", "ring", "phone")
               for whom in ("you", "me", "them", "us")}}
 """Phrases that say one word ("any more", "at the minute", "I'll call you back", a P.O. box),
 read as that word so that every spelling is one word to the matcher (and "back" in a call back
-is no return's or restock's)."""
+is no return's or restock's, nor "return" in "please return my call")."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "were is": "where is", "were are": "where are",
@@ -247,6 +253,12 @@ _MONEY_AND_MONTHS = frozenset({
 _ORDINAL_WORD = re.compile(rf"{_ORDINAL}$")
 _PRICE = re.compile(r"[£$€]\s*\d+(?:[.,]\d+)?")
 """A price written with its symbol ("£40", "$9.99"), as Whisper writes one."""
+_MY_MONEY = re.compile(
+    rf"\bmy (?:{_PRICE.pattern}|{_AMOUNT} (?:pounds?|quid|dollars?|bucks|euros?))"
+    r"(?![\d.,]|\s*(?:refund|order|purchase|item|credit|voucher|gift|payment|parcel|delivery|return))")
+"""An amount that is the caller's ("where's my £40", "I want my forty pounds back"): their
+money, whatever the sum, unless it only says which thing of theirs ("my £35 refund"); other
+amounts say nothing (_SAYS_NOTHING)."""
 
 _CUT_OFF = re.compile(r"\b[a-z']+-(?=\s)")
 """A word the caller broke off to start again, as a transcript writes it ("change the deliv-
@@ -271,7 +283,8 @@ _REWRITE_PATTERN = re.compile(
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = _SOMEONES.sub("my", _PRICE.sub(" ", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text))))
+    text = _MY_MONEY.sub("my money", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text)))
+    text = _SOMEONES.sub("my", _PRICE.sub(" ", text))
     text = _NEGATIVE_QUESTION.sub(
         lambda found: found.group(1) + _ASKED_PLAINLY[found.group(2)] + " ", text)
     text = _SIZE_FIGURE.sub(lambda found: "size " + " ".join(number_words(int(found.group(1)))),

@@ -82,6 +82,12 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("I've already sent it", ["i", "have", "already", "sent", "it"]),
     ("it came already or not", ["it", "came", "yet"]),
     ("it's very very tight", ["it", "is", "very", "tight"]),
+    ("I want my $25 back", ["i", "want", "my", "money", "back"]),
+    ("where are my fifty quid", ["where", "are", "my", "money"]),
+    ("I paid $25 for it", ["i", "paid", "for", "it"]),
+    ("can someone return my call", ["can", "someone", "callback"]),
+    ("if it's not too late, cancel it", ["cancel", "it"]),
+    ("check my order when you get a chance", ["check", "my", "order"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
