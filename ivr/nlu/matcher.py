@@ -113,7 +113,8 @@ yes, where, when, how, what (they decide intents)."""
 DISCOURSE = frozenset({
     "yeah", "yes", "yep", "yup", "yea", "okay", "alright", "right", "so", "well", "actually",
     "just", "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway",
-    "sorry", "love", "dear", "darling", "pet", "mate", "sweetheart", "hun", "bloody", "damn",
+    "sorry", "love", "dear", "darling", "pet", "mate", "bro", "bruv", "fam", "sweetheart", "hun",
+    "bloody", "damn",
     "damned", "darn", "flipping", "flaming", "freaking", "frigging", "effing", "fucking",
     "sodding", "blooming", "blinking", "ruddy",
 })

@@ -75,7 +75,10 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                    r"(?<!\ba )good (?:morning|afternoon|evening)", r"po(?! box)",
                    "who (?:do|should|can|could) i (?:speak|talk) to (?:about|regarding)",
                    "if it is not too late(?: to)?",
-                   "when you get (?:this|a chance|the chance|a moment|a minute)")
+                   "when you get (?:this|a chance|the chance|a moment|a minute)",
+                   "are you (?:a |an )?(?:real person|person|human|robot|bot|machine|computer)"
+                   "(?: or (?:a |an )?(?:real person|person|human|robot|bot|machine|computer))?"
+                   r"(?= [a-z])")
 """Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
 to know whether my order has shipped", "I wish to enquire if the boots are available", "I just
 want to know when it's coming", "any chance you could check"): what is asked is the same
@@ -84,11 +87,12 @@ request, unless it is a wish ("have a good evening"); nor is the "po" of Filipin
 courtesy ("cancel po"), unless it is a P.O. box; nor "who do I speak to about", which asks
 the bot what it is there to answer ("who do I speak to about returning something"); nor "if
 it's not too late", a hedge whose "not" would negate the request; nor "when you get a
-chance", which only says when."""
+chance", which only says when; nor asking whether the bot is a person when the request
+follows ("are you a robot? my parcel's gone missing")."""
 
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
-           "p o boxes": "po boxes",
+           "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
            **{f"{call} {whose} call": "callback" for call in ("return", "returned", "returning")
               for whose in ("my", "the", "your", "our", "this")},
            **{f"{call} {whom} back": "callback" for call in ("call", "ring", "phone")
@@ -125,6 +129,9 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "delivery man": "deliveryman", "delivery guy": "deliveryman",
            "you guys": "you", "you lot": "you", "you all": "you",
            "run that by me again": "say that again", "run it by me again": "say it again",
+           **{f"{who} not {be}{where}": f"{who} {be}out"
+              for who, be in (("i am", ""), ("we are", ""), ("i will", "be "), ("we will", "be "))
+              for where in ("in", "home", "at home", "around")},
            "very very": "very", "really really": "really", "already or not": "yet",
            "reach already or not": "arrived yet", "reach already": "arrived already"}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
@@ -134,7 +141,8 @@ order "on hold" is held up, while "hold on" is only waiting; "slow down and say 
 saying it more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this
 afternoon and lovely; "I'm after a refund", in the north of England and in Ireland, is wanting
 one; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again" is saying
-it again; "very very late" is very late; Singapore and Malaysian English's "can cancel or not"
+it again; "I'm not in" or "not home" is out, as a courier finds the caller;
+"very very late" is very late; Singapore and Malaysian English's "can cancel or not"
 questions end "already or not" for "yet", and "reach" there is arriving)."""
 
 _HAD_NOTHING = re.compile(r"\b(have|has|had) (heard|had|got|received|seen) nothing\b(?! but\b)")
@@ -264,6 +272,11 @@ _CUT_OFF = re.compile(r"\b[a-z']+-(?=\s)")
 """A word the caller broke off to start again, as a transcript writes it ("change the deliv-
 the delivery address", "wh- what?"): what follows says it whole, and the stump is no word."""
 
+_RANGE = re.compile(
+    r"\b(?:(?:women|men|ladies|kids|children|girls|boys)(?:'s|s'|')|womens|mens)(?=\s)")
+"""The range a product is from ("the women's black Chelsea boots"): part of its name, which no
+sentence has; not the people themselves ("the kids broke it")."""
+
 _NO_LONGER_ALREADY = re.compile(r"\b(not(?: [a-z]+){1,3}) already\b")
 """"Already" after a negation, as Singapore and Malaysian English say "any more" ("don't need
 it already"): in standard English nothing that is not so has already happened."""
@@ -284,7 +297,7 @@ def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
     text = _MY_MONEY.sub("my money", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text)))
-    text = _SOMEONES.sub("my", _PRICE.sub(" ", text))
+    text = _RANGE.sub(" ", _SOMEONES.sub("my", _PRICE.sub(" ", text)))
     text = _NEGATIVE_QUESTION.sub(
         lambda found: found.group(1) + _ASKED_PLAINLY[found.group(2)] + " ", text)
     text = _SIZE_FIGURE.sub(lambda found: "size " + " ".join(number_words(int(found.group(1)))),

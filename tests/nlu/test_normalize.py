@@ -88,6 +88,13 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("can someone return my call", ["can", "someone", "callback"]),
     ("if it's not too late, cancel it", ["cancel", "it"]),
     ("check my order when you get a chance", ["check", "my", "order"]),
+    ("the women's boots don't fit", ["the", "boots", "do", "not", "fit"]),
+    ("the kids broke it", ["the", "kids", "broke", "it"]),
+    ("are you a robot? where's my parcel", ["where", "is", "my", "parcel"]),
+    ("are you a robot?", ["are", "you", "a", "robot"]),
+    ("I won't be home on Friday", ["i", "will", "be", "out", "on", "friday"]),
+    ("it's not in the box", ["it", "is", "not", "in", "the", "box"]),
+    ("I never got the e-mail", ["i", "never", "got", "the", "email"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
