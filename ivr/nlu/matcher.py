@@ -285,7 +285,7 @@ class Matcher:
         heard = normalize_heard(text)
         whole = self._match_words(index, text, heard)
         clauses = _clauses(text)
-        if whole.intent is not None or len(clauses) < 2:
+        if whole.intent is not None or len(clauses) < 2 or never_said(heard):
             return whole
         clauses = clauses[:MAX_CLAUSES]
         words, digits = _meaningful_words(index, heard)

@@ -93,13 +93,16 @@ follows ("are you a robot? my parcel's gone missing")."""
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
            "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
+           "pre order": "order", "pre ordered": "ordered", "pre orders": "orders",
+           "on back order": "on backorder",
            **{f"{call} {whose} call": "callback" for call in ("return", "returned", "returning")
               for whose in ("my", "the", "your", "our", "this")},
            **{f"{call} {whom} back": "callback" for call in ("call", "ring", "phone")
               for whom in ("you", "me", "them", "us")}}
 """Phrases that say one word ("any more", "at the minute", "I'll call you back", a P.O. box),
 read as that word so that every spelling is one word to the matcher (and "back" in a call back
-is no return's or restock's, nor "return" in "please return my call")."""
+is no return's or restock's, nor "return" in "please return my call"); a pre-order is an order
+to the bot."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "were is": "where is", "were are": "where are",
@@ -132,6 +135,16 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            **{f"{who} not {be}{where}": f"{who} {be}out"
               for who, be in (("i am", ""), ("we are", ""), ("i will", "be "), ("we will", "be "))
               for where in ("in", "home", "at home", "around")},
+           **{f"{went} {where}": "gone missing"
+              for went in ("gone", "has gone", "vanished", "disappeared")
+              for where in ("walkabout", "awol", "into thin air", "off the radar")},
+           "vanished": "gone missing", "disappeared": "gone missing", "in limbo": "stuck",
+           "seems to be": "is", "seem to be": "are",
+           **{f"gone off {what}": "changed my mind" for what in ("it", "them", "the idea")},
+           "reimbursement": "refund", "reimbursed": "refunded", "reimburse": "refund",
+           "dosh": "money", "ever so much": "so much", "at my wits end": "fed up",
+           **{f"knock {what} on the head": f"cancel {what}"
+              for what in ("it", "that", "the order", "my order")},
            "very very": "very", "really really": "really", "already or not": "yet",
            "reach already or not": "arrived yet", "reach already": "arrived already"}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
@@ -141,9 +154,12 @@ order "on hold" is held up, while "hold on" is only waiting; "slow down and say 
 saying it more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this
 afternoon and lovely; "I'm after a refund", in the north of England and in Ireland, is wanting
 one; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again" is saying
-it again; "I'm not in" or "not home" is out, as a courier finds the caller;
-"very very late" is very late; Singapore and Malaysian English's "can cancel or not"
-questions end "already or not" for "yet", and "reach" there is arriving)."""
+it again; "I'm not in" or "not home" is out, as a courier finds the caller; a parcel "gone
+walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a
+"reimbursement" is a refund and "dosh" money; "knock it on the head" is cancelling it, and
+"I've gone off it" changing one's mind; "at my wits' end" is fed up; "very very late" is very
+late; Singapore and Malaysian English's "can cancel or not" questions end "already or not" for
+"yet", and "reach" there is arriving)."""
 
 _HAD_NOTHING = re.compile(r"\b(have|has|had) (heard|had|got|received|seen) nothing\b(?! but\b)")
 """Nothing said as the object ("I've heard nothing", "I've had nowt"): not having had anything,

@@ -2,8 +2,10 @@
 
 Whisper learnt from subtitled video: on a quiet line it writes the endings of subtitles
 ("Thank you for watching.", "Please subscribe."), and a bot's own "thanks for calling" echoed
-back is no request either. Matched as whole utterances, whatever the transport, so none of them
-can become an intent — least of all `goodbye`, which would hang up on a quiet caller.
+back is no request either, nor is a caller testing the line ("testing, testing, one two
+three": its numbers are no order number). Matched as whole utterances, whatever the transport,
+so none of them can become an intent — least of all `goodbye`, which would hang up on a quiet
+caller.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ NEVER_SAID = frozenset(" ".join(normalize(sentence)) for sentence in (
     "see you next time", "see you in the next video", "see you in the next one",
     "thanks for calling", "thank you for calling", "thank you for listening",
     "thanks for listening",
+    "testing testing", "testing testing one two three", "testing one two three",
+    "testing testing testing", "one two one two",
 ))
 """Whole utterances, normalised, that are never a caller's words."""
 CAPTION_OPENINGS = (("subtitles", "by"), ("captions", "by"), ("transcribed", "by"),

@@ -122,6 +122,12 @@ def test_words_that_only_hand_over_the_number_do_not_make_the_request(matcher: M
     assert matcher.match("okay, my order number is 48213").intent == "order_status"
 
 
+def test_a_line_test_is_no_order_number(matcher: Matcher) -> None:
+    assert matcher.match("testing, testing, one two three").intent is None
+    assert matcher.match("one two three four five", "order_number").slots == {
+        "order_number": "12345"}
+
+
 def test_a_request_placed_with_someone_else_is_not_ours(matcher: Matcher) -> None:
     assert matcher.match("I need to change my address").intent == "change_address"
     assert matcher.match("I need to change my address with the council").intent is None

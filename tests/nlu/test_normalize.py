@@ -95,6 +95,11 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("I won't be home on Friday", ["i", "will", "be", "out", "on", "friday"]),
     ("it's not in the box", ["it", "is", "not", "in", "the", "box"]),
     ("I never got the e-mail", ["i", "never", "got", "the", "email"]),
+    ("my parcel has vanished into thin air", ["my", "parcel", "has", "gone", "missing"]),
+    ("the refund seems to be in limbo", ["the", "refund", "is", "stuck"]),
+    ("knock it on the head", ["cancel", "it"]),
+    ("cancel my pre-order", ["cancel", "my", "order"]),
+    ("send back order 48213", ["send", "back", "order", "48213"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
