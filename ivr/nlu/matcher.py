@@ -86,9 +86,9 @@ NOT_FROM_AN_EARLIER_CLAUSE = frozenset({"repeat"})
 """Harmless intents that a clause with more after it does not mean: "sorry" is "pardon?" alone,
 an apology before anything else ("I'm sorry, I'm just driving", "sorry, wrong number")."""
 CANDIDATES = 24
+"""How many of the best sentences are tried when the best one is not safe to act on."""
 DENSE_SHARE = 1 / 64
 """A word in more than this share of a context's sentences has its column stored whole."""
-"""How many of the best sentences are tried when the best one is not safe to act on."""
 DECISIVE_USERS = 4
 """A word used by at most this many intents of a context decides between them; negating one
 of a consequential sentence's decisive words rejects that sentence."""
@@ -114,9 +114,8 @@ DISCOURSE = frozenset({
     "yeah", "yes", "yep", "yup", "yea", "okay", "alright", "right", "so", "well", "actually",
     "just", "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway",
     "sorry", "love", "dear", "darling", "pet", "mate", "bro", "bruv", "fam", "sweetheart", "hun",
-    "bloody", "damn",
-    "damned", "darn", "flipping", "flaming", "freaking", "frigging", "effing", "fucking",
-    "sodding", "blooming", "blinking", "ruddy",
+    "bloody", "damn", "damned", "darn", "flipping", "flaming", "freaking", "frigging", "effing",
+    "fucking", "sodding", "blooming", "blinking", "ruddy",
 })
 """Words callers open and pad a request with ("yeah so, um, hi, ...", "would I be able to
 cancel, love", "cancel the darn thing"): ignored in a context whose grammar does not use them,
