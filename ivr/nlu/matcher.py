@@ -114,6 +114,7 @@ DISCOURSE = frozenset({
     "yeah", "yes", "yep", "yup", "yea", "okay", "alright", "right", "so", "well", "actually",
     "just", "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway",
     "sorry", "love", "dear", "darling", "pet", "mate", "bro", "bruv", "fam", "sweetheart", "hun",
+    "innit", "abeg", "eh", "howay",
     "bloody", "damn", "damned", "darn", "flipping", "flaming", "freaking", "frigging", "effing",
     "fucking", "sodding", "blooming", "blinking", "ruddy",
 })

@@ -78,7 +78,8 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                    "when you get (?:this|a chance|the chance|a moment|a minute)",
                    "are you (?:a |an )?(?:real person|person|human|robot|bot|machine|computer)"
                    "(?: or (?:a |an )?(?:real person|person|human|robot|bot|machine|computer))?"
-                   r"(?= [a-z])")
+                   r"(?= [a-z])", "sorry to (?:bother|trouble) you(?: but)?",
+                   "sorry to be a pain(?: but)?", "sorry but")
 """Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
 to know whether my order has shipped", "I wish to enquire if the boots are available", "I just
 want to know when it's coming", "any chance you could check"): what is asked is the same
@@ -88,7 +89,8 @@ courtesy ("cancel po"), unless it is a P.O. box; nor "who do I speak to about", 
 the bot what it is there to answer ("who do I speak to about returning something"); nor "if
 it's not too late", a hedge whose "not" would negate the request; nor "when you get a
 chance", which only says when; nor asking whether the bot is a person when the request
-follows ("are you a robot? my parcel's gone missing")."""
+follows ("are you a robot? my parcel's gone missing"); nor an apology for calling ("sorry to
+bother you, but"), which would be asking the bot to repeat itself."""
 
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
@@ -145,6 +147,8 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "dosh": "money", "ever so much": "so much", "at my wits end": "fed up",
            **{f"knock {what} on the head": f"cancel {what}"
               for what in ("it", "that", "the order", "my order")},
+           "the whereabouts of": "where is", "bare long": "very long",
+           "i demand to": "i want to", "i demand my": "i want my",
            "very very": "very", "really really": "really", "already or not": "yet",
            "reach already or not": "arrived yet", "reach already": "arrived already"}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
@@ -157,7 +161,8 @@ one; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me a
 it again; "I'm not in" or "not home" is out, as a courier finds the caller; a parcel "gone
 walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a
 "reimbursement" is a refund and "dosh" money; "knock it on the head" is cancelling it, and
-"I've gone off it" changing one's mind; "at my wits' end" is fed up; "very very late" is very
+"I've gone off it" changing one's mind; "at my wits' end" is fed up; "the whereabouts of" is
+where, "bare long", in London, very long, and "I demand to" wanting to; "very very late" is very
 late; Singapore and Malaysian English's "can cancel or not" questions end "already or not" for
 "yet", and "reach" there is arriving)."""
 

@@ -100,6 +100,8 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("knock it on the head", ["cancel", "it"]),
     ("cancel my pre-order", ["cancel", "my", "order"]),
     ("send back order 48213", ["send", "back", "order", "48213"]),
+    ("sorry to bother you, but where's my parcel", ["where", "is", "my", "parcel"]),
+    ("I need the whereabouts of my order", ["i", "need", "where", "is", "my", "order"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
