@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
+from memory import resident_mb
 from twilio.request_validator import RequestValidator
 
 from ivr.call_script import CallScript, ScriptRunner
@@ -97,12 +98,11 @@ def server_usage(pid: int) -> tuple[float, float]:
     for member in process_tree(pid):
         try:
             fields = Path(f"/proc/{member}/stat").read_text().rpartition(")")[2].split()
-            status = Path(f"/proc/{member}/status").read_text()
+            member_rss = resident_mb(member)
         except OSError:
             continue
         cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        rss += next((int(line.split()[1]) / 1024 for line in status.splitlines()
-                     if line.startswith("VmRSS:")), 0.0)
+        rss += member_rss
     return cpu, rss
 
 

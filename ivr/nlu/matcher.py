@@ -67,6 +67,10 @@ MODIFIERS = frozenset({"wrong", "right", "correct", "different", "same", "other"
 subject."""
 DETERMINERS = frozenset({"the", "my", "our", "your", "this", "that", "his", "her", "their"})
 """Words that start a noun phrase: what follows one is a subject or an object, not a verb."""
+PLACED_WITH = frozenset({"with", "at", "tell", "inform", "notify"})
+"""Words that place a request with, at or before someone: "with the council", "tell the bank"."""
+BROUGHT = (["delivered"], ["sent"], ["brought"])
+"""What is done to a new thing ordered elsewhere: "get a pizza delivered"."""
 SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant",
                     "think", "believe", "suppose", "reckon", "guess", "expect"})
 """Verbs a negation passes through to what is said or thought: "I never said cancel", "I don't
@@ -590,13 +594,18 @@ def _with_someone_else(index: _ContextIndex, words: Sequence[str]) -> bool:
     order of fish came without the sauce"), or has a new thing it knows nothing of brought
     ("can I get a pizza delivered to my house"): it is someone else's business, however well
     the rest fits."""
-    return any(
-        ((word in ("with", "at", "tell", "inform", "notify") and words[at + 1] in DETERMINERS)
-         or (word == "order" and words[at + 1] == "of")
-         or (word in ("get", "have") and words[at + 1] in ("a", "an", "some")
-             and words[at + 3 : at + 4] in (["delivered"], ["sent"], ["brought"])))
-        and not index.near_forms(words[at + 2])
-        for at, word in enumerate(words[:-2]))
+    return any(_names_someone_else_next(words, at) and not index.near_forms(words[at + 2])
+               for at in range(len(words) - 2))
+
+
+def _names_someone_else_next(words: Sequence[str], at: int) -> bool:
+    """Whether words[at] and words[at + 1] open a phrase whose next word, words[at + 2], is
+    another party or another party's thing."""
+    word, after = words[at], words[at + 1]
+    return ((word in PLACED_WITH and after in DETERMINERS)
+            or (word == "order" and after == "of")
+            or (word in ("get", "have") and after in ("a", "an", "some")
+                and words[at + 3 : at + 4] in BROUGHT))
 
 
 def _subject(index: _ContextIndex, words: Sequence[str], at: int) -> str | None:
