@@ -71,6 +71,11 @@ PLACED_WITH = frozenset({"with", "at", "tell", "inform", "notify"})
 """Words that place a request with, at or before someone: "with the council", "tell the bank"."""
 BROUGHT = (["delivered"], ["sent"], ["brought"])
 """What is done to a new thing ordered elsewhere: "get a pizza delivered"."""
+WHEN_OR_HOW = frozenset({"now", "today", "tonight", "tomorrow", "immediately", "asap",
+                         "straightaway", "right", "away", "quickly", "soon", "already",
+                         "anyway"})
+"""Words after a verb that say when or how it is to be done ("cancel it now", "cancel it right
+away"), never what it is done to."""
 SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant",
                     "think", "believe", "suppose", "reckon", "guess", "expect"})
 """Verbs a negation passes through to what is said or thought: "I never said cancel", "I don't
@@ -85,6 +90,14 @@ SELF_CORRECTION = re.compile(
     r"actually,?\s+no|no,?\s+actually|(?:no|sorry),?\s+i mean)\b[,.!?]*", re.IGNORECASE)
 """Where a caller takes back what they just said and says it again ("I want to exchange, no
 sorry, return the jeans"): only what follows counts."""
+
+THANKS_AT_THE_END = re.compile(
+    r"(?: (?:thanks|thank you|cheers|ta|many thanks)(?: (?:very much|so much|a lot|a million|"
+    r"again))?(?: (?:mate|love|dear|pet))?)+$")
+"""Thanks after a request said without a pause ("has it been sent thanks", as a recogniser
+without punctuation writes it): the request is matched without them, since "thanks" is a
+goodbye's word and pulls the request towards one that must be said alone; when what is left
+means nothing ("okay thanks", "no that's it thanks"), the whole is matched."""
 
 NOT_FROM_AN_EARLIER_CLAUSE = frozenset({"repeat"})
 """Harmless intents that a clause with more after it does not mean: "sorry" is "pardon?" alone,
@@ -118,7 +131,7 @@ DISCOURSE = frozenset({
     "yeah", "yes", "yep", "yup", "yea", "okay", "alright", "right", "so", "well", "actually",
     "just", "hi", "hiya", "hello", "hey", "oh", "ah", "basically", "honestly", "anyway",
     "sorry", "love", "dear", "darling", "pet", "mate", "bro", "bruv", "fam", "sweetheart", "hun",
-    "innit", "abeg", "eh", "howay",
+    "innit", "abeg", "eh", "howay", "tidy",
     "bloody", "damn", "damned", "darn", "flipping", "flaming", "freaking", "frigging", "effing",
     "fucking", "sodding", "blooming", "blinking", "ruddy",
 })
@@ -287,7 +300,8 @@ class Matcher:
             found = self.match(meant, context)
             return Match(text, found.intent, found.confidence, found.slots)
         heard = normalize_heard(text)
-        whole = self._match_words(index, text, heard)
+        whole = (self._match_without_thanks(index, text, heard)
+                 or self._match_words(index, text, heard))
         clauses = _clauses(text)
         if whole.intent is not None or len(clauses) < 2 or never_said(heard):
             return whole
@@ -306,6 +320,16 @@ class Matcher:
         if best.intent in SAID_ALONE and not _all_its_own(index, best.intent, words):
             return whole
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
+
+    def _match_without_thanks(self, index: _ContextIndex, text: str,
+                              heard: list[str]) -> Match | None:
+        """The match of the words before THANKS_AT_THE_END, if the utterance ends so and they
+        are understood."""
+        request = THANKS_AT_THE_END.sub("", " ".join(heard)).split()
+        if not request or len(request) == len(heard):
+            return None
+        found = self._match_words(index, text, request)
+        return found if found.intent is not None else None
 
     def _match_words(self, index: _ContextIndex, text: str, normalized: list[str],
                      clause: Literal["earlier", "last"] | None = None) -> Match:
@@ -517,7 +541,8 @@ def _about_something_else(index: _ContextIndex, own: frozenset[str], words: Sequ
             if not rest or (rest[0] not in PARTICLES and rest[0] not in OF_WHAT):
                 continue
             rest = rest[1:]
-        first = next((i for i, w in enumerate(rest) if w not in STOPWORDS), None)
+        first = next((i for i, w in enumerate(rest)
+                      if w not in STOPWORDS and w not in WHEN_OR_HOW), None)
         if first is None or rest[first][:1] == "{":
             continue
         objects.append(bool(index.near_forms(_head_noun(index, rest, first)) & own))

@@ -24,6 +24,8 @@ _IRREGULAR = {
     "lemme": "let me", "dunno": "do not know", "ya": "you", "u": "you", "ur": "your",
     # Northern English.
     "nowt": "nothing", "owt": "anything", "summat": "something",
+    # Geordie, and Jamaican Creole's negator.
+    "divvent": "do not", "nuh": "not",
     "pls": "please", "plz": "please", "thx": "thanks", "ok": "okay", "k": "okay",
     # Recognisers and hurried typists drop the apostrophe.
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not",
@@ -79,7 +81,21 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                    "are you (?:a |an )?(?:real person|person|human|robot|bot|machine|computer)"
                    "(?: or (?:a |an )?(?:real person|person|human|robot|bot|machine|computer))?"
                    r"(?= [a-z])", "sorry to (?:bother|trouble) you(?: but)?",
-                   "sorry to be a pain(?: but)?", "sorry but")
+                   "sorry to be a pain(?: but)?", "sorry but",
+                   "you (?:were|have been|used to be|are usually|are normally|have always been)"
+                   " (?:(?:so|really|always|very|usually) )?(?:great|brilliant|good|fantastic|"
+                   "amazing|excellent|helpful|quick|lovely|wonderful|spot on)"
+                   "(?: (?:before|last time|in the past|until now|normally|usually|every time))?"
+                   "(?: and all)? but(?: now)?",
+                   "right now", "straight away", "as soon as possible", "asap",
+                   "as (?:quick|quickly|fast) as (?:possible|you can)",
+                   "if (?:that is|it is) (?:okay|alright|all right|fine|possible)",
+                   "(?<!grateful )(?<!appreciate it )"
+                   "if (?:you can|you could|possible|you do not mind)",
+                   "quick question",
+                   "i am (?:calling|ringing|phoning)(?: you)? because",
+                   "^(?:okay|alright|right) so(?= [a-z])",
+                   "^(?:listen|look)(?! (?:to|at|for|out|into|after|like|up)\\b)(?= [a-z])")
 """Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
 to know whether my order has shipped", "I wish to enquire if the boots are available", "I just
 want to know when it's coming", "any chance you could check"): what is asked is the same
@@ -90,7 +106,11 @@ the bot what it is there to answer ("who do I speak to about returning something
 it's not too late", a hedge whose "not" would negate the request; nor "when you get a
 chance", which only says when; nor asking whether the bot is a person when the request
 follows ("are you a robot? my parcel's gone missing"); nor an apology for calling ("sorry to
-bother you, but"), which would be asking the bot to repeat itself."""
+bother you, but"), which would be asking the bot to repeat itself; nor praise before the
+problem ("you were great last time, but now I want to complain"), which only softens it; nor
+how soon or how politely it is asked ("right now", "as soon as possible", "if that's okay", "if
+you can"), nor the openings that only announce it ("quick question", "I'm calling because",
+"okay so", "listen")."""
 
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
@@ -113,6 +133,13 @@ _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where 
              "my odor": "my order", "my odour": "my order", "my orda": "my order",
              "delivery a dress": "delivery address", "shipping a dress": "shipping address",
              "war and tea": "warranty", "warrant tea": "warranty",
+             **{f"{asking} wear": f"{asking} where"
+                for asking in ("out", "know", "wondering", "tell me", "see", "check", "asking")},
+             **{f"{wanting} too": f"{wanting} to"
+                for wanting in ("want", "wants", "need", "needs", "like", "going", "trying")},
+             **{f"{before} no{after}": f"{before} know{after}"
+                for before in ("to", "do not", "did not", "i")
+                for after in (" about", " if", " when", " where", " what", " how", " whether")},
              **{f"{being} to {size}": f"{meant} too {size}"
                 for being, meant in (("is", "is"), ("are", "are"), ("was", "was"),
                                      ("were", "were"), ("its", "it is"))
@@ -121,7 +148,8 @@ _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where 
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
 my parcel", "were is my order", "my par cell", "I wont a refund": no one says "I will not a";
 "do you except PayPal", "its to small", "where's my odor", "my delivery a dress", "what's your
-war and tea")."""
+war and tea", "find out wear my parcel is", "I want too know", "she wants to no about her
+order")."""
 
 _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do not understand you",
            "reached me": "arrived", "reached us": "arrived", "reached here": "arrived",
@@ -150,7 +178,15 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "the whereabouts of": "where is", "bare long": "very long",
            "i demand to": "i want to", "i demand my": "i want my",
            "very very": "very", "really really": "really", "already or not": "yet",
-           "reach already or not": "arrived yet", "reach already": "arrived already"}
+           "reach already or not": "arrived yet", "reach already": "arrived already",
+           "not reach": "not arrived", "not reached": "not arrived",
+           "over the phone": "by telephone",
+           **{f"{have} the {least}{idea}": "have no idea"
+              for have in ("have not", "have not got", "do not have", "had not")
+              for least in ("foggiest", "faintest", "slightest", "remotest")
+              for idea in ("", " idea", " clue")},
+           **{f"{money} {has}been put back": f"{money} {has}been refunded"
+              for money in ("money", "refund", "cash") for has in ("", "has ", "have ")}}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
 returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an
@@ -164,17 +200,36 @@ walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; 
 "I've gone off it" changing one's mind; "at my wits' end" is fed up; "the whereabouts of" is
 where, "bare long", in London, very long, and "I demand to" wanting to; "very very late" is very
 late; Singapore and Malaysian English's "can cancel or not" questions end "already or not" for
-"yet", and "reach" there is arriving)."""
+"yet", and "reach" there is arriving, as in the Caribbean's "mi refund nuh reach"; paying
+"over the phone" is paying by telephone, not an item called a phone; "I haven't the foggiest"
+is having no idea; money "put back" is refunded)."""
+
+_PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
+               **{f"would {rather} {verb}": f"want to {verb}"
+                  for rather in ("rather", "prefer to")
+                  for verb in ("cancel", "return", "send", "swap", "exchange", "change", "speak",
+                               "talk", "keep", "wait")}}
+_THAN_THE_OTHER = re.compile(
+    r"(\bwould (?:rather|prefer)\b(?:(?!\bthan\b).)*?) than\b"
+    r"(?: (?!(?:i|we|you|it|and|but|so|because|cause)\b)[a-z]+)*")
+"""A preference ("I'd rather cancel than wait another week", "I'd rather have my money back than a
+voucher, I'm returning it") is what the caller wants: the thing preferred is wanted, and what it
+is preferred to goes, up to the next clause's subject. Only before a verb of a request is the
+preference read as wanting: "I'd rather have it in black" asks for an exchange, and "I'd rather
+it went to my daughter's" for another address, as the grammar's own sentences say them."""
 
 _HAD_NOTHING = re.compile(r"\b(have|has|had) (heard|had|got|received|seen) nothing\b(?! but\b)")
 """Nothing said as the object ("I've heard nothing", "I've had nowt"): not having had anything,
 as the grammar says it; "I've had nothing but trouble" is a complaint, and stays as it is."""
 
 _MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
+                          (re.compile(r"^wear(?= (?:is|are|my|the|did|does|has|have)\b)"),
+                           "where"),
                           (re.compile(r"\b(it|that|thanks|you|okay|right|cheers|all|then) by$"),
                            r"\1 bye"))
 """Homophones Whisper writes where only one word can stand: "Know, that's it." (no sentence
-starts with the verb) and "that's it by" (nothing ends on the preposition there)."""
+starts with the verb), "Wear my parcel?" (nor with the other verb before a subject) and "that's
+it by" (nothing ends on the preposition there)."""
 
 _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i able to": "can i",
             "would you be able to": "can you", "will you be able to": "can you",
@@ -209,7 +264,7 @@ _ASKED_PLAINLY = {negated: _expand_word(negated)[0]
                   for negated in ("can't", "cannot", "couldn't", "won't", "wouldn't", "hasn't",
                                   "haven't", "isn't", "aren't", "wasn't", "weren't")}
 _NEGATIVE_QUESTION = re.compile(
-    r"(^|[,.;:!?]\s*|\b(?:so|but|and|well|then|oh|just)\s+)"
+    r"(^|[,.;:!?]\s*|\b(?:so|but|and|well|then|oh|just|basically|actually|okay)\s+)"
     rf"({'|'.join(_ASKED_PLAINLY)})\s+"
     r"(?=(?:i|you|we|it|they|he|she|my|our|the|this|that|there)\b)")
 """A question asked with its verb negated ("can't you just cancel it", "hasn't the parcel been
@@ -308,7 +363,7 @@ sizes are ("size nine"), never as the digits of an order number."""
 
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
-_REWRITES = _JOINED | _MISHEARD | _IDIOMS | _ABLE_TO
+_REWRITES = _JOINED | _MISHEARD | _IDIOMS | _ABLE_TO | _PREFERENCE
 _REWRITE_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _REWRITES), key=len, reverse=True)) + r")\b")
 """Every rewrite in one pass: normalize() runs on each utterance and each grammar sentence."""
@@ -335,6 +390,8 @@ def normalize(text: str) -> list[str]:
                                     _FOR_SOMEONE.sub(" ", joined))
     joined = _HAD_NOTHING.sub(r"\1 not \2 anything", joined)
     joined = _NO_LONGER_ALREADY.sub(r"\1 anymore", joined)
+    if "would" in words:
+        joined = _THAN_THE_OTHER.sub(r"\1", joined)
     return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
 
 

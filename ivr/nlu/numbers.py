@@ -89,8 +89,12 @@ def with_digit_homophones(words: list[str]) -> list[str]:
 
 def _digit_said_next(words: list[str], index: int) -> bool:
     """Whether a number read out digit by digit goes on after this word: a number word or one
-    figure ("for eight", "for 8, 2"), not a whole number in figures ("status for 44201")."""
+    figure ("for eight", "for 8, 2"), not a whole number in figures ("status for 44201"), or
+    a digit said twice ("won double oh")."""
     following = _neighbour(words, index, +1)
+    if following in REPEATERS:
+        repeated = words[index + 2] if index + 2 < len(words) else ""
+        return _is_numeral(repeated) or repeated in ZERO_LETTERS
     return _is_numeral(following) and (not following.isdigit() or len(following) == 1)
 
 

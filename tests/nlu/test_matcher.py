@@ -33,6 +33,24 @@ def test_understands(matcher: Matcher, text: str, context: str, intent: str,
     assert 0.0 < result.confidence <= 1.0
 
 
+PADDING = ("{} please", "{} right now", "{} as soon as possible", "{} if that's okay",
+           "{} if you can", "{} thanks", "{} thank you", "um, so {}", "okay so {}",
+           "quick question, {}", "basically {}", "listen, {}")
+"""How callers pad a request: how soon, how politely, how they open. None of it is what they
+want, so none of it may change what the table's requests mean."""
+
+
+def test_padding_around_a_request_does_not_change_its_meaning(matcher: Matcher) -> None:
+    requests = [row for section in ("in_grammar", "unseen") for row in TABLE[section]
+                if row[1] == "main" and row[2] not in ("goodbye", "repeat")
+                and not any(word in row[0].lower() for word in ("bye", "thank", "cheers"))]
+    assert len(requests) > 300
+    changed = [f"{padded!r} -> {found.intent}, expected {row[2]}"
+               for row in requests for padded in (form.format(row[0]) for form in PADDING)
+               if (found := matcher.match(padded, "main")).intent != row[2]]
+    assert changed == [], "\n".join(changed[:20])
+
+
 @pytest.mark.parametrize(("text", "context"), [pytest.param(r[0], r[1], id=f"{r[1]}:{r[0]}")
                                                for r in TABLE["ood"]])
 def test_rejects_out_of_domain(matcher: Matcher, text: str, context: str) -> None:
@@ -236,6 +254,8 @@ def test_short_numbers_are_not_order_numbers(matcher: Matcher) -> None:
     ("For eight, two, one, three.", "48213"),
     ("One, to, three, four, five.", "12345"),
     ("Nine, zero, ate, one, seven.", "90817"),
+    ("five five won double oh", "55100"),
+    ("too double five one eight", "25518"),
 ])
 def test_digit_homophones_are_read_where_a_number_is_asked_for(matcher: Matcher, text: str,
                                                                digits: str) -> None:

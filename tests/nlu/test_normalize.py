@@ -102,6 +102,31 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("send back order 48213", ["send", "back", "order", "48213"]),
     ("sorry to bother you, but where's my parcel", ["where", "is", "my", "parcel"]),
     ("I need the whereabouts of my order", ["i", "need", "where", "is", "my", "order"]),
+    ("I'd rather cancel than wait another week", ["i", "want", "to", "cancel"]),
+    ("I'd rather have my money back than a voucher, I'm returning it",
+     ["i", "would", "rather", "have", "my", "money", "back", "i", "am", "returning", "it"]),
+    ("I'd rather it went to my house than his", ["i", "would", "rather", "it", "went", "to", "my",
+                                                "house"]),
+    ("I'd rather not", ["i", "do", "not", "want", "to"]),
+    ("you were great last time, but this order hasn't come",
+     ["this", "order", "has", "not", "come"]),
+    ("I haven't the foggiest", ["i", "have", "no", "idea"]),
+    ("has my money been put back", ["has", "my", "money", "been", "refunded"]),
+    ("my order has been put back a week", ["my", "order", "has", "been", "put", "back", "a",
+                                           "week"]),
+    ("mi refund nuh reach yet", ["mi", "refund", "not", "arrived", "yet"]),
+    ("can I pay over the phone", ["can", "i", "pay", "by", "telephone"]),
+    ("divvent send it", ["do", "not", "send", "it"]),
+    ("I'd rather have it in black thanks", ["i", "would", "rather", "have", "it", "in", "black",
+                                            "thanks"]),
+    ("okay so cancel it right now if that's okay", ["cancel", "it"]),
+    ("listen to this", ["listen", "to", "this"]),
+    ("I'm calling because my parcel is late", ["my", "parcel", "is", "late"]),
+    ("could you find out wear my parcel is", ["could", "you", "find", "out", "where", "my",
+                                             "parcel", "is"]),
+    ("I can't wear my new boots", ["i", "can", "not", "wear", "my", "new", "boots"]),
+    ("she wants to no about her order", ["i", "want", "to", "know", "about", "her", "order"]),
+    ("I want too know", ["i", "want", "to", "know"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
@@ -119,6 +144,8 @@ def test_short_forms_of_a_pair_are_the_words_normalize_reads_as_it() -> None:
     ("Okay, that's it by.", ["okay", "that", "is", "it", "bye"]),
     ("I know that's it", ["i", "know", "that", "is", "it"]),
     ("can you stand by", ["can", "you", "stand", "by"]),
+    ("Wear my parcel?", ["where", "my", "parcel"]),
+    ("wear them in first", ["wear", "them", "in", "first"]),
 ])
 def test_what_a_caller_said_has_its_edge_homophones_mended(text: str, words: list[str]) -> None:
     assert normalize_heard(text) == words
