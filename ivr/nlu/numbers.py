@@ -91,10 +91,10 @@ def _digit_said_next(words: list[str], index: int) -> bool:
     """Whether a number read out digit by digit goes on after this word: a number word or one
     figure ("for eight", "for 8, 2"), not a whole number in figures ("status for 44201"), or
     a digit said twice ("won double oh")."""
-    following = _neighbour(words, index, +1)
-    if following in REPEATERS:
-        repeated = words[index + 2] if index + 2 < len(words) else ""
+    if index + 2 < len(words) and words[index + 1] in REPEATERS:
+        repeated = words[index + 2]
         return _is_numeral(repeated) or repeated in ZERO_LETTERS
+    following = _neighbour(words, index, +1)
     return _is_numeral(following) and (not following.isdigit() or len(following) == 1)
 
 
