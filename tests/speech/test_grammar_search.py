@@ -19,7 +19,7 @@ from ivr.speech.stt.whisper.engine import WhisperEngine
 from ivr.speech.stt.whisper.grammar_search import (
     PAD,
     GrammarReading,
-    merged,
+    intents_heard,
     sentence_table,
     spoken_forms,
 )
@@ -43,34 +43,29 @@ def test_sentences_are_searched_as_whisper_writes_them(words: str,
     assert spoken_forms(words.split()) == forms
 
 
-def test_the_table_holds_the_contexts_sentences_in_dictionary_order(
+def test_each_intents_table_holds_its_sentences_in_dictionary_order(
         grammar: Grammar, whisper: WhisperEngine) -> None:
-    table = whisper.grammar_search(["confirm"]).table
-    intents = {intent.name for intent in grammar.intents_in("confirm")}
-    assert {s.intent for s in table.sentences} == intents
-    rows = [tuple(row) for row in table.tokens.tolist()]
-    assert rows == sorted(rows)  # a sentence's end (PAD) after the sentences it begins
+    tables = whisper.grammar_search(["confirm"]).tables
+    assert [{s.intent for s in table.sentences} for table in tables] == [
+        {name} for name in intents_heard(grammar, ["confirm"])]
     decode = whisper.model.tokenizer.decode
-    for row, index in zip(rows[:50], table.sentence[:50], strict=True):
-        written = decode([t for t in row if t != PAD]).strip()
-        assert written in spoken_forms(table.sentences[index].words)
+    for table in tables:
+        rows = [tuple(row) for row in table.tokens.tolist()]
+        assert rows == sorted(set(rows))  # a sentence's end (PAD) after the sentences it begins
+        for row, index in zip(rows[:20], table.sentence[:20], strict=True):
+            written = decode([t for t in row if t != PAD]).strip()
+            assert written in spoken_forms(table.sentences[index].words)
     numbers = sentence_table(grammar.sentences("order_number"), whisper.model.tokenizer)
     assert not any("{" in word for s in numbers.sentences for word in s.words)
 
 
-def test_a_context_set_searches_each_written_sentence_once(grammar: Grammar,
-                                                          whisper: WhisperEngine) -> None:
-    confirm, rating = (sentence_table(grammar.sentences(context), whisper.model.tokenizer)
-                       for context in ("confirm", "rating"))
-    both = merged([confirm, rating])
-    rows = [tuple(row) for row in both.tokens.tolist()]
-    assert rows == sorted(set(rows))
-    width = both.tokens.shape[1]
-    for table in (confirm, rating):
-        padded = {tuple(row) + (PAD,) * (width - len(row)) for row in table.tokens.tolist()}
-        assert padded <= set(rows)
-    ratings = [both.sentences[i].intent for i in both.sentence]
-    assert "rating" in ratings and "yes" in ratings
+def test_context_sets_share_the_tables_of_the_intents_they_hear(whisper: WhisperEngine) -> None:
+    """`main`'s sentences are most of the grammar: every context set that also listens in
+    `main` searches the same tables, not a copy of them."""
+    main = whisper.grammar_search(["main"]).tables
+    for contexts in (["rating", "main"], ["return_reason", "main"], ["main", "confirm"]):
+        tables = whisper.grammar_search(contexts).tables
+        assert all(any(table is shared for table in tables) for shared in main)
 
 
 def test_a_misheard_request_is_found_among_the_grammar_sentences(
@@ -89,7 +84,7 @@ def test_silence_is_never_searched(whisper: WhisperEngine) -> None:
         asked.append(decoded)
         return whisper.grammar_search(["main"]).wanted(decoded)
 
-    search = GrammarSearch(whisper.grammar_search(["main"]).table, wanted)
+    search = GrammarSearch(whisper.grammar_search(["main"]).tables, wanted)
     silence = np.zeros(8000 * 2, np.int16)
     decoded = whisper.decode(silence, whisper.prompt(["main"]), search).result(timeout=30)
     assert asked and decoded.grammar is None

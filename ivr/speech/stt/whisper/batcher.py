@@ -91,7 +91,8 @@ class GrammarSearch:
     """What a grammar search for one utterance needs: its context set's sentences, and whether
     its free readings call for one."""
 
-    table: SentenceTable
+    tables: tuple[SentenceTable, ...]
+    """One per intent heard, the first context's first."""
     wanted: Callable[[Decoded], bool]
 
 
@@ -223,7 +224,7 @@ class DecodeBatcher:
                       encoded: Any) -> list[Decoded]:
         """The grammar's likeliest sentence added to the results that want one. A search that
         fails leaves the free readings standing."""
-        searches = [(index, request.grammar.table) for index, (request, result)
+        searches = [(index, request.grammar.tables) for index, (request, result)
                     in enumerate(zip(group, decoded, strict=True))
                     if request.grammar is not None and request.grammar.wanted(result)]
         if not searches:

@@ -29,7 +29,6 @@ from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded, GrammarSearch
 from ivr.speech.stt.whisper.grammar_search import (
     SentenceTable,
     intents_heard,
-    merged,
     sentence_table,
 )
 from ivr.speech.stt.whisper.language import language_detector
@@ -65,9 +64,9 @@ class WhisperEngine:
         self._intent_tables: BuiltOnce[str, SentenceTable] = BuiltOnce(
             lambda intent: sentence_table([s for s in grammar.all_sentences
                                            if s.intent == intent], self.model.tokenizer))
-        self._tables: BuiltOnce[tuple[str, ...], SentenceTable] = BuiltOnce(
-            lambda contexts: merged([self._intent_tables.get(intent)
-                                     for intent in intents_heard(grammar, contexts)]))
+        self._tables: BuiltOnce[tuple[str, ...], tuple[SentenceTable, ...]] = BuiltOnce(
+            lambda contexts: tuple(self._intent_tables.get(intent)
+                                   for intent in intents_heard(grammar, contexts)))
 
     def recognizer(self) -> WhisperRecognizer:
         return WhisperRecognizer(self)

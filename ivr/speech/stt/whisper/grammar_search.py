@@ -4,9 +4,11 @@ Whisper hears an open vocabulary, and on a voice it hears badly it writes near-m
 matcher cannot read ("Where is my power soul.", "I want my money made."). Our callers speak a
 closed domain, so when no reading is understood the decoder itself is asked which of the
 grammar's sentences the audio holds: a beam search in which every step may only continue some
-sentence, scored by Whisper's own token probabilities. The sentences are kept as rows of token
-ids sorted like a dictionary, so the sentences sharing a prefix are one contiguous block of
-rows and the tokens allowed next are that block's next column.
+sentence, scored by Whisper's own token probabilities. Each intent's sentences are kept as rows
+of token ids sorted like a dictionary, so the sentences sharing a prefix are one contiguous
+block of rows and the tokens allowed next are that block's next column. A context set searches
+its intents' tables side by side (a hypothesis is a block in each), so the tables of `main`'s
+intents are held once, not once more for every context set that listens in `main` too.
 
 Each step decodes one more token for every live hypothesis of every utterance in one batch
 (CTranslate2 returns the whole vocabulary's logits with `return_logits_vocab`), from encoder
@@ -56,7 +58,7 @@ class GrammarReading:
 
 @dataclass(frozen=True)
 class SentenceTable:
-    """The spoken token sequences of a context set's sentences, sorted row by row."""
+    """The spoken token sequences of one intent's sentences, sorted row by row."""
 
     tokens: np.ndarray
     """(rows, width) uint16 token ids, PAD after each sentence's end."""
@@ -69,9 +71,8 @@ class SentenceTable:
 
 
 def sentence_table(sentences: Sequence[Sentence], tokenizer: Any) -> SentenceTable:
-    """These sentences (one intent's: a context set's table is merged from its intents', so
-    intents heard everywhere are tokenised once), except those holding a number, each as
-    written plainly and with its contractions ("I would" and "I'd"), in Whisper's tokens."""
+    """These sentences (one intent's), except those holding a number, each as written plainly
+    and with its contractions ("I would" and "I'd"), in Whisper's tokens."""
     sentences = tuple(s for s in sentences if not any(word.startswith("{") for word in s.words))
     spoken = [(index, " " + text) for index, sentence in enumerate(sentences)
               for text in spoken_forms(sentence.words)]
@@ -84,22 +85,6 @@ def sentence_table(sentences: Sequence[Sentence], tokenizer: Any) -> SentenceTab
     for number, row in enumerate(rows):
         tokens[number, :len(row)] = row
     return _sorted(tokens, np.array([index for index, _ in spoken], np.int32), sentences)
-
-
-def merged(tables: Sequence[SentenceTable]) -> SentenceTable:
-    """One table for a context set: its intents' rows together, each written sentence once
-    (as the first intent's given: the first context's, the one the answer is understood in)."""
-    if len(tables) == 1:
-        return tables[0]
-    if not tables:
-        return SentenceTable(np.full((0, 0), PAD, np.uint16), np.zeros(0, np.int32), ())
-    width = max(table.tokens.shape[1] for table in tables)
-    tokens = np.vstack([np.pad(table.tokens, ((0, 0), (0, width - table.tokens.shape[1])),
-                               constant_values=PAD) for table in tables])
-    offsets = np.cumsum([0, *(len(table.sentences) for table in tables[:-1])])
-    sentence = np.concatenate([table.sentence + offset
-                               for table, offset in zip(tables, offsets, strict=True)])
-    return _sorted(tokens, sentence, tuple(s for table in tables for s in table.sentences))
 
 
 def _sorted(tokens: np.ndarray, sentence: np.ndarray,
@@ -158,23 +143,29 @@ def _written(words: Iterable[str]) -> str:
     return text[:1].upper() + text[1:]
 
 
+Block = tuple[int, int]
+"""Rows lo to hi (not included) of a table: the sentences that begin with some prefix."""
+
+
 @dataclass
 class _Hypothesis:
     utterance: int
     logprob: float
     """Sum over its tokens."""
-    rows: tuple[int, int]
-    """The block of table rows it is a prefix of."""
+    rows: tuple[Block, ...]
+    """The block of rows it is a prefix of in each of its utterance's tables (empty where no
+    sentence of that table starts so)."""
     tokens: list[int]
 
 
 def grammar_readings(model: Any, encoded: np.ndarray, prompt: Sequence[int],
-                     tables: Sequence[SentenceTable]) -> list[GrammarReading | None]:
+                     tables: Sequence[Sequence[SentenceTable]]) -> list[GrammarReading | None]:
     """For each utterance (its encoder output, [frames, width]), the likeliest sentence of its
-    table, searched together in lockstep; None where the table is empty."""
-    live = [_Hypothesis(u, 0.0, (0, len(table.tokens)), [])
-            for u, table in enumerate(tables) if len(table.tokens)]
-    finished: dict[int, list[tuple[float, float, int, list[int]]]] = {}
+    tables, searched together in lockstep; None where they are empty. A sentence written the
+    same in two tables is the first table's (the first context's intent)."""
+    live = [_Hypothesis(u, 0.0, tuple((0, len(table.tokens)) for table in own), [])
+            for u, own in enumerate(tables) if any(len(table.tokens) for table in own)]
+    finished: dict[int, list[tuple[float, float, Block, list[int]]]] = {}
     endings = [model.tokenizer.eot, *(model.tokenizer.encode(mark)[0] for mark in ENDINGS)]
     for depth in range(MAX_TOKENS):
         if not live:
@@ -182,21 +173,16 @@ def grammar_readings(model: Any, encoded: np.ndarray, prompt: Sequence[int],
         logprobs = _next_token_logprobs(model, encoded, prompt, live)
         grown: dict[int, list[_Hypothesis]] = {}
         for hypothesis, logprob in zip(live, logprobs, strict=True):
-            table = tables[hypothesis.utterance]
-            lo, hi = hypothesis.rows
-            column = table.tokens[lo:hi, depth] if depth < table.tokens.shape[1] else None
-            ended = column is None or column[-1] == PAD
-            if ended:  # <|endoftext|>, or "." or "?", after which Whisper all but always ends
-                end_row = lo if column is None else lo + int(np.searchsorted(column, PAD))
+            own = tables[hypothesis.utterance]
+            ends, nexts = _what_follows(own, hypothesis.rows, depth)
+            if ends:  # <|endoftext|>, or "." or "?", after which Whisper all but always ends
                 total = hypothesis.logprob + float(np.max(logprob[endings]))
                 finished.setdefault(hypothesis.utterance, []).append(
-                    (total / (depth + 1), total, end_row, hypothesis.tokens))
-            if column is None:
-                continue
-            for token, start, stop in _blocks(column):
+                    (total / (depth + 1), total, ends[0], hypothesis.tokens))
+            for token, rows in nexts.items():
                 grown.setdefault(hypothesis.utterance, []).append(_Hypothesis(
                     hypothesis.utterance, hypothesis.logprob + float(logprob[token]),
-                    (lo + start, lo + stop), [*hypothesis.tokens, token]))
+                    rows, [*hypothesis.tokens, token]))
         live = []
         for utterance, candidates in grown.items():
             candidates.sort(key=lambda h: -h.logprob)
@@ -205,15 +191,36 @@ def grammar_readings(model: Any, encoded: np.ndarray, prompt: Sequence[int],
                 else -math.inf
             live.extend(h for h in candidates[:BEAM] if h.logprob > best_done - GIVE_UP_BEHIND)
     readings: list[GrammarReading | None] = []
-    for utterance, table in enumerate(tables):
+    for utterance, own in enumerate(tables):
         done = finished.get(utterance)
         if not done:
             readings.append(None)
             continue
-        mean, _, row, tokens = max(done, key=lambda d: d[0])
+        mean, _, (at, row), tokens = max(done, key=lambda d: d[0])
+        table = own[at]
         readings.append(GrammarReading(model.tokenizer.decode(tokens).strip(),
                                        table.sentences[int(table.sentence[row])], mean))
     return readings
+
+
+def _what_follows(tables: Sequence[SentenceTable], rows: tuple[Block, ...],
+                  depth: int) -> tuple[list[Block], dict[int, tuple[Block, ...]]]:
+    """Where a prefix's blocks end a sentence ((table, row) of each, in table order), and each
+    token that continues one with the blocks the longer prefix has."""
+    ends: list[Block] = []
+    nexts: dict[int, list[Block]] = {}
+    for at, (table, (lo, hi)) in enumerate(zip(tables, rows, strict=True)):
+        if lo == hi:
+            continue
+        if depth >= table.tokens.shape[1]:
+            ends.append((at, lo))
+            continue
+        column = table.tokens[lo:hi, depth]
+        if column[-1] == PAD:
+            ends.append((at, lo + int(np.searchsorted(column, PAD))))
+        for token, start, stop in _blocks(column):
+            nexts.setdefault(token, [(0, 0)] * len(tables))[at] = (lo + start, lo + stop)
+    return ends, {token: tuple(blocks) for token, blocks in nexts.items()}
 
 
 def _blocks(column: np.ndarray) -> Iterable[tuple[int, int, int]]:
