@@ -99,6 +99,9 @@ without punctuation writes it): the request is matched without them, since "than
 goodbye's word and pulls the request towards one that must be said alone; when what is left
 means nothing ("okay thanks", "no that's it thanks"), the whole is matched."""
 
+CUT_OFF_AFTER = frozenset({"a", "an", "the", "my", "our", "your", "their"})
+"""Words no clause ends on: one that does was cut off before its noun ("What's my")."""
+
 NOT_FROM_AN_EARLIER_CLAUSE = frozenset({"repeat"})
 """Harmless intents that a clause with more after it does not mean: "sorry" is "pardon?" alone,
 an apology before anything else ("I'm sorry, I'm just driving", "sorry, wrong number")."""
@@ -488,11 +491,13 @@ def _coverage(index: _ContextIndex, columns: list[tuple[int, float]],
 
 def _clauses(text: str) -> list[list[str]]:
     """The words of each clause of a transcript, without the clauses that only start an
-    earlier one again: Whisper's decoding loops end that way ("What is my capital and friends.
-    What's"), and such a tail is no request of its own."""
+    earlier one again or stop before their noun: Whisper's decoding loops end that way ("What
+    is my capital and friends. What's", "What's the capital and friends. What's my"), and such a
+    tail is no request of its own."""
     clauses: list[list[str]] = []
     for words in map(normalize_heard, CLAUSE_BREAK.split(text)):
-        if words and not any(earlier[: len(words)] == words for earlier in clauses):
+        if (words and words[-1] not in CUT_OFF_AFTER
+                and not any(earlier[: len(words)] == words for earlier in clauses)):
             clauses.append(words)
     return clauses
 

@@ -197,6 +197,15 @@ def test_a_transcript_is_understood_by_its_clearest_clause(matcher: Matcher) -> 
     assert matcher.match(unpunctuated).intent is None
 
 
+def test_a_clause_cut_off_or_started_again_is_no_request_of_its_own(matcher: Matcher) -> None:
+    """Whisper's decoding loops on everyday speech end mid-phrase: "what" alone asks the bot to
+    say it again, a question stopped before its noun does not."""
+    assert matcher.match("What's the capital and friends. What's my").intent is None
+    assert matcher.match("What is my capital and friends. What's").intent is None
+    assert matcher.match("Where is my parcel? The").intent == "track_package"
+    assert matcher.match("Sorry, what?").intent == "repeat"
+
+
 def test_opening_words_count_only_where_the_grammar_uses_them(matcher: Matcher) -> None:
     assert matcher.match("yeah okay so hi, where's my parcel").intent == "track_package"
     assert matcher.match("yeah", "main").intent is None
