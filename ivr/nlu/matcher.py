@@ -71,11 +71,11 @@ PLACED_WITH = frozenset({"with", "at", "tell", "inform", "notify"})
 """Words that place a request with, at or before someone: "with the council", "tell the bank"."""
 BROUGHT = (["delivered"], ["sent"], ["brought"])
 """What is done to a new thing ordered elsewhere: "get a pizza delivered"."""
-WHEN_OR_HOW = frozenset({"now", "today", "tonight", "tomorrow", "immediately", "asap",
-                         "straightaway", "right", "away", "quickly", "soon", "already",
-                         "anyway"})
+WHEN_OR_HOW = frozenset({"now", "today", "tonight", "tomorrow", "immediately", "straightaway",
+                         "right", "away", "quickly", "soon", "already", "anyway"})
 """Words after a verb that say when or how it is to be done ("cancel it now", "cancel it right
-away"), never what it is done to."""
+away"), never what it is done to. ("asap", "right now" and "straight away" never reach the
+matcher: normalize drops them as padding.)"""
 SAYING = frozenset({"said", "say", "saying", "ask", "asked", "asking", "mean", "meant",
                     "think", "believe", "suppose", "reckon", "guess", "expect"})
 """Verbs a negation passes through to what is said or thought: "I never said cancel", "I don't

@@ -165,7 +165,7 @@ def grammar_readings(model: Any, encoded: np.ndarray, prompt: Sequence[int],
     same in two tables is the first table's (the first context's intent)."""
     live = [_Hypothesis(u, 0.0, tuple((0, len(table.tokens)) for table in own), [])
             for u, own in enumerate(tables) if any(len(table.tokens) for table in own)]
-    finished: dict[int, list[tuple[float, float, Block, list[int]]]] = {}
+    finished: dict[int, list[tuple[float, float, tuple[int, int], list[int]]]] = {}
     endings = [model.tokenizer.eot, *(model.tokenizer.encode(mark)[0] for mark in ENDINGS)]
     for depth in range(MAX_TOKENS):
         if not live:
@@ -174,11 +174,13 @@ def grammar_readings(model: Any, encoded: np.ndarray, prompt: Sequence[int],
         grown: dict[int, list[_Hypothesis]] = {}
         for hypothesis, logprob in zip(live, logprobs, strict=True):
             own = tables[hypothesis.utterance]
-            ends, nexts = _what_follows(own, hypothesis.rows, depth)
-            if ends:  # <|endoftext|>, or "." or "?", after which Whisper all but always ends
+            end, nexts = _what_follows(own, hypothesis.rows, depth)
+            # A sentence may end here: <|endoftext|>, or "." or "?", after which Whisper all but
+            # always ends.
+            if end is not None:
                 total = hypothesis.logprob + float(np.max(logprob[endings]))
                 finished.setdefault(hypothesis.utterance, []).append(
-                    (total / (depth + 1), total, ends[0], hypothesis.tokens))
+                    (total / (depth + 1), total, end, hypothesis.tokens))
             for token, rows in nexts.items():
                 grown.setdefault(hypothesis.utterance, []).append(_Hypothesis(
                     hypothesis.utterance, hypothesis.logprob + float(logprob[token]),
@@ -204,23 +206,24 @@ def grammar_readings(model: Any, encoded: np.ndarray, prompt: Sequence[int],
 
 
 def _what_follows(tables: Sequence[SentenceTable], rows: tuple[Block, ...],
-                  depth: int) -> tuple[list[Block], dict[int, tuple[Block, ...]]]:
-    """Where a prefix's blocks end a sentence ((table, row) of each, in table order), and each
-    token that continues one with the blocks the longer prefix has."""
-    ends: list[Block] = []
+                  depth: int) -> tuple[tuple[int, int] | None, dict[int, tuple[Block, ...]]]:
+    """The (table, row) of the first table where the prefix is a whole sentence, if any (a
+    sentence written the same in two tables is the first's), and each token that continues
+    the prefix with the blocks the longer prefix has."""
+    end: tuple[int, int] | None = None
     nexts: dict[int, list[Block]] = {}
     for at, (table, (lo, hi)) in enumerate(zip(tables, rows, strict=True)):
         if lo == hi:
             continue
         if depth >= table.tokens.shape[1]:
-            ends.append((at, lo))
+            end = end or (at, lo)
             continue
         column = table.tokens[lo:hi, depth]
         if column[-1] == PAD:
-            ends.append((at, lo + int(np.searchsorted(column, PAD))))
+            end = end or (at, lo + int(np.searchsorted(column, PAD)))
         for token, start, stop in _blocks(column):
             nexts.setdefault(token, [(0, 0)] * len(tables))[at] = (lo + start, lo + stop)
-    return ends, {token: tuple(blocks) for token, blocks in nexts.items()}
+    return end, {token: tuple(blocks) for token, blocks in nexts.items()}
 
 
 def _blocks(column: np.ndarray) -> Iterable[tuple[int, int, int]]:
