@@ -67,6 +67,8 @@ MODIFIERS = frozenset({"wrong", "right", "correct", "different", "same", "other"
 subject."""
 DETERMINERS = frozenset({"the", "my", "our", "your", "this", "that", "his", "her", "their"})
 """Words that start a noun phrase: what follows one is a subject or an object, not a verb."""
+POSSESSIVES = frozenset({"my", "our", "your", "his", "their"})
+"""Determiners that say whose, and cannot stand alone as "this", "that" and "her" can."""
 PLACED_WITH = frozenset({"with", "at", "tell", "inform", "notify"})
 """Words that place a request with, at or before someone: "with the council", "tell the bank"."""
 BROUGHT = (["delivered"], ["sent"], ["brought"])
@@ -355,8 +357,10 @@ class Matcher:
         confidence = min(1.0, float(scores[best]))
         if confidence < self.threshold:
             return Match(text, None, confidence)
-        if (not index.consequential[best] and _said_of_something_unknown(
-                index, words, _decisive(index, best))) or _with_someone_else(index, words):
+        decisive = _decisive(index, best)
+        if ((not index.consequential[best] and _said_of_something_unknown(index, words, decisive))
+                or _names_something_unknown(index, words, decisive)
+                or _with_someone_else(index, words)):
             return Match(text, None, confidence)
         slots = {**index.slots[best], **digit_slots}
         return Match(text, index.intents[best], confidence, slots)
@@ -597,10 +601,35 @@ def _said_of_something_unknown(index: _ContextIndex, words: Sequence[str],
     ("the library is open", "the project is on track")."""
     if DETERMINERS.isdisjoint(words):
         return False
-    subjects = [_subject(index, words, at) for at, word in enumerate(words)
-                if index.near_forms(word) & decisive]
-    return bool(subjects) and all(subject is not None and subject not in STOPWORDS
-                                  and not index.near_forms(subject) for subject in subjects)
+    return _all_of_unknown(index, [_subject(index, words, at) for at, word in enumerate(words)
+                                   if index.near_forms(word) & decisive])
+
+
+def _names_something_unknown(index: _ContextIndex, words: Sequence[str],
+                             decisive: set[str]) -> bool:
+    """Whether every decisive word said goes with a noun the context does not know at all."""
+    return _all_of_unknown(index, [_noun_it_goes_with(words, at) for at, word in enumerate(words)
+                                   if index.near_forms(word) & decisive])
+
+
+def _noun_it_goes_with(words: Sequence[str], at: int) -> str | None:
+    """The noun words[at] only says which one is, right after "the" or a possessive and right
+    before it ("key" in "the return key is stuck", "van" in "the postman's van broke down"), or
+    the noun a possessive right after words[at] starts ("steps" in "track my steps", "voice" in
+    "excuse my voice"), if the word there is a noun; None when there is no such word. Not after
+    "this", "that" or "her", which may stand alone ("this is ridiculous", "that's grand")."""
+    if (0 < at < len(words) - 1 and words[at - 1] in POSSESSIVES | {"the"}
+            and words[at + 1] not in STOPWORDS):
+        return words[at + 1]
+    if at < len(words) - 2 and words[at + 1] in POSSESSIVES | {"her"}:
+        return words[at + 2]
+    return None
+
+
+def _all_of_unknown(index: _ContextIndex, nouns: list[str | None]) -> bool:
+    """Whether there are nouns and each is a word the context does not know at all."""
+    return bool(nouns) and all(noun is not None and noun not in STOPWORDS
+                               and not index.near_forms(noun) for noun in nouns)
 
 
 def _another_change_named(intent: str, sentence: Sequence[str], words: Sequence[str]) -> bool:

@@ -64,6 +64,10 @@ FILLERS = frozenset({
 })
 """Words that never carry meaning for the bot; dropped before matching."""
 
+_GREETING_DOES_NOT_END_BEFORE = "with|on|about|to|going|gonna|planning|supposed|meant|able|not"
+"""Words after "how are you" or "what's the story" that make it a question about something
+("how are you going to fix this", "what's the story with my order"), not a greeting."""
+
 _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
                    "i am wondering", "i was just wondering", "i wonder if", "i wonder whether",
                    "i was hoping", "to be honest", "to be fair",
@@ -75,6 +79,11 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                      for wanting in ("want", "would like", "need")),
                    "is there any chance(?: that)?", "any chance(?: that)?",
                    r"(?<!\ba )good (?:morning|afternoon|evening)", r"po(?! box)",
+                   *(f"{greeting}(?! (?:{_GREETING_DOES_NOT_END_BEFORE})\\b)"
+                     for greeting in (
+                       "how are (?:you|ya|u)(?: (?:doing|keeping|getting on))?(?: today)?",
+                       "how is it going", "how are things", "how is the form",
+                       "what is (?:the craic|the story|up)")),
                    "who (?:do|should|can|could) i (?:speak|talk) to (?:about|regarding)",
                    "if it is not too late(?: to)?",
                    "when you get (?:this|a chance|the chance|a moment|a minute)",
@@ -97,20 +106,20 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                    "^(?:okay|alright|right) so(?= [a-z])",
                    "^(?:listen|look)(?! (?:to|at|for|out|into|after|like|up)\\b)(?= [a-z])")
 """Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
-to know whether my order has shipped", "I wish to enquire if the boots are available", "I just
-want to know when it's coming", "any chance you could check"): what is asked is the same
-without them. A greeting ("good afternoon, I need to exchange some trainers") is no part of the
-request, unless it is a wish ("have a good evening"); nor is the "po" of Filipino English's
-courtesy ("cancel po"), unless it is a P.O. box; nor "who do I speak to about", which asks
-the bot what it is there to answer ("who do I speak to about returning something"); nor "if
-it's not too late", a hedge whose "not" would negate the request; nor "when you get a
-chance", which only says when; nor asking whether the bot is a person when the request
-follows ("are you a robot? my parcel's gone missing"); nor an apology for calling ("sorry to
-bother you, but"), which would be asking the bot to repeat itself; nor praise before the
-problem ("you were great last time, but now I want to complain"), which only softens it; nor
-how soon or how politely it is asked ("right now", "as soon as possible", "if that's okay", "if
-you can"), nor the openings that only announce it ("quick question", "I'm calling because",
-"okay so", "listen")."""
+to know whether my order has shipped", "I wish to enquire if the boots are available", "I just want
+to know when it's coming", "any chance you could check"): what is asked is the same without them. A
+greeting ("good afternoon, I need to exchange some trainers", "hi, how are you doing", Irish
+"what's the craic") is no part of the request, unless it is a wish ("have a good evening") or asks
+about something ("what's the story with my order"); nor is the "po" of Filipino English's courtesy
+("cancel po"), unless it is a P.O. box; nor "who do I speak to about", which asks the bot what it
+is there to answer ("who do I speak to about returning something"); nor "if it's not too late", a
+hedge whose "not" would negate the request; nor "when you get a chance", which only says when; nor
+asking whether the bot is a person when the request follows ("are you a robot? my parcel's gone
+missing"); nor an apology for calling ("sorry to bother you, but"), which would be asking the bot
+to repeat itself; nor praise before the problem ("you were great last time, but now I want to
+complain"), which only softens it; nor how soon or how politely it is asked ("right now", "as soon
+as possible", "if that's okay", "if you can"), nor the openings that only announce it ("quick
+question", "I'm calling because", "okay so", "listen")."""
 
 _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",

@@ -35,9 +35,10 @@ def test_understands(matcher: Matcher, text: str, context: str, intent: str,
 
 PADDING = ("{} please", "{} right now", "{} as soon as possible", "{} if that's okay",
            "{} if you can", "{} thanks", "{} thank you", "um, so {}", "okay so {}",
-           "quick question, {}", "basically {}", "listen, {}")
-"""How callers pad a request: how soon, how politely, how they open. None of it is what they
-want, so none of it may change what the table's requests mean."""
+           "quick question, {}", "basically {}", "listen, {}", "hi, how are you? {}",
+           "hiya, how's it going, {}")
+"""How callers pad a request: how soon, how politely, how they open and greet. None of it is what
+they want, so none of it may change what the table's requests mean."""
 
 
 def test_padding_around_a_request_does_not_change_its_meaning(matcher: Matcher) -> None:

@@ -127,6 +127,9 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("I can't wear my new boots", ["i", "can", "not", "wear", "my", "new", "boots"]),
     ("she wants to no about her order", ["i", "want", "to", "know", "about", "her", "order"]),
     ("I want too know", ["i", "want", "to", "know"]),
+    ("hi, how are you doing, my parcel is late", ["hi", "my", "parcel", "is", "late"]),
+    ("what's the craic with my order", ["what", "is", "the", "craic", "with", "my", "order"]),
+    ("how are you going to fix this", ["how", "are", "you", "going", "to", "fix", "this"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
