@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import takewhile, zip_longest
+from itertools import dropwhile, takewhile, zip_longest
 from typing import Any, Literal
 
 import numpy as np
@@ -305,6 +305,7 @@ class Matcher:
             found = self.match(meant, context)
             return Match(text, found.intent, found.confidence, found.slots)
         heard = normalize_heard(text)
+        heard = _said_once(text) or heard
         whole = (self._match_without_thanks(index, text, heard)
                  or self._match_words(index, text, heard))
         clauses = _clauses(text)
@@ -506,6 +507,19 @@ def _clauses(text: str) -> list[list[str]]:
     return clauses
 
 
+def _said_once(text: str) -> list[str] | None:
+    """The words of a transcript that is one clause said over and over, the last time perhaps
+    cut short ("Where is my weather? Where's my weather? Where is", a Whisper decoding loop):
+    that clause once, since the repeats add nothing but weight to its words. None otherwise."""
+    parts = CLAUSE_BREAK.split(text)
+    if len(parts) < 2:
+        return None
+    clauses = [words for words in map(normalize_heard, parts) if words]
+    if len(clauses) < 2 or any(words != clauses[0][: len(words)] for words in clauses[1:]):
+        return None
+    return clauses[0]
+
+
 def _after_self_correction(text: str) -> str:
     """What the caller said after the last time they took something back, when there is
     something both before and after it; otherwise the whole text ("No, sorry." is an answer)."""
@@ -615,14 +629,16 @@ def _names_something_unknown(index: _ContextIndex, words: Sequence[str],
 def _noun_it_goes_with(words: Sequence[str], at: int) -> str | None:
     """The noun words[at] only says which one is, right after "the" or a possessive and right
     before it ("key" in "the return key is stuck", "van" in "the postman's van broke down"), or
-    the noun a possessive right after words[at] starts ("steps" in "track my steps", "voice" in
-    "excuse my voice"), if the word there is a noun; None when there is no such word. Not after
+    the noun a possessive after words[at] and its auxiliaries starts ("steps" in "track my
+    steps", "voice" in "excuse my voice", "weather" in "where is my weather"), if the word there
+    is a noun; None when there is no such word. Not after
     "this", "that" or "her", which may stand alone ("this is ridiculous", "that's grand")."""
     if (0 < at < len(words) - 1 and words[at - 1] in POSSESSIVES | {"the"}
             and words[at + 1] not in STOPWORDS):
         return words[at + 1]
-    if at < len(words) - 2 and words[at + 1] in POSSESSIVES | {"her"}:
-        return words[at + 2]
+    after = list(dropwhile(AUXILIARIES.__contains__, words[at + 1 :]))
+    if len(after) > 1 and after[0] in POSSESSIVES | {"her"}:
+        return after[1]
     return None
 
 

@@ -136,6 +136,7 @@ is no return's or restock's, nor "return" in "please return my call"); a pre-ord
 to the bot."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
+             "whereas my": "where is my",
              "were is": "where is", "were are": "where are",
              "par cell": "parcel", "i will not a": "i want a", "i will not to": "i want to",
              "you except": "you accept",
@@ -189,7 +190,7 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "very very": "very", "really really": "really", "already or not": "yet",
            "reach already or not": "arrived yet", "reach already": "arrived already",
            "not reach": "not arrived", "not reached": "not arrived",
-           "over the phone": "by telephone",
+           "over the phone": "by telephone", "log a complaint": "make a complaint",
            **{f"{have} the {least}{idea}": "have no idea"
               for have in ("have not", "have not got", "do not have", "had not")
               for least in ("foggiest", "faintest", "slightest", "remotest")
@@ -211,7 +212,8 @@ where, "bare long", in London, very long, and "I demand to" wanting to; "very ve
 late; Singapore and Malaysian English's "can cancel or not" questions end "already or not" for
 "yet", and "reach" there is arriving, as in the Caribbean's "mi refund nuh reach"; paying
 "over the phone" is paying by telephone, not an item called a phone; "I haven't the foggiest"
-is having no idea; money "put back" is refunded)."""
+is having no idea; money "put back" is refunded; to "log a complaint" is to make one, while
+logging in is no complaint)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
@@ -370,6 +372,10 @@ _SIZE_FIGURE = re.compile(r"\bsize (\d{1,2})\b")
 """A size written as a figure ("size 9", as Whisper writes it): read as the words the grammar's
 sizes are ("size nine"), never as the digits of an order number."""
 
+_DURATION_FIGURE = re.compile(r"\b(\d{1,3}) (days?|weeks?|months?|years?|hours?|minutes?)\b")
+"""A length of time written as a figure ("after 30 days", "it's been 10 days", as Whisper writes
+it): read as the words the grammar says it in, never as digits of an order number."""
+
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
 _REWRITES = _JOINED | _MISHEARD | _IDIOMS | _ABLE_TO | _PREFERENCE
@@ -387,6 +393,8 @@ def normalize(text: str) -> list[str]:
         lambda found: found.group(1) + _ASKED_PLAINLY[found.group(2)] + " ", text)
     text = _SIZE_FIGURE.sub(lambda found: "size " + " ".join(number_words(int(found.group(1)))),
                             text)
+    text = _DURATION_FIGURE.sub(
+        lambda found: " ".join([*number_words(int(found.group(1))), found.group(2)]), text)
     words: list[str] = []
     for raw in _NON_WORD.sub(" ", text).split():
         words.extend(_expand_word(raw.strip("'")))

@@ -130,6 +130,10 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("hi, how are you doing, my parcel is late", ["hi", "my", "parcel", "is", "late"]),
     ("what's the craic with my order", ["what", "is", "the", "craic", "with", "my", "order"]),
     ("how are you going to fix this", ["how", "are", "you", "going", "to", "fix", "this"]),
+    ("Whereas my order?", ["where", "is", "my", "order"]),
+    ("Can I return it after 30 days?", ["can", "i", "return", "it", "after", "thirty", "days"]),
+    ("it's been 10 days, order 48213", ["it", "is", "been", "ten", "days", "order", "48213"]),
+    ("I want to log a complaint", ["i", "want", "to", "make", "a", "complaint"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
