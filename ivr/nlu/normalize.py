@@ -121,7 +121,7 @@ complain"), which only softens it; nor how soon or how politely it is asked ("ri
 as possible", "if that's okay", "if you can"), nor the openings that only announce it ("quick
 question", "I'm calling because", "okay so", "listen")."""
 
-_JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now",
+_JOINED = {"any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
            "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
            "pre order": "order", "pre ordered": "ordered", "pre orders": "orders",
@@ -130,7 +130,7 @@ _JOINED = {"any more": "anymore", "any longer": "anymore", "at the moment": "now
               for whose in ("my", "the", "your", "our", "this")},
            **{f"{call} {whom} back": "callback" for call in ("call", "ring", "phone")
               for whom in ("you", "me", "them", "us")}}
-"""Phrases that say one word ("any more", "at the minute", "I'll call you back", a P.O. box),
+"""Phrases that say one word ("any longer", "at the minute", "I'll call you back", a P.O. box),
 read as that word so that every spelling is one word to the matcher (and "back" in a call back
 is no return's or restock's, nor "return" in "please return my call"); a pre-order is an order
 to the bot."""
@@ -169,6 +169,10 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "arvo": "afternoon", "sweet as": "lovely", "the lot": "everything",
            "the whole lot": "everything", "on hold": "held up", "slow down": "more slowly",
            "i am after": "i want",
+           **{f"you send me the {size}": f"i have the {size}"
+              for size in ("large", "medium", "small", "bigger one", "smaller one", "next size")},
+           **{f"{must} speak up": "louder" for must in ("you will have to", "you have to",
+                                                         "can you", "could you", "please")},
            "delivery man": "deliveryman", "delivery guy": "deliveryman",
            "you guys": "you", "you lot": "you", "you all": "you",
            "run that by me again": "say that again", "run it by me again": "say it again",
@@ -199,21 +203,21 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
               for money in ("money", "refund", "cash") for has in ("", "has ", "have ")}}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
-returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an
-order "on hold" is held up, while "hold on" is only waiting; "slow down and say it again" is
-saying it more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this
-afternoon and lovely; "I'm after a refund", in the north of England and in Ireland, is wanting
-one; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again" is saying
-it again; "I'm not in" or "not home" is out, as a courier finds the caller; a parcel "gone
-walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a
-"reimbursement" is a refund and "dosh" money; "knock it on the head" is cancelling it, and
-"I've gone off it" changing one's mind; "at my wits' end" is fed up; "the whereabouts of" is
-where, "bare long", in London, very long, and "I demand to" wanting to; "very very late" is very
-late; Singapore and Malaysian English's "can cancel or not" questions end "already or not" for
-"yet", and "reach" there is arriving, as in the Caribbean's "mi refund nuh reach"; paying
-"over the phone" is paying by telephone, not an item called a phone; "I haven't the foggiest"
-is having no idea; money "put back" is refunded; to "log a complaint" is to make one, while
-logging in is no complaint)."""
+returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an order
+"on hold" is held up, while "hold on" is only waiting; "slow down and say it again" is saying it
+more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this afternoon and
+lovely; "I'm after a refund", in the north of England and in Ireland, is wanting one; "can you send
+me the large" is asking to have it; asking the bot to "speak up" is asking it to be louder, with no
+one else to speak to; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me
+again" is saying it again; "I'm not in" or "not home" is out, as a courier finds the caller; a
+parcel "gone walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a
+"reimbursement" is a refund and "dosh" money; "knock it on the head" is cancelling it, and "I've
+gone off it" changing one's mind; "at my wits' end" is fed up; "the whereabouts of" is where, "bare
+long", in London, very long, and "I demand to" wanting to; "very very late" is very late; Singapore
+and Malaysian English's "can cancel or not" questions end "already or not" for "yet", and "reach"
+there is arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying
+by telephone, not an item called a phone; "I haven't the foggiest" is having no idea; money "put
+back" is refunded; to "log a complaint" is to make one, while logging in is no complaint)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
@@ -372,6 +376,15 @@ _SIZE_FIGURE = re.compile(r"\bsize (\d{1,2})\b")
 """A size written as a figure ("size 9", as Whisper writes it): read as the words the grammar's
 sizes are ("size nine"), never as the digits of an order number."""
 
+_ANY_MORE = re.compile("".join(
+    rf"(?<!\b{having} )" for having in ("get", "getting", "got", "have", "having", "sell",
+                                        "selling", "stock", "stocking", "make", "making",
+                                        "there", "be", "need"))
+    + r"\bany more\b")
+""""Any more" as "anymore", no longer ("I don't want it any more"), unless it follows getting,
+having or selling, where it is a quantity ("are you getting any more kettles in", "is there any
+more of the blue"), which has nothing to do with no longer wanting something."""
+
 _DURATION_FIGURE = re.compile(r"\b(\d{1,3}) (days?|weeks?|months?|years?|hours?|minutes?)\b")
 """A length of time written as a figure ("after 30 days", "it's been 10 days", as Whisper writes
 it): read as the words the grammar says it in, never as digits of an order number."""
@@ -405,7 +418,7 @@ def normalize(text: str) -> list[str]:
     if any(word in PEOPLE or word in ("he", "she") for word in words):
         joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
                                     _FOR_SOMEONE.sub(" ", joined))
-    joined = _HAD_NOTHING.sub(r"\1 not \2 anything", joined)
+    joined = _ANY_MORE.sub("anymore", _HAD_NOTHING.sub(r"\1 not \2 anything", joined))
     joined = _NO_LONGER_ALREADY.sub(r"\1 anymore", joined)
     if "would" in words:
         joined = _THAN_THE_OTHER.sub(r"\1", joined)

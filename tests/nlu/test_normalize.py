@@ -134,6 +134,10 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("Can I return it after 30 days?", ["can", "i", "return", "it", "after", "thirty", "days"]),
     ("it's been 10 days, order 48213", ["it", "is", "been", "ten", "days", "order", "48213"]),
     ("I want to log a complaint", ["i", "want", "to", "make", "a", "complaint"]),
+    ("I don't want it any more", ["i", "do", "not", "want", "it", "anymore"]),
+    ("are you getting any more kettles in", ["are", "you", "getting", "any", "more", "kettles",
+                                             "in"]),
+    ("you'll have to speak up", ["louder"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
