@@ -622,15 +622,17 @@ def _said_of_something_unknown(index: _ContextIndex, words: Sequence[str],
 def _names_something_unknown(index: _ContextIndex, words: Sequence[str],
                              decisive: set[str]) -> bool:
     """Whether every decisive word said goes with a noun the context does not know at all."""
-    return _all_of_unknown(index, [_noun_it_goes_with(words, at) for at, word in enumerate(words)
+    return _all_of_unknown(index, [_noun_it_goes_with(index, words, at)
+                                   for at, word in enumerate(words)
                                    if index.near_forms(word) & decisive])
 
 
-def _noun_it_goes_with(words: Sequence[str], at: int) -> str | None:
+def _noun_it_goes_with(index: _ContextIndex, words: Sequence[str], at: int) -> str | None:
     """The noun words[at] only says which one is, right after "the" or a possessive and right
     before it ("key" in "the return key is stuck", "van" in "the postman's van broke down"), or
     the noun a possessive after words[at] and its auxiliaries starts ("steps" in "track my
-    steps", "voice" in "excuse my voice", "weather" in "where is my weather"), if the word there
+    steps", "voice" in "excuse my voice", "weather" in "where is my weather"; the last word of a
+    compound, if the context knows one, "order" in "where is my Nike order"), if the word there
     is a noun; None when there is no such word. Not after
     "this", "that" or "her", which may stand alone ("this is ridiculous", "that's grand")."""
     if (0 < at < len(words) - 1 and words[at - 1] in POSSESSIVES | {"the"}
@@ -638,7 +640,9 @@ def _noun_it_goes_with(words: Sequence[str], at: int) -> str | None:
         return words[at + 1]
     after = list(dropwhile(AUXILIARIES.__contains__, words[at + 1 :]))
     if len(after) > 1 and after[0] in POSSESSIVES | {"her"}:
-        return after[1]
+        compound = list(takewhile(lambda word: word not in STOPWORDS and word not in WHEN_OR_HOW,
+                                  after[1:]))
+        return next((word for word in compound if index.near_forms(word)), after[1])
     return None
 
 
