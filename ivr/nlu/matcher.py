@@ -304,14 +304,21 @@ class Matcher:
         if meant != text:
             found = self.match(meant, context)
             return Match(text, found.intent, found.confidence, found.slots)
-        heard = normalize_heard(text)
-        heard = _said_once(text) or heard
+        parts = [part for part in CLAUSE_BREAK.split(text) if part.strip()]
+        heard = _said_once(parts) or normalize_heard(text)
         whole = (self._match_without_thanks(index, text, heard)
                  or self._match_words(index, text, heard))
-        clauses = _clauses(text)
-        if whole.intent is not None or len(clauses) < 2 or never_said(heard):
+        if whole.intent is not None or len(parts) < 2 or never_said(heard):
             return whole
-        clauses = clauses[:MAX_CLAUSES]
+        return self._match_best_clause(index, text, parts, heard) or whole
+
+    def _match_best_clause(self, index: _ContextIndex, text: str, parts: list[str],
+                           heard: list[str]) -> Match | None:
+        """The match of the transcript's best clause, if it has two or more and one is
+        understood and may be acted on apart from the rest; None otherwise."""
+        clauses = _clauses(parts)[:MAX_CLAUSES]
+        if len(clauses) < 2:
+            return None
         words, digits = _meaningful_words(index, heard)
         by_clause = [self._match_words(index, text, clause_words,
                                        clause="last" if at == len(clauses) - 1 else "earlier")
@@ -320,11 +327,10 @@ class Matcher:
                     if match.intent not in CHANGES_OR_ENDS
                     or not _another_change_named(match.intent, (), words)),
                    key=lambda match: (match.intent is not None, match.confidence),
-                   default=whole)
-        if best.intent is None:
-            return whole
-        if best.intent in SAID_ALONE and not _all_its_own(index, best.intent, words):
-            return whole
+                   default=None)
+        if best is None or best.intent is None or (
+                best.intent in SAID_ALONE and not _all_its_own(index, best.intent, words)):
+            return None
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
 
     def _match_without_thanks(self, index: _ContextIndex, text: str,
@@ -494,25 +500,27 @@ def _coverage(index: _ContextIndex, columns: list[tuple[int, float]],
     return scratch
 
 
-def _clauses(text: str) -> list[list[str]]:
-    """The words of each clause of a transcript, without the clauses that only start an
-    earlier one again or stop before their noun: Whisper's decoding loops end that way ("What
-    is my capital and friends. What's", "What's the capital and friends. What's my"), and such a
-    tail is no request of its own."""
+def _clauses(parts: list[str]) -> list[list[str]]:
+    """The words of each clause of a transcript (its parts between CLAUSE_BREAKs), without the
+    clauses that only start an earlier one again or stop before their noun: Whisper's decoding
+    loops end that way ("What is my capital and friends. What's", "What's the capital and
+    friends. What's my"), and such a tail is no request of its own."""
     clauses: list[list[str]] = []
-    for words in map(normalize_heard, CLAUSE_BREAK.split(text)):
+    for words in map(normalize_heard, parts):
         if (words and words[-1] not in CUT_OFF_AFTER
                 and not any(earlier[: len(words)] == words for earlier in clauses)):
             clauses.append(words)
     return clauses
 
 
-def _said_once(text: str) -> list[str] | None:
-    """The words of a transcript that is one clause said over and over, the last time perhaps
-    cut short ("Where is my weather? Where's my weather? Where is", a Whisper decoding loop):
-    that clause once, since the repeats add nothing but weight to its words. None otherwise."""
-    parts = CLAUSE_BREAK.split(text)
-    if len(parts) < 2:
+def _said_once(parts: list[str]) -> list[str] | None:
+    """The words of a transcript (its parts between CLAUSE_BREAKs) that is one clause said over
+    and over, the last time perhaps cut short ("Where is my weather? Where's my weather? Where
+    is", a Whisper decoding loop): that clause once, since the repeats add nothing but weight
+    to its words. None otherwise. Parts that do not all start with the same two letters are no
+    such loop, and are not normalised to find out: most transcripts with a comma are not."""
+    opening = parts[0].strip()[:2].lower() if parts else ""
+    if len(parts) < 2 or any(part.strip()[:2].lower() != opening for part in parts[1:]):
         return None
     clauses = [words for words in map(normalize_heard, parts) if words]
     if len(clauses) < 2 or any(words != clauses[0][: len(words)] for words in clauses[1:]):
