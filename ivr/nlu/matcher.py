@@ -69,6 +69,10 @@ DETERMINERS = frozenset({"the", "my", "our", "your", "this", "that", "his", "her
 """Words that start a noun phrase: what follows one is a subject or an object, not a verb."""
 POSSESSIVES = frozenset({"my", "our", "your", "his", "their"})
 """Determiners that say whose, and cannot stand alone as "this", "that" and "her" can."""
+BEFORE_A_MODIFIER = POSSESSIVES | {"the"}
+"""Words after which a word right before a noun says which one it is ("the return key")."""
+BEFORE_AN_OBJECT = POSSESSIVES | {"her"}
+"""Words that start a verb's object when they follow it ("track my steps", "track her steps")."""
 PLACED_WITH = frozenset({"with", "at", "tell", "inform", "notify"})
 """Words that place a request with, at or before someone: "with the council", "tell the bank"."""
 BROUGHT = (["delivered"], ["sent"], ["brought"])
@@ -519,8 +523,8 @@ def _said_once(parts: list[str]) -> list[str] | None:
     is", a Whisper decoding loop): that clause once, since the repeats add nothing but weight
     to its words. None otherwise. Parts that do not all start with the same two letters are no
     such loop, and are not normalised to find out: most transcripts with a comma are not."""
-    opening = parts[0].strip()[:2].lower() if parts else ""
-    if len(parts) < 2 or any(part.strip()[:2].lower() != opening for part in parts[1:]):
+    if len(parts) < 2 or any(part.strip()[:2].lower() != parts[0].strip()[:2].lower()
+                             for part in parts[1:]):
         return None
     clauses = [words for words in map(normalize_heard, parts) if words]
     if len(clauses) < 2 or any(words != clauses[0][: len(words)] for words in clauses[1:]):
@@ -636,18 +640,18 @@ def _names_something_unknown(index: _ContextIndex, words: Sequence[str],
 
 
 def _noun_it_goes_with(index: _ContextIndex, words: Sequence[str], at: int) -> str | None:
-    """The noun words[at] only says which one is, right after "the" or a possessive and right
-    before it ("key" in "the return key is stuck", "van" in "the postman's van broke down"), or
-    the noun a possessive after words[at] and its auxiliaries starts ("steps" in "track my
-    steps", "voice" in "excuse my voice", "weather" in "where is my weather"; the last word of a
-    compound, if the context knows one, "order" in "where is my Nike order"), if the word there
-    is a noun; None when there is no such word. Not after
-    "this", "that" or "her", which may stand alone ("this is ridiculous", "that's grand")."""
-    if (0 < at < len(words) - 1 and words[at - 1] in POSSESSIVES | {"the"}
+    """The noun words[at] only says which one is, right after a BEFORE_A_MODIFIER word and
+    right before it ("key" in "the return key is stuck", "van" in "the postman's van broke
+    down"; not after "this", "that" or "her", which may stand alone: "this is ridiculous"), or
+    the noun a BEFORE_AN_OBJECT word after words[at] and its auxiliaries starts ("steps" in
+    "track my steps", "voice" in "excuse my voice", "weather" in "where is my weather"; of a
+    compound, a word of it the context knows: "order" in "where is my Nike order"), if the
+    word there is a noun; None when there is no such word."""
+    if (0 < at < len(words) - 1 and words[at - 1] in BEFORE_A_MODIFIER
             and words[at + 1] not in STOPWORDS):
         return words[at + 1]
     after = list(dropwhile(AUXILIARIES.__contains__, words[at + 1 :]))
-    if len(after) > 1 and after[0] in POSSESSIVES | {"her"}:
+    if len(after) > 1 and after[0] in BEFORE_AN_OBJECT:
         compound = list(takewhile(lambda word: word not in STOPWORDS and word not in WHEN_OR_HOW,
                                   after[1:]))
         return next((word for word in compound if index.near_forms(word)), after[1])
