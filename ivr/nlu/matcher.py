@@ -73,6 +73,8 @@ BEFORE_A_MODIFIER = POSSESSIVES | {"the"}
 """Words after which a word right before a noun says which one it is ("the return key")."""
 BEFORE_AN_OBJECT = POSSESSIVES | {"her"}
 """Words that start a verb's object when they follow it ("track my steps", "track her steps")."""
+BEFORE_A_TOPIC = BEFORE_AN_OBJECT | {"the"}
+"""Words that start what something is about after "about" ("a complaint about the noise")."""
 PLACED_WITH = frozenset({"with", "at", "tell", "inform", "notify"})
 """Words that place a request with, at or before someone: "with the council", "tell the bank"."""
 BROUGHT = (["delivered"], ["sent"], ["brought"])
@@ -645,13 +647,17 @@ def _noun_it_goes_with(index: _ContextIndex, words: Sequence[str], at: int) -> s
     down"; not after "this", "that" or "her", which may stand alone: "this is ridiculous"), or
     the noun a BEFORE_AN_OBJECT word after words[at] and its auxiliaries starts ("steps" in
     "track my steps", "voice" in "excuse my voice", "weather" in "where is my weather"; of a
-    compound, a word of it the context knows: "order" in "where is my Nike order"), if the
-    word there is a noun; None when there is no such word."""
+    compound, a word of it the context knows: "order" in "where is my Nike order"), or the
+    noun "about" and a BEFORE_A_TOPIC word start ("noise" in "a complaint about the noise"), if
+    the word there is a noun; None when there is no such word."""
     if (0 < at < len(words) - 1 and words[at - 1] in BEFORE_A_MODIFIER
             and words[at + 1] not in STOPWORDS):
         return words[at + 1]
     after = list(dropwhile(AUXILIARIES.__contains__, words[at + 1 :]))
-    if len(after) > 1 and after[0] in BEFORE_AN_OBJECT:
+    starts_an_object = len(after) > 1 and after[0] in BEFORE_AN_OBJECT
+    if len(after) > 2 and after[0] == "about" and after[1] in BEFORE_A_TOPIC:
+        after, starts_an_object = after[1:], True
+    if starts_an_object:
         compound = list(takewhile(lambda word: word not in STOPWORDS and word not in WHEN_OR_HOW,
                                   after[1:]))
         return next((word for word in compound if index.near_forms(word)), after[1])

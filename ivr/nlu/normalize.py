@@ -186,6 +186,12 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "seems to be": "is", "seem to be": "are",
            **{f"gone off {what}": "changed my mind" for what in ("it", "them", "the idea")},
            "reimbursement": "refund", "reimbursed": "refunded", "reimburse": "refund",
+           # What speakers of French or Spanish carry over: "annuler", "réclamation",
+           # "devolución", "ma commande"; and German's "bekommen", to get.
+           "annul": "cancel", "annulate": "cancel", "annulled": "cancelled",
+           "reclamation": "complaint", "devolution": "refund",
+           **{f"{whose} command": f"{whose} order" for whose in ("my", "the", "this", "our")},
+           **{f"become {whose}": f"get {whose}" for whose in ("my", "our")},
            "dosh": "money", "ever so much": "so much", "at my wits end": "fed up",
            **{f"knock {what} on the head": f"cancel {what}"
               for what in ("it", "that", "the order", "my order")},
@@ -203,21 +209,23 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
               for money in ("money", "refund", "cash") for has in ("", "has ", "have ")}}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
-returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an order
-"on hold" is held up, while "hold on" is only waiting; "slow down and say it again" is saying it
-more slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this afternoon and
-lovely; "I'm after a refund", in the north of England and in Ireland, is wanting one; "can you send
-me the large" is asking to have it; asking the bot to "speak up" is asking it to be louder, with no
-one else to speak to; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me
-again" is saying it again; "I'm not in" or "not home" is out, as a courier finds the caller; a
-parcel "gone walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a
-"reimbursement" is a refund and "dosh" money; "knock it on the head" is cancelling it, and "I've
-gone off it" changing one's mind; "at my wits' end" is fed up; "the whereabouts of" is where, "bare
-long", in London, very long, and "I demand to" wanting to; "very very late" is very late; Singapore
-and Malaysian English's "can cancel or not" questions end "already or not" for "yet", and "reach"
-there is arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying
-by telephone, not an item called a phone; "I haven't the foggiest" is having no idea; money "put
-back" is refunded; to "log a complaint" is to make one, while logging in is no complaint)."""
+returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an order "on
+hold" is held up, while "hold on" is only waiting; "slow down and say it again" is saying it more
+slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this afternoon and lovely;
+"I'm after a refund", in the north of England and in Ireland, is wanting one; "can you send me the
+large" is asking to have it; asking the bot to "speak up" is asking it to be louder, with no one
+else to speak to; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again"
+is saying it again; "I'm not in" or "not home" is out, as a courier finds the caller; a parcel "gone
+walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a "reimbursement" is
+a refund and "dosh" money; a French speaker's "annul my command" is cancelling the order and
+"reclamation" a complaint, a Spanish speaker's "devolution" a refund, and a German speaker's "when
+do I become my parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off it"
+changing one's mind; "at my wits' end" is fed up; "the whereabouts of" is where, "bare long", in
+London, very long, and "I demand to" wanting to; "very very late" is very late; Singapore and
+Malaysian English's "can cancel or not" questions end "already or not" for "yet", and "reach" there
+is arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying by
+telephone, not an item called a phone; "I haven't the foggiest" is having no idea; money "put back"
+is refunded; to "log a complaint" is to make one, while logging in is no complaint)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
