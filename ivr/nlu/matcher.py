@@ -405,7 +405,8 @@ class Matcher:
         are negators says what it means with its stopwords ("I don't want it", "no, that's it"),
         so every word of it must be said: "hasn't it" is no return. A yes that confirms a change
         has no negation in it at all ("certainly not" is no yes); a goodbye has no word of
-        anything else (SAID_ALONE)."""
+        anything else (SAID_ALONE), which is all the evidence it needs: its words are few and
+        others share them ("nothing else", "I'm all set"), so it may have no decisive word."""
         if index.intents[row] in CONFIRMS:
             return not NEGATORS & set(words) or bool(NEGATORS & set(index.sentence_words[row]))
         if score < self.consequential_threshold or (
@@ -417,7 +418,7 @@ class Matcher:
             return False
         decisive = _decisive(index, row)
         said = {form for word in words for form in index.near_forms(word)}
-        if not decisive & said:
+        if not decisive & said and index.intents[row] not in SAID_ALONE:
             return False
         negated = {form for word in _negated(words) for form in index.near_forms(word)}
         wrongly_negated = (negated - _negated(sentence)) & decisive

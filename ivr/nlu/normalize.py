@@ -193,6 +193,8 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            **{f"{whose} command": f"{whose} order" for whose in ("my", "the", "this", "our")},
            **{f"become {whose}": f"get {whose}" for whose in ("my", "our")},
            "dosh": "money", "ever so much": "so much", "at my wits end": "fed up",
+           "any joy with": "any news on", "any joy on": "any news on",
+           "a return to do": "a return to make", "returns to do": "returns to make",
            **{f"knock {what} on the head": f"cancel {what}"
               for what in ("it", "that", "the order", "my order")},
            "the whereabouts of": "where is", "bare long": "very long",
@@ -220,12 +222,13 @@ walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; 
 a refund and "dosh" money; a French speaker's "annul my command" is cancelling the order and
 "reclamation" a complaint, a Spanish speaker's "devolution" a refund, and a German speaker's "when
 do I become my parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off it"
-changing one's mind; "at my wits' end" is fed up; "the whereabouts of" is where, "bare long", in
-London, very long, and "I demand to" wanting to; "very very late" is very late; Singapore and
-Malaysian English's "can cancel or not" questions end "already or not" for "yet", and "reach" there
-is arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying by
-telephone, not an item called a phone; "I haven't the foggiest" is having no idea; money "put back"
-is refunded; to "log a complaint" is to make one, while logging in is no complaint)."""
+changing one's mind; "at my wits' end" is fed up; "any joy with my parcel", in Britain, is any news
+of it, and a return "to do" one to make; "the whereabouts of" is where, "bare long", in London, very
+long, and "I demand to" wanting to; "very very late" is very late; Singapore and Malaysian English's
+"can cancel or not" questions end "already or not" for "yet", and "reach" there is arriving, as in
+the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying by telephone, not an item
+called a phone; "I haven't the foggiest" is having no idea; money "put back" is refunded; to "log a
+complaint" is to make one, while logging in is no complaint)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
