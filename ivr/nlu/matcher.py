@@ -655,14 +655,13 @@ def _noun_it_goes_with(index: _ContextIndex, words: Sequence[str], at: int) -> s
             and words[at + 1] not in STOPWORDS):
         return words[at + 1]
     after = list(dropwhile(AUXILIARIES.__contains__, words[at + 1 :]))
-    starts_an_object = len(after) > 1 and after[0] in BEFORE_AN_OBJECT
     if len(after) > 2 and after[0] == "about" and after[1] in BEFORE_A_TOPIC:
-        after, starts_an_object = after[1:], True
-    if starts_an_object:
-        compound = list(takewhile(lambda word: word not in STOPWORDS and word not in WHEN_OR_HOW,
-                                  after[1:]))
-        return next((word for word in compound if index.near_forms(word)), after[1])
-    return None
+        after = after[1:]
+    elif len(after) < 2 or after[0] not in BEFORE_AN_OBJECT:
+        return None
+    compound = list(takewhile(lambda word: word not in STOPWORDS and word not in WHEN_OR_HOW,
+                              after[1:]))
+    return next((word for word in compound if index.near_forms(word)), after[1])
 
 
 def _all_of_unknown(index: _ContextIndex, nouns: list[str | None]) -> bool:
