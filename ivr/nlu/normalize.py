@@ -124,6 +124,8 @@ question", "I'm calling because", "okay so", "listen")."""
 _JOINED = {"any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
            "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
+           "coffee machine": "coffeemaker", "coffee maker": "coffeemaker",
+           "espresso machine": "coffeemaker",
            "pre order": "order", "pre ordered": "ordered", "pre orders": "orders",
            "on back order": "on backorder",
            **{f"{call} {whose} call": "callback" for call in ("return", "returned", "returning")
@@ -133,7 +135,8 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
 """Phrases that say one word ("any longer", "at the minute", "I'll call you back", a P.O. box),
 read as that word so that every spelling is one word to the matcher (and "back" in a call back
 is no return's or restock's, nor "return" in "please return my call"); a pre-order is an order
-to the bot."""
+to the bot, and a coffee machine one of the things callers name (a "machine" alone is the bot
+they are talking to)."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "whereas my": "where is my",
@@ -192,6 +195,9 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "reclamation": "complaint", "devolution": "refund",
            **{f"{whose} command": f"{whose} order" for whose in ("my", "the", "this", "our")},
            **{f"become {whose}": f"get {whose}" for whose in ("my", "our")},
+           **{f"for {new} {customers}": "for my first order"
+              for new in ("new", "first time") for customers in ("customers", "buyers")},
+           "enquire": "ask", "inquire": "ask", "enquiring": "asking", "inquiring": "asking",
            "dosh": "money", "ever so much": "so much", "at my wits end": "fed up",
            "any joy with": "any news on", "any joy on": "any news on",
            "a return to do": "a return to make", "returns to do": "returns to make",
@@ -219,9 +225,10 @@ large" is asking to have it; asking the bot to "speak up" is asking it to be lou
 else to speak to; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again"
 is saying it again; "I'm not in" or "not home" is out, as a courier finds the caller; a parcel "gone
 walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a "reimbursement" is
-a refund and "dosh" money; a French speaker's "annul my command" is cancelling the order and
-"reclamation" a complaint, a Spanish speaker's "devolution" a refund, and a German speaker's "when
-do I become my parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off it"
+a refund and "dosh" money; to "enquire" is to ask, and a discount "for new customers" one for a
+first order; a French speaker's "annul my command" is cancelling the order and "reclamation" a
+complaint, a Spanish speaker's "devolution" a refund, and a German speaker's "when do I become my
+parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off it"
 changing one's mind; "at my wits' end" is fed up; "any joy with my parcel", in Britain, is any news
 of it, and a return "to do" one to make; "the whereabouts of" is where, "bare long", in London, very
 long, and "I demand to" wanting to; "very very late" is very late; Singapore and Malaysian English's
@@ -265,8 +272,9 @@ _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i a
             "would it be possible to": "can i", "would it be at all possible to": "can i",
             "is it at all possible to": "can i", "i might be able to": "can i",
             "might i be able to": "can i", "could i possibly": "can i",
-            "i would be grateful if you could": "can you",
-            "i would be grateful if you would": "can you",
+            **{f"i {would} {grateful} if you {could}": "can you"
+               for would in ("would", "should") for grateful in ("be grateful", "be obliged")
+               for could in ("could", "would")},
             "i would appreciate it if you could": "can you",
             "i would be grateful if i could": "can i", "i do not suppose i could": "can i",
             "i do not suppose i can": "can i", "i do not suppose you could": "can you",
@@ -275,7 +283,7 @@ _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i a
 """Roundabout ways of asking "can I" and "can you" ("would I be able to cancel", "is it possible
 to get it fixed", "I would be grateful if you could check", "I don't suppose I could"), read as
 the plain question, and "I am not able to" as "I can not", so that every sentence asked one way
-is asked every way."""
+is asked every way; "I should be grateful" is the older British "I would be grateful"."""
 
 _TAG_QUESTION = re.compile(
     r",\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|"
