@@ -126,6 +126,10 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
            "coffee machine": "coffeemaker", "coffee maker": "coffeemaker",
            "espresso machine": "coffeemaker",
+           **{f"new {year} {day}": "newyear"
+              for year in ("year", "years") for day in ("day", "eve")},
+           "christmas day": "christmas", "christmas eve": "christmas", "boxing day": "boxingday",
+           "tax return": "taxreturn", "tax returns": "taxreturns", "tax refund": "taxrefund",
            "pre order": "order", "pre ordered": "ordered", "pre orders": "orders",
            "on back order": "on backorder",
            **{f"{call} {whose} call": "callback" for call in ("return", "returned", "returning")
@@ -136,7 +140,8 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
 read as that word so that every spelling is one word to the matcher (and "back" in a call back
 is no return's or restock's, nor "return" in "please return my call"); a pre-order is an order
 to the bot, and a coffee machine one of the things callers name (a "machine" alone is the bot
-they are talking to)."""
+they are talking to); a tax return or refund is the tax office's, never the shop's; New Year's
+Day, Christmas Eve and Boxing Day are the holidays, not any new day."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "whereas my": "where is my",
@@ -198,6 +203,12 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            **{f"for {new} {customers}": "for my first order"
               for new in ("new", "first time") for customers in ("customers", "buyers")},
            "enquire": "ask", "inquire": "ask", "enquiring": "asking", "inquiring": "asking",
+           **{f"{has} gone down in price": "went down in price" for has in ("has", "is")},
+           "stuck in the same place": "stuck", "sat in the same place": "stuck",
+           "stops working": "breaks",
+           **{f"{sent} the wrong {what}": f"{sent} the wrong item"
+              for sent in ("sent me", "been sent", "you sent", "they sent", "was sent")
+              for what in ("size", "colour", "color", "model")},
            "dosh": "money", "ever so much": "so much", "at my wits end": "fed up",
            "any joy with": "any news on", "any joy on": "any news on",
            "a return to do": "a return to make", "returns to do": "returns to make",
@@ -225,10 +236,12 @@ large" is asking to have it; asking the bot to "speak up" is asking it to be lou
 else to speak to; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again"
 is saying it again; "I'm not in" or "not home" is out, as a courier finds the caller; a parcel "gone
 walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a "reimbursement" is
-a refund and "dosh" money; to "enquire" is to ask, and a discount "for new customers" one for a
-first order; a French speaker's "annul my command" is cancelling the order and "reclamation" a
-complaint, a Spanish speaker's "devolution" a refund, and a German speaker's "when do I become my
-parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off it"
+a refund and "dosh" money; to "enquire" is to ask; a price that "has gone down" went down, a parcel
+"stuck in the same place" is stuck, what "stops working" breaks, and the wrong size "sent" is the
+wrong item, the shop's mistake (one the caller chose is a return); a discount "for new customers" is
+one for a first order; a French speaker's "annul my command" is cancelling the order and
+"reclamation" a complaint, a Spanish speaker's "devolution" a refund, and a German speaker's "when
+do I become my parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off it"
 changing one's mind; "at my wits' end" is fed up; "any joy with my parcel", in Britain, is any news
 of it, and a return "to do" one to make; "the whereabouts of" is where, "bare long", in London, very
 long, and "I demand to" wanting to; "very very late" is very late; Singapore and Malaysian English's
