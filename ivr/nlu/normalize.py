@@ -205,7 +205,12 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "enquire": "ask", "inquire": "ask", "enquiring": "asking", "inquiring": "asking",
            **{f"{has} gone down in price": "went down in price" for has in ("has", "is")},
            "stuck in the same place": "stuck", "sat in the same place": "stuck",
-           "stops working": "breaks",
+           "stops working": "breaks", "fuming": "furious", "livid": "furious",
+           "seething": "furious", "in my basket": "in my order", "in my cart": "in my order",
+           "we need to": "i need to", "we want to": "i want to",
+           "we would like to": "i would like to",
+           **{f"not what {we} {need}": "unsuitable" for we in ("i", "we")
+              for need in ("need", "needed", "want", "wanted")},
            **{f"{sent} the wrong {what}": f"{sent} the wrong item"
               for sent in ("sent me", "been sent", "you sent", "they sent", "was sent")
               for what in ("size", "colour", "color", "model")},
@@ -239,16 +244,18 @@ walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; 
 a refund and "dosh" money; to "enquire" is to ask; a price that "has gone down" went down, a parcel
 "stuck in the same place" is stuck, what "stops working" breaks, and the wrong size "sent" is the
 wrong item, the shop's mistake (one the caller chose is a return); a discount "for new customers" is
-one for a first order; a French speaker's "annul my command" is cancelling the order and
-"reclamation" a complaint, a Spanish speaker's "devolution" a refund, and a German speaker's "when
-do I become my parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off it"
-changing one's mind; "at my wits' end" is fed up; "any joy with my parcel", in Britain, is any news
-of it, and a return "to do" one to make; "the whereabouts of" is where, "bare long", in London, very
-long, and "I demand to" wanting to; "very very late" is very late; Singapore and Malaysian English's
-"can cancel or not" questions end "already or not" for "yet", and "reach" there is arriving, as in
-the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying by telephone, not an item
-called a phone; "I haven't the foggiest" is having no idea; money "put back" is refunded; to "log a
-complaint" is to make one, while logging in is no complaint)."""
+one for a first order; a caller "fuming" or "livid" is furious, what was "in my basket" was in the
+order, what "we need to" do the caller needs to, and what is "not what we need" is unsuitable; a
+French speaker's "annul my command" is cancelling the order and "reclamation" a complaint, a Spanish
+speaker's "devolution" a refund, and a German speaker's "when do I become my parcel" getting it;
+"knock it on the head" is cancelling it, and "I've gone off it" changing one's mind; "at my wits'
+end" is fed up; "any joy with my parcel", in Britain, is any news of it, and a return "to do" one to
+make; "the whereabouts of" is where, "bare long", in London, very long, and "I demand to" wanting
+to; "very very late" is very late; Singapore and Malaysian English's "can cancel or not" questions
+end "already or not" for "yet", and "reach" there is arriving, as in the Caribbean's "mi refund nuh
+reach"; paying "over the phone" is paying by telephone, not an item called a phone; "I haven't the
+foggiest" is having no idea; money "put back" is refunded; to "log a complaint" is to make one,
+while logging in is no complaint)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
@@ -349,12 +356,12 @@ _FIRST_PERSON = {"wants": "i want", "needs": "i need", "would like": "i would li
                  "never received": "i never received", "never got": "i never got",
                  "did not receive": "i did not receive", "did not get": "i did not get"}
 _SOMEONE_WANTS = re.compile(
-    rf"\b(?:he|she|(?:my|our) {_PERSON}) ("
+    rf"\b(?:he|she|(?:my|our|me) {_PERSON}) ("
     rf"{'|'.join(sorted(_FIRST_PERSON, key=len, reverse=True))})\b")
 """A request made for someone else ("he wants to cancel his order", "my mum would like to
 return it"), or a gift that has not reached them ("my sister hasn't received it"), read as the
-caller's, who asks it of us on their behalf. Only wanting and not receiving: "he left it at the
-door" is the courier."""
+caller's, who asks it of us on their behalf ("me husband", in Ireland and the north of England,
+is "my husband"). Only wanting and not receiving: "he left it at the door" is the courier."""
 
 _NUMBER = (r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
