@@ -56,6 +56,9 @@ on my electricity bill"): something the change's sentences do not know is not th
 NEGATED_PHRASE = 3
 """How many words a negated noun and the participle of what is done to it may span ("delivery
 address changed")."""
+UNFINISHED = frozenset({"and", "but", "or", "because", "if"})
+"""Words a caller does not stop on: an utterance ending on one was cut off ("I'd like to thank
+and"), and what was coming may undo it, so nothing that cannot be taken back is done on it."""
 AUXILIARIES = frozenset({"am", "is", "are", "was", "were", "be", "been", "being", "do", "does",
                          "did", "has", "have", "had", "will", "would", "can", "could", "shall",
                          "should", "may", "might", "must", "just", "really", "still", "already"})
@@ -406,12 +409,16 @@ class Matcher:
         so every word of it must be said: "hasn't it" is no return. A yes that confirms a change
         has no negation in it at all ("certainly not" is no yes); a goodbye has no word of
         anything else (SAID_ALONE), which is all the evidence it needs: its words are few and
-        others share them ("nothing else", "I'm all set"), so it may have no decisive word."""
+        others share them ("nothing else", "I'm all set"), so it may have no decisive word.
+        Nor may the sentence negate a decisive word the caller said plainly ("it does not work"
+        is no reading of "I'd like to work"; a goodbye's "no" answers the bot: "no, I'm good"),
+        and nothing DESTRUCTIVE is done on words that stop UNFINISHED."""
         if index.intents[row] in CONFIRMS:
             return not NEGATORS & set(words) or bool(NEGATORS & set(index.sentence_words[row]))
         if score < self.consequential_threshold or (
                 index.intents[row] in SAID_ALONE
-                and not _all_its_own(index, index.intents[row], words)):
+                and not _all_its_own(index, index.intents[row], words)) or (
+                index.intents[row] in DESTRUCTIVE and words[-1:] and words[-1] in UNFINISHED):
             return False
         sentence = index.sentence_words[row]
         if set(content_words(sentence)) <= NEGATORS and not set(sentence) <= set(words):
@@ -422,7 +429,10 @@ class Matcher:
             return False
         negated = {form for word in _negated(words) for form in index.near_forms(word)}
         wrongly_negated = (negated - _negated(sentence)) & decisive
-        if wrongly_negated or _another_change_named(index.intents[row], sentence, words):
+        affirmed = (set() if index.intents[row] in SAID_ALONE
+                    else (_negated(sentence) & decisive & said) - negated)
+        if (wrongly_negated or affirmed
+                or _another_change_named(index.intents[row], sentence, words)):
             return False
         return not _about_something_else(index, index.intent_words[index.intents[row]], words,
                                          decisive,

@@ -205,7 +205,8 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "enquire": "ask", "inquire": "ask", "enquiring": "asking", "inquiring": "asking",
            **{f"{has} gone down in price": "went down in price" for has in ("has", "is")},
            "stuck in the same place": "stuck", "sat in the same place": "stuck",
-           "stops working": "breaks", "fuming": "furious", "livid": "furious",
+           "stops working": "breaks", "from my end": "from me", "on my end": "from me",
+           "fuming": "furious", "livid": "furious",
            "seething": "furious", "in my basket": "in my order", "in my cart": "in my order",
            "we need to": "i need to", "we want to": "i want to",
            "we would like to": "i would like to",
@@ -244,21 +245,21 @@ else to speak to; the company as "you guys", "you lot" or "y'all" is "you"; "run
 is saying it again; "I'm not in" or "not home" is out, as a courier finds the caller; a parcel "gone
 walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a "reimbursement" is
 a refund and "dosh" money; to "enquire" is to ask; a price that "has gone down" went down, a parcel
-"stuck in the same place" is stuck, what "stops working" breaks, and the wrong size "sent" is the
-wrong item, the shop's mistake (one the caller chose is a return); a discount "for new customers" is
-one for a first order; a caller "fuming" or "livid" is furious, what was "in my basket" was in the
-order, what "we need to" do the caller needs to, what is "not what we need" is unsuitable, what is
-"not fitting" does not fit, and a parcel "not mine" is someone else's; a French speaker's "annul my
-command" is cancelling the order and "reclamation" a complaint, a Spanish speaker's "devolution" a
-refund, and a German speaker's "when do I become my parcel" getting it; "knock it on the head" is
-cancelling it, and "I've gone off it" changing one's mind; "at my wits' end" is fed up; "any joy
-with my parcel", in Britain, is any news of it, and a return "to do" one to make; "the whereabouts
-of" is where, "bare long", in London, very long, and "I demand to" wanting to; "very very late" is
-very late; Singapore and Malaysian English's "can cancel or not" questions end "already or not" for
-"yet", and "reach" there is arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the
-phone" is paying by telephone, not an item called a phone; "I haven't the foggiest" is having no
-idea; money "put back" is refunded; to "log a complaint" is to make one, while logging in is no
-complaint)."""
+"stuck in the same place" is stuck, what "stops working" breaks, "that's it from my end" is from me
+(no end the caller goes to), and the wrong size "sent" is the wrong item, the shop's mistake (one
+the caller chose is a return); a discount "for new customers" is one for a first order; a caller
+"fuming" or "livid" is furious, what was "in my basket" was in the order, what "we need to" do the
+caller needs to, what is "not what we need" is unsuitable, what is "not fitting" does not fit, and a
+parcel "not mine" is someone else's; a French speaker's "annul my command" is cancelling the order
+and "reclamation" a complaint, a Spanish speaker's "devolution" a refund, and a German speaker's
+"when do I become my parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off
+it" changing one's mind; "at my wits' end" is fed up; "any joy with my parcel", in Britain, is any
+news of it, and a return "to do" one to make; "the whereabouts of" is where, "bare long", in London,
+very long, and "I demand to" wanting to; "very very late" is very late; Singapore and Malaysian
+English's "can cancel or not" questions end "already or not" for "yet", and "reach" there is
+arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying by
+telephone, not an item called a phone; "I haven't the foggiest" is having no idea; money "put back"
+is refunded; to "log a complaint" is to make one, while logging in is no complaint)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"

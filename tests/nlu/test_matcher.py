@@ -121,6 +121,20 @@ def test_a_goodbye_is_said_with_nothing_else(matcher: Matcher) -> None:
         assert matcher.match(said).intent != "goodbye", said
 
 
+def test_words_cut_off_on_a_conjunction_never_end_or_cancel_anything(matcher: Matcher) -> None:
+    """Whisper's reading of another language, "I'd like to thank and", must not hang up."""
+    assert matcher.match("thanks, bye").intent == "goodbye"
+    assert matcher.match("cancel my order").intent == "cancel_order"
+    for said in ("I'd like to thank and", "cancel my order and", "that's all but"):
+        assert matcher.match(said).intent not in {"goodbye", "cancel_order"}, said
+
+
+def test_a_sentence_that_negates_what_the_caller_affirms_is_not_their_request(
+        matcher: Matcher) -> None:
+    assert matcher.match("my kettle doesn't work").intent == "return_request"
+    assert matcher.match("I'd like to work a table for two").intent is None
+
+
 def test_swearing_pads_a_request(matcher: Matcher) -> None:
     assert matcher.match("cancel the darn thing").intent == "cancel_order"
     assert matcher.match("where's my bloody parcel").intent == "track_package"
