@@ -418,7 +418,7 @@ class Matcher:
         if score < self.consequential_threshold or (
                 index.intents[row] in SAID_ALONE
                 and not _all_its_own(index, index.intents[row], words)) or (
-                index.intents[row] in DESTRUCTIVE and words[-1:] and words[-1] in UNFINISHED):
+                index.intents[row] in DESTRUCTIVE and bool(words) and words[-1] in UNFINISHED):
             return False
         sentence = index.sentence_words[row]
         if set(content_words(sentence)) <= NEGATORS and not set(sentence) <= set(words):
