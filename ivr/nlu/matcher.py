@@ -428,9 +428,10 @@ class Matcher:
         if not decisive & said and index.intents[row] not in SAID_ALONE:
             return False
         negated = {form for word in _negated(words) for form in index.near_forms(word)}
-        wrongly_negated = (negated - _negated(sentence)) & decisive
+        sentence_negates = _negated(sentence)
+        wrongly_negated = (negated - sentence_negates) & decisive
         affirmed = (set() if index.intents[row] in SAID_ALONE
-                    else (_negated(sentence) & decisive & said) - negated)
+                    else (sentence_negates & decisive & said) - negated)
         if (wrongly_negated or affirmed
                 or _another_change_named(index.intents[row], sentence, words)):
             return False
