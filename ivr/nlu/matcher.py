@@ -660,13 +660,14 @@ def _noun_it_goes_with(index: _ContextIndex, words: Sequence[str], at: int) -> s
     the noun a BEFORE_AN_OBJECT word after words[at] and its auxiliaries starts ("steps" in
     "track my steps", "voice" in "excuse my voice", "weather" in "where is my weather"; of a
     compound, a word of it the context knows: "order" in "where is my Nike order"), or the
-    noun "about" and a BEFORE_A_TOPIC word start ("noise" in "a complaint about the noise"), if
-    the word there is a noun; None when there is no such word."""
+    noun "about" or "for" and a BEFORE_A_TOPIC word start ("noise" in "a complaint about the
+    noise", "plumber" in "waiting for the plumber"), if the word there is a noun; None when
+    there is no such word."""
     if (0 < at < len(words) - 1 and words[at - 1] in BEFORE_A_MODIFIER
             and words[at + 1] not in STOPWORDS):
         return words[at + 1]
     after = list(dropwhile(AUXILIARIES.__contains__, words[at + 1 :]))
-    if len(after) > 2 and after[0] == "about" and after[1] in BEFORE_A_TOPIC:
+    if len(after) > 2 and after[0] in ("about", "for") and after[1] in BEFORE_A_TOPIC:
         after = after[1:]
     elif len(after) < 2 or after[0] not in BEFORE_AN_OBJECT:
         return None

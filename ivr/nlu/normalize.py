@@ -130,6 +130,7 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
               for year in ("year", "years") for day in ("day", "eve")},
            "christmas day": "christmas", "christmas eve": "christmas", "boxing day": "boxingday",
            "tax return": "taxreturn", "tax returns": "taxreturns", "tax refund": "taxrefund",
+           **{f"size {letter}": letter for letter in ("small", "medium", "large", "extra large")},
            "pre order": "order", "pre ordered": "ordered", "pre orders": "orders",
            "on back order": "on backorder",
            **{f"{call} {whose} call": "callback" for call in ("return", "returned", "returning")
@@ -141,7 +142,8 @@ read as that word so that every spelling is one word to the matcher (and "back" 
 is no return's or restock's, nor "return" in "please return my call"); a pre-order is an order
 to the bot, and a coffee machine one of the things callers name (a "machine" alone is the bot
 they are talking to); a tax return or refund is the tax office's, never the shop's; New Year's
-Day, Christmas Eve and Boxing Day are the holidays, not any new day."""
+Day, Christmas Eve and Boxing Day are the holidays, not any new day; "size medium" is the
+medium, a size said by its name, with no number the word "size" would announce."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "whereas my": "where is my",
@@ -288,6 +290,14 @@ _MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
 starts with the verb), "Wear my parcel?" (nor with the other verb before a subject) and "that's
 it by" (nothing ends on the preposition there)."""
 
+_DOING = {"putting": "put", "changing": "change", "checking": "check", "sending": "send",
+          "cancelling": "cancel", "canceling": "cancel", "transferring": "transfer",
+          "connecting": "connect", "telling": "tell", "giving": "give", "looking": "look",
+          "swapping": "swap", "exchanging": "exchange", "arranging": "arrange",
+          "updating": "update", "passing": "pass", "getting": "get", "finding": "find",
+          "processing": "process", "tracking": "track", "repeating": "repeat",
+          "saying": "say", "explaining": "explain"}
+"""The verbs of a request asked as "would you mind ...ing", with the form "can you" takes."""
 _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i able to": "can i",
             "would you be able to": "can you", "will you be able to": "can you",
             "are you able to": "can you", "is it possible for me to": "can i",
@@ -303,11 +313,15 @@ _ABLE_TO = {"would i be able to": "can i", "will i be able to": "can i", "am i a
             "i would be grateful if i could": "can i", "i do not suppose i could": "can i",
             "i do not suppose i can": "can i", "i do not suppose you could": "can you",
             "i do not suppose you can": "can you", "i am not able to": "i can not",
-            "i was not able to": "i could not", "we are not able to": "we can not"}
+            "i was not able to": "i could not", "we are not able to": "we can not",
+            **{f"{would} you mind if i": "can i" for would in ("would", "do")},
+            **{f"{would} you mind {doing}": f"can you {do}" for would in ("would", "do")
+               for doing, do in _DOING.items()}}
 """Roundabout ways of asking "can I" and "can you" ("would I be able to cancel", "is it possible
 to get it fixed", "I would be grateful if you could check", "I don't suppose I could"), read as
 the plain question, and "I am not able to" as "I can not", so that every sentence asked one way
-is asked every way; "I should be grateful" is the older British "I would be grateful"."""
+is asked every way; "I should be grateful" is the older British "I would be grateful", and
+"would you mind putting me through" is "can you put me through"."""
 
 _TAG_QUESTION = re.compile(
     r",\s*(?:isn't|aren't|wasn't|weren't|don't|doesn't|didn't|can't|couldn't|won't|wouldn't|"
@@ -345,10 +359,12 @@ _PERSON = (r"(?:(?:little|big|older|younger|elder|best|eldest) )?(?:"
            + "|".join(sorted(PEOPLE)) + ")")
 _SOMEONES = re.compile(
     rf"\b(?:my|our|his|her|your|the) {_PERSON}(?:'s|s')(?=\s)(?!\s+(?:not|been|going|got|gone|"
-    rf"just|still|very|so|really|here|there|away|out|home|in|at|on|ill|poorly|sick|well|unwell)\b)")
+    rf"just|still|very|so|really|here|there|away|out|home|in|at|on|ill|poorly|sick|well|unwell|"
+    rf"instead|because|while|and|but|for)\b)")
 """Someone else's thing said as the caller's ("my wife's order" is "my order"): the person
 adds a word no sentence of the grammar has, and the request is the same. Not where "'s" is
-"is" ("my mum's not well", "my son's away")."""
+"is" ("my mum's not well", "my son's away"), nor where the thing goes unsaid because it is
+their home ("send it to my daughter's instead")."""
 _FOR_SOMEONE = re.compile(
     rf"\b(?:(?:i am |i )?(?:calling|ringing|phoning) )?(?:for|on behalf of) (?:my|our) "
     rf"{_PERSON}\b")
@@ -358,14 +374,20 @@ _FIRST_PERSON = {"wants": "i want", "needs": "i need", "would like": "i would li
                  "is hoping": "i am hoping", "has not received": "i have not received",
                  "has not got": "i have not got", "has never received": "i have never received",
                  "never received": "i never received", "never got": "i never got",
-                 "did not receive": "i did not receive", "did not get": "i did not get"}
+                 "did not receive": "i did not receive", "did not get": "i did not get",
+                 **{f"{says} i should": "i want to"
+                    for says in ("says", "said", "thinks", "reckons", "told me")}}
 _SOMEONE_WANTS = re.compile(
     rf"\b(?:he|she|(?:my|our|me) {_PERSON}) ("
     rf"{'|'.join(sorted(_FIRST_PERSON, key=len, reverse=True))})\b")
 """A request made for someone else ("he wants to cancel his order", "my mum would like to
-return it"), or a gift that has not reached them ("my sister hasn't received it"), read as the
-caller's, who asks it of us on their behalf ("me husband", in Ireland and the north of England,
-is "my husband"). Only wanting and not receiving: "he left it at the door" is the courier."""
+return it"), one someone told the caller to make ("my grandson says I should return it"), or a
+gift that has not reached them ("my sister hasn't received it"), read as the caller's, who asks
+it of us on their behalf ("me husband", in Ireland and the north of England, is "my husband").
+Only wanting, being told to and not receiving: "he left it at the door" is the courier."""
+_CAN_SOMEONE = re.compile(rf"\b(can|could) (?:my|our) {_PERSON}\b")
+"""Whether someone the caller acts for may do something ("can my grandson pay with his card"):
+the caller asks it for them, as "can I"."""
 
 _NUMBER = (r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
@@ -461,6 +483,7 @@ def normalize(text: str) -> list[str]:
     if any(word in PEOPLE or word in ("he", "she") for word in words):
         joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
                                     _FOR_SOMEONE.sub(" ", joined))
+        joined = _CAN_SOMEONE.sub(r"\1 i", joined)
     joined = _ANY_MORE.sub("anymore", _HAD_NOTHING.sub(r"\1 not \2 anything", joined))
     joined = _NO_LONGER_ALREADY.sub(r"\1 anymore", joined)
     if "would" in words:
