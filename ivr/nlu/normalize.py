@@ -102,6 +102,11 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                    "(?<!grateful )(?<!appreciate it )"
                    "if (?:you can|you could|possible|you do not mind)",
                    "quick question",
+                   "i (?:have )?(?:only )?(?:got|have) "
+                   "(?:a minute|a second|a moment|a few minutes)",
+                   "i am in a (?:hurry|rush)",
+                   "i am (?:worried|concerned|afraid|scared)(?: that)?"
+                   "(?= (?:my|the|it|i|you|they|he|she|someone)\\b)",
                    "i am (?:calling|ringing|phoning)(?: you)? because",
                    "^(?:okay|alright|right) so(?= [a-z])",
                    "^(?:listen|look)(?! (?:to|at|for|out|into|after|like|up)\\b)(?= [a-z])")
@@ -119,7 +124,9 @@ missing"); nor an apology for calling ("sorry to bother you, but"), which would 
 to repeat itself; nor praise before the problem ("you were great last time, but now I want to
 complain"), which only softens it; nor how soon or how politely it is asked ("right now", "as soon
 as possible", "if that's okay", "if you can"), nor the openings that only announce it ("quick
-question", "I'm calling because", "okay so", "listen")."""
+question", "I'm calling because", "okay so", "listen"), nor how little time the caller has
+("quickly, I've only got a minute"), nor the worry a question is asked with ("I'm worried my
+order never went through")."""
 
 _JOINED = {"any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
@@ -234,6 +241,9 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
               for have in ("have not", "have not got", "do not have", "had not")
               for least in ("foggiest", "faintest", "slightest", "remotest")
               for idea in ("", " idea", " clue")},
+           **{f"{get} paid back": f"{get} refunded" for get in ("get", "be", "been")},
+           **{f"{a_bit} snug": f"{a_bit} too tight"
+              for a_bit in ("a bit", "a little", "quite", "rather", "very", "really")},
            **{f"{money} {has}been put back": f"{money} {has}been refunded"
               for money in ("money", "refund", "cash") for has in ("", "has ", "have ")}}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
@@ -261,7 +271,9 @@ very long, and "I demand to" wanting to; "very very late" is very late; Singapor
 English's "can cancel or not" questions end "already or not" for "yet", and "reach" there is
 arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying by
 telephone, not an item called a phone; "I haven't the foggiest" is having no idea; money "put back"
-is refunded; to "log a complaint" is to make one, while logging in is no complaint)."""
+is refunded, and to "get paid back" to get refunded; what is "a bit snug" is a bit too tight (a
+"snug fit" alone is praise); to "log a complaint" is to make one, while
+logging in is no complaint)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
@@ -424,6 +436,12 @@ _MY_MONEY = re.compile(
 money, whatever the sum, unless it only says which thing of theirs ("my £35 refund"); other
 amounts say nothing (_SAYS_NOTHING)."""
 
+_SOUNDS_OF_ASSENT = ((re.compile(r"\b(?:m+[- ]?hm+|mhm+|uh[- ]?huh)\b"), " yes "),
+                     (re.compile(r"\buh-uh\b"), " no "))
+"""The sounds that answer yes or no ("mm-hmm", "uh-huh"; "uh-uh"): whole words to the caller,
+though each half alone is a filler; "uh-uh" only with its hyphen, which tells it from a caller
+hesitating twice."""
+
 _CUT_OFF = re.compile(r"\b[a-z']+-(?=\s)")
 """A word the caller broke off to start again, as a transcript writes it ("change the deliv-
 the delivery address", "wh- what?"): what follows says it whole, and the stump is no word."""
@@ -465,6 +483,8 @@ _REWRITE_PATTERN = re.compile(
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    for sound, meaning in _SOUNDS_OF_ASSENT:
+        text = sound.sub(meaning, text)
     text = _MY_MONEY.sub("my money", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text)))
     text = _RANGE.sub(" ", _SOMEONES.sub("my", _PRICE.sub(" ", text)))
     text = _NEGATIVE_QUESTION.sub(

@@ -138,6 +138,22 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("are you getting any more kettles in", ["are", "you", "getting", "any", "more", "kettles",
                                              "in"]),
     ("you'll have to speak up", ["louder"]),
+    ("Mm-hmm.", ["yes"]),
+    ("uh-huh, that's right", ["yes", "that", "is", "right"]),
+    ("uh-uh", ["no"]),
+    ("uh, uh, I want to cancel", ["i", "want", "to", "cancel"]),
+    ("send it to my daughter's instead", ["send", "it", "to", "my", "daughter", "instead"]),
+    ("my daughter's order", ["my", "order"]),
+    ("my grandson says I should return it", ["i", "want", "to", "return", "it"]),
+    ("can my grandson pay with his card", ["can", "i", "pay", "with", "his", "card"]),
+    ("would you mind putting me through", ["can", "you", "put", "me", "through"]),
+    ("do you mind if I cancel", ["can", "i", "cancel"]),
+    ("have you got it in size medium", ["have", "you", "got", "it", "in", "medium"]),
+    ("they're a bit snug", ["they", "are", "a", "bit", "too", "tight"]),
+    ("quickly, I've only got a minute, has it gone", ["quickly", "has", "it", "gone"]),
+    ("I'm worried my order never went through", ["my", "order", "never", "went", "through"]),
+    ("I'm worried about my order", ["i", "am", "worried", "about", "my", "order"]),
+    ("when do I get paid back", ["when", "do", "i", "get", "refunded"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
