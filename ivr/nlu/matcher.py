@@ -719,20 +719,22 @@ def _names_someone_else_next(words: Sequence[str], at: int) -> bool:
 
 def _subject(index: _ContextIndex, words: Sequence[str], at: int) -> str | None:
     """The noun a determiner starts right before words[at], past auxiliaries and negators: the
-    subject of a verb ("car" in "the car will not start", "pool" in "is the swimming pool
-    open": a word the context does not know may come between); None when the word there is no
-    such noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it"), is someone
-    the caller acts for ("can my daughter swap her trainers"), or describes words[at] ("wrong"
-    in "the wrong size"), or when words[at] is a verb's particle ("send the thingy back": the
-    noun before it is the verb's object)."""
+    subject of a verb ("car" in "the car will not start", "pool" in "is the swimming pool open": a
+    word the context does not know may come between, unless what follows it is a participle, which
+    it is the subject of: "vet" in "the vet is running late"); None when the word there is no such
+    noun ("thanks" in "great thanks", "cancel" in "the order now, cancel it"), is someone the caller
+    acts for ("can my daughter swap her trainers"), or describes words[at] ("wrong" in "the wrong
+    size"), or when words[at] is a verb's particle ("send the thingy back": the noun before it is
+    the verb's object)."""
     before = [word for word in words[:at] if word not in AUXILIARIES and word not in NEGATORS]
     if (len(before) < 2 or before[-1] in PEOPLE or before[-1] in MODIFIERS
             or words[at] in PARTICLES or words[at] == "back"):
         return None
-    if before[-2] in DETERMINERS or (len(before) >= 3 and before[-3] in DETERMINERS
-                                     and before[-2] not in STOPWORDS
-                                     and not index.near_forms(before[-2])):
+    if before[-2] in DETERMINERS:
         return before[-1]
+    if (len(before) >= 3 and before[-3] in DETERMINERS and before[-2] not in STOPWORDS
+            and not index.near_forms(before[-2])):
+        return before[-2] if before[-1].endswith("ing") else before[-1]
     return None
 
 

@@ -68,9 +68,9 @@ _GREETING_DOES_NOT_END_BEFORE = "with|on|about|to|going|gonna|planning|supposed|
 """Words after "how are you" or "what's the story" that make it a question about something
 ("how are you going to fix this", "what's the story with my order"), not a greeting."""
 
-_FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering",
-                   "i am wondering", "i was just wondering", "i wonder if", "i wonder whether",
-                   "i was hoping", "to be honest", "to be fair",
+_FILLER_PHRASES = ("(?:if )?(?:you )?know what i mean", "you know", "i mean", "kind of", "sort of",
+                   "i was wondering", "i am wondering", "i was just wondering", "i wonder if",
+                   "i wonder whether", "i was hoping", "to be honest", "to be fair",
                    *(f"i {wanting} to {asking} {whether}"
                      for wanting in ("want", "would like", "wish")
                      for asking in ("know", "ask", "enquire", "inquire")
@@ -102,6 +102,7 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                    "(?<!grateful )(?<!appreciate it )"
                    "if (?:you can|you could|possible|you do not mind)",
                    "quick question",
+                   "(?:can|do) you hear me(?: (?:okay|alright|all right))?(?= [a-z])",
                    "i (?:have )?(?:only )?(?:got|have) "
                    "(?:a minute|a second|a moment|a few minutes)",
                    "i am in a (?:hurry|rush)",
@@ -110,28 +111,32 @@ _FILLER_PHRASES = ("you know", "i mean", "kind of", "sort of", "i was wondering"
                    "i am (?:calling|ringing|phoning)(?: you)? because",
                    "^(?:okay|alright|right) so(?= [a-z])",
                    "^(?:listen|look)(?! (?:to|at|for|out|into|after|like|up)\\b)(?= [a-z])")
-"""Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like
-to know whether my order has shipped", "I wish to enquire if the boots are available", "I just want
-to know when it's coming", "any chance you could check"): what is asked is the same without them. A
-greeting ("good afternoon, I need to exchange some trainers", "hi, how are you doing", Irish
-"what's the craic") is no part of the request, unless it is a wish ("have a good evening") or asks
-about something ("what's the story with my order"); nor is the "po" of Filipino English's courtesy
-("cancel po"), unless it is a P.O. box; nor "who do I speak to about", which asks the bot what it
-is there to answer ("who do I speak to about returning something"); nor "if it's not too late", a
-hedge whose "not" would negate the request; nor "when you get a chance", which only says when; nor
-asking whether the bot is a person when the request follows ("are you a robot? my parcel's gone
-missing"); nor an apology for calling ("sorry to bother you, but"), which would be asking the bot
-to repeat itself; nor praise before the problem ("you were great last time, but now I want to
-complain"), which only softens it; nor how soon or how politely it is asked ("right now", "as soon
-as possible", "if that's okay", "if you can"), nor the openings that only announce it ("quick
-question", "I'm calling because", "okay so", "listen"), nor how little time the caller has
-("quickly, I've only got a minute"), nor the worry a question is asked with ("I'm worried my
-order never went through")."""
+"""Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like to
+know whether my order has shipped", "I wish to enquire if the boots are available", "I just want to
+know when it's coming", "any chance you could check"): what is asked is the same without them. A
+greeting ("good afternoon, I need to exchange some trainers", "hi, how are you doing", Irish "what's
+the craic") is no part of the request, unless it is a wish ("have a good evening") or asks about
+something ("what's the story with my order"); nor is the "po" of Filipino English's courtesy
+("cancel po"), unless it is a P.O. box; nor "who do I speak to about", which asks the bot what it is
+there to answer ("who do I speak to about returning something"); nor "if it's not too late", a hedge
+whose "not" would negate the request; nor "when you get a chance", which only says when; nor asking
+whether the bot is a person when the request follows ("are you a robot? my parcel's gone missing");
+nor an apology for calling ("sorry to bother you, but"), which would be asking the bot to repeat
+itself; nor praise before the problem ("you were great last time, but now I want to complain"),
+which only softens it; nor how soon or how politely it is asked ("right now", "as soon as possible",
+"if that's okay", "if you can"), nor the openings that only announce it ("quick question", "I'm
+calling because", "okay so", "listen", "can you hear me"), nor "you know what I mean", nor how
+little time the caller has ("quickly, I've only got a minute"), nor the worry a question is asked
+with ("I'm worried my order never went through")."""
 
 _JOINED = {"any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
            "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
            "coffee machine": "coffeemaker", "coffee maker": "coffeemaker",
+           **{f"{pet} {thing}": f"{pet}{thing}"
+              for pet, thing in (("cat", "tree"), ("cat", "bed"), ("dog", "bed"))},
+           "high chair": "highchair",
+           **{f"{call} back": "callback" for call in ("ring", "call", "phone")},
            "espresso machine": "coffeemaker",
            **{f"new {year} {day}": "newyear"
               for year in ("year", "years") for day in ("day", "eve")},
@@ -144,13 +149,14 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
               for whose in ("my", "the", "your", "our", "this")},
            **{f"{call} {whom} back": "callback" for call in ("call", "ring", "phone")
               for whom in ("you", "me", "them", "us")}}
-"""Phrases that say one word ("any longer", "at the minute", "I'll call you back", a P.O. box),
-read as that word so that every spelling is one word to the matcher (and "back" in a call back
-is no return's or restock's, nor "return" in "please return my call"); a pre-order is an order
-to the bot, and a coffee machine one of the things callers name (a "machine" alone is the bot
-they are talking to); a tax return or refund is the tax office's, never the shop's; New Year's
-Day, Christmas Eve and Boxing Day are the holidays, not any new day; "size medium" is the
-medium, a size said by its name, with no number the word "size" would announce."""
+"""Phrases that say one word ("any longer", "at the minute", "I'll call you back", "I'll ring back
+later", a P.O. box), read as that word so that every spelling is one word to the matcher (and "back"
+in a call back is no return's or restock's, nor "return" in "please return my call"); a pre-order is
+an order to the bot; a coffee machine, a cat tree, a dog bed and a high chair are among the things
+callers name (a "machine" alone is the bot they are talking to); a tax return or refund is the tax
+office's, never the shop's; New Year's Day, Christmas Eve and Boxing Day are the holidays, not any
+new day; "size medium" is the medium, a size said by its name, with no number the word "size" would
+announce."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "whereas my": "where is my",
@@ -244,6 +250,11 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            **{f"{get} paid back": f"{get} refunded" for get in ("get", "be", "been")},
            **{f"{a_bit} snug": f"{a_bit} too tight"
               for a_bit in ("a bit", "a little", "quite", "rather", "very", "really")},
+           **{f"{it_is} {tight}": f"{it_is} too {tight}"
+              for it_is in ("it is", "they are", "it was", "they were")
+              for tight in ("tight", "loose")},
+           **{f"what {has}happened to my refund": "where is my refund" for has in ("", "has ")},
+           "on the step": "on the doorstep", "on my step": "on my doorstep",
            **{f"{money} {has}been put back": f"{money} {has}been refunded"
               for money in ("money", "refund", "cash") for has in ("", "has ", "have ")}}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
@@ -272,8 +283,9 @@ English's "can cancel or not" questions end "already or not" for "yet", and "rea
 arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying by
 telephone, not an item called a phone; "I haven't the foggiest" is having no idea; money "put back"
 is refunded, and to "get paid back" to get refunded; what is "a bit snug" is a bit too tight (a
-"snug fit" alone is praise); to "log a complaint" is to make one, while
-logging in is no complaint)."""
+"snug fit" alone is praise), and what "is tight" is too tight on the caller; "what happened to my
+refund" asks where it is; what is left "on the step" is on the doorstep; to "log a complaint" is to
+make one, while logging in is no complaint)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
@@ -436,6 +448,17 @@ _MY_MONEY = re.compile(
 money, whatever the sum, unless it only says which thing of theirs ("my £35 refund"); other
 amounts say nothing (_SAYS_NOTHING)."""
 
+_BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+"""What a transcript writes in brackets ("[inaudible]", "(laughs)", "[coughs]"): a sound or a
+gap, never the caller's words."""
+
+_IS_BEFORE_A_STATE = re.compile(
+    r"\b(?!let's)([a-z]+)'s (?=(?:missing|broken|damaged|faulty|cracked|ripped|torn|leaking|"
+    r"stuck|late|running|coming|going|not|still|been|gone|too|a bit|supposed|meant|due|"
+    r"arrived)\b)")
+"""A noun's "'s" before what it is or is doing ("the cot's missing a side", "the vet's running
+late"): "is", as it is after a pronoun, not the possessive the noun's "'s" otherwise is."""
+
 _SOUNDS_OF_ASSENT = ((re.compile(r"\b(?:m+[- ]?hm+|mhm+|uh[- ]?huh)\b"), " yes "),
                      (re.compile(r"\buh-uh\b"), " no "))
 """The sounds that answer yes or no ("mm-hmm", "uh-huh"; "uh-uh"): whole words to the caller,
@@ -483,10 +506,12 @@ _REWRITE_PATTERN = re.compile(
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = _BRACKETED.sub(" ", text)
     for sound, meaning in _SOUNDS_OF_ASSENT:
         text = sound.sub(meaning, text)
     text = _MY_MONEY.sub("my money", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text)))
     text = _RANGE.sub(" ", _SOMEONES.sub("my", _PRICE.sub(" ", text)))
+    text = _IS_BEFORE_A_STATE.sub(r"\1 is ", text)
     text = _NEGATIVE_QUESTION.sub(
         lambda found: found.group(1) + _ASKED_PLAINLY[found.group(2)] + " ", text)
     text = _SIZE_FIGURE.sub(lambda found: "size " + " ".join(number_words(int(found.group(1)))),
@@ -499,7 +524,7 @@ def normalize(text: str) -> list[str]:
     joined = " ".join(word for word in words if word and word not in FILLERS)
     if any(word in _MONEY_AND_MONTHS or _ORDINAL_WORD.match(word) for word in words):
         joined = _SAYS_NOTHING.sub(" ", _PERCENT_OFF.sub("discount", joined))
-    joined = _FILLER_PATTERN.sub(" ", joined)
+    joined = " ".join(_FILLER_PATTERN.sub(" ", joined).split())
     if any(word in PEOPLE or word in ("he", "she") for word in words):
         joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
                                     _FOR_SOMEONE.sub(" ", joined))

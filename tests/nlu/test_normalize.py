@@ -42,7 +42,7 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("a present for my little sister", ["a", "present"]),
     ("he left it at the door", ["he", "left", "it", "at", "the", "door"]),
     ("my sister hasn't received it", ["i", "have", "not", "received", "it"]),
-    ("my mum's not well", ["my", "mum", "not", "well"]),
+    ("my mum's not well", ["my", "mum", "is", "not", "well"]),
     ("I would be grateful if you could check my order",
      ["can", "you", "check", "my", "order"]),
     ("I would like to know whether it has shipped", ["it", "has", "shipped"]),
@@ -154,6 +154,14 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("I'm worried my order never went through", ["my", "order", "never", "went", "through"]),
     ("I'm worried about my order", ["i", "am", "worried", "about", "my", "order"]),
     ("when do I get paid back", ["when", "do", "i", "get", "refunded"]),
+    ("Cheers, bye. (laughs)", ["cheers", "bye"]),
+    ("I want to return [inaudible] the pram", ["i", "want", "to", "return", "the", "pram"]),
+    ("the cot's missing a side", ["the", "cot", "is", "missing", "a", "side"]),
+    ("the cot's side is missing", ["the", "cot", "side", "is", "missing"]),
+    ("I'll ring back later", ["i", "will", "callback", "later"]),
+    ("cancel it, you know what I mean", ["cancel", "it"]),
+    ("can you hear me, I'm asking about my order", ["i", "am", "asking", "about", "my", "order"]),
+    ("can you hear me", ["can", "you", "hear", "me"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
