@@ -133,6 +133,7 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
            "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
            "coffee machine": "coffeemaker", "coffee maker": "coffeemaker",
+           "after pay": "afterpay", "pay pal": "paypal",
            **{f"{pet} {thing}": f"{pet}{thing}"
               for pet, thing in (("cat", "tree"), ("cat", "bed"), ("dog", "bed"))},
            "high chair": "highchair",
@@ -152,11 +153,11 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
 """Phrases that say one word ("any longer", "at the minute", "I'll call you back", "I'll ring back
 later", a P.O. box), read as that word so that every spelling is one word to the matcher (and "back"
 in a call back is no return's or restock's, nor "return" in "please return my call"); a pre-order is
-an order to the bot; a coffee machine, a cat tree, a dog bed and a high chair are among the things
-callers name (a "machine" alone is the bot they are talking to); a tax return or refund is the tax
-office's, never the shop's; New Year's Day, Christmas Eve and Boxing Day are the holidays, not any
-new day; "size medium" is the medium, a size said by its name, with no number the word "size" would
-announce."""
+an order to the bot, and "after pay" or "pay pal" the ways to pay; a coffee machine, a cat tree, a
+dog bed and a high chair are among the things callers name (a "machine" alone is the bot they are
+talking to); a tax return or refund is the tax office's, never the shop's; New Year's Day, Christmas
+Eve and Boxing Day are the holidays, not any new day; "size medium" is the medium, a size said by
+its name, with no number the word "size" would announce."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "whereas my": "where is my",
@@ -175,14 +176,15 @@ _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where 
                 for after in (" about", " if", " when", " where", " what", " how", " whether")},
              **{f"{being} to {size}": f"{meant} too {size}"
                 for being, meant in (("is", "is"), ("are", "are"), ("was", "was"),
-                                     ("were", "were"), ("its", "it is"))
+                                     ("were", "were"), ("its", "it is"), ("there", "they are"),
+                                     ("their", "they are"))
                 for size in ("small", "big", "large", "tight", "loose", "short", "long",
                              "narrow", "wide")}}
 """A recogniser's homophones and split words, mended where nothing else could be meant ("wear is
 my parcel", "were is my order", "my par cell", "I wont a refund": no one says "I will not a";
 "do you except PayPal", "its to small", "where's my odor", "my delivery a dress", "what's your
 war and tea", "find out wear my parcel is", "I want too know", "she wants to no about her
-order")."""
+order", "there to big")."""
 
 _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do not understand you",
            "reached me": "arrived", "reached us": "arrived", "reached here": "arrived",
@@ -301,9 +303,11 @@ is preferred to goes, up to the next clause's subject. Only before a verb of a r
 preference read as wanting: "I'd rather have it in black" asks for an exchange, and "I'd rather
 it went to my daughter's" for another address, as the grammar's own sentences say them."""
 
-_HAD_NOTHING = re.compile(r"\b(have|has|had) (heard|had|got|received|seen) nothing\b(?! but\b)")
-"""Nothing said as the object ("I've heard nothing", "I've had nowt"): not having had anything,
-as the grammar says it; "I've had nothing but trouble" is a complaint, and stays as it is."""
+_HAD_NOTHING = re.compile(
+    r"\b(have|has|had|and) (heard|had|got|received|seen) nothing\b(?! but\b)")
+"""Nothing said as the object ("I've heard nothing", "I've had nowt", "I ordered it and heard
+nothing since"): not having had anything, as the grammar says it; "I've had nothing but trouble"
+is a complaint, and stays as it is."""
 
 _MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
                           (re.compile(r"^wear(?= (?:is|are|my|the|did|does|has|have)\b)"),
@@ -384,7 +388,8 @@ _PERSON = (r"(?:(?:little|big|older|younger|elder|best|eldest) )?(?:"
 _SOMEONES = re.compile(
     rf"\b(?:my|our|his|her|your|the) {_PERSON}(?:'s|s')(?=\s)(?!\s+(?:not|been|going|got|gone|"
     rf"just|still|very|so|really|here|there|away|out|home|in|at|on|ill|poorly|sick|well|unwell|"
-    rf"instead|because|while|and|but|for)\b)")
+    rf"instead|because|while|and|but|for|lending|sending|bringing|getting|waiting|asking|moving|"
+    rf"staying|using|picking|collecting)\b)")
 """Someone else's thing said as the caller's ("my wife's order" is "my order"): the person
 adds a word no sentence of the grammar has, and the request is the same. Not where "'s" is
 "is" ("my mum's not well", "my son's away"), nor where the thing goes unsaid because it is
@@ -455,7 +460,8 @@ gap, never the caller's words."""
 _IS_BEFORE_A_STATE = re.compile(
     r"\b(?!let's)([a-z]+)'s (?=(?:missing|broken|damaged|faulty|cracked|ripped|torn|leaking|"
     r"stuck|late|running|coming|going|not|still|been|gone|too|a bit|supposed|meant|due|"
-    r"arrived)\b)")
+    r"arrived|lending|sending|bringing|getting|waiting|asking|moving|staying|using|picking|"
+    r"collecting)\b)")
 """A noun's "'s" before what it is or is doing ("the cot's missing a side", "the vet's running
 late"): "is", as it is after a pronoun, not the possessive the noun's "'s" otherwise is."""
 
@@ -529,7 +535,9 @@ def normalize(text: str) -> list[str]:
         joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
                                     _FOR_SOMEONE.sub(" ", joined))
         joined = _CAN_SOMEONE.sub(r"\1 i", joined)
-    joined = _ANY_MORE.sub("anymore", _HAD_NOTHING.sub(r"\1 not \2 anything", joined))
+    joined = _ANY_MORE.sub("anymore", _HAD_NOTHING.sub(
+        lambda found: f"{'and have' if found[1] == 'and' else found[1]} not {found[2]} anything",
+        joined))
     joined = _NO_LONGER_ALREADY.sub(r"\1 anymore", joined)
     if "would" in words:
         joined = _THAN_THE_OTHER.sub(r"\1", joined)

@@ -162,6 +162,12 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("cancel it, you know what I mean", ["cancel", "it"]),
     ("can you hear me, I'm asking about my order", ["i", "am", "asking", "about", "my", "order"]),
     ("can you hear me", ["can", "you", "hear", "me"]),
+    ("I ordered it and heard nothing since", ["i", "ordered", "it", "and", "have", "not",
+                                              "heard", "anything", "since"]),
+    ("I've had nothing but trouble", ["i", "have", "had", "nothing", "but", "trouble"]),
+    ("can I pay with after pay", ["can", "i", "pay", "with", "afterpay"]),
+    ("there to big", ["they", "are", "too", "big"]),
+    ("my neighbour's lending me his", ["my", "neighbour", "is", "lending", "me", "his"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
