@@ -137,7 +137,6 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            **{f"{pet} {thing}": f"{pet}{thing}"
               for pet, thing in (("cat", "tree"), ("cat", "bed"), ("dog", "bed"))},
            "high chair": "highchair",
-           **{f"{call} back": "callback" for call in ("ring", "call", "phone")},
            "espresso machine": "coffeemaker",
            **{f"new {year} {day}": "newyear"
               for year in ("year", "years") for day in ("day", "eve")},
@@ -148,8 +147,8 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            "on back order": "on backorder",
            **{f"{call} {whose} call": "callback" for call in ("return", "returned", "returning")
               for whose in ("my", "the", "your", "our", "this")},
-           **{f"{call} {whom} back": "callback" for call in ("call", "ring", "phone")
-              for whom in ("you", "me", "them", "us")}}
+           **{f"{call} {whom}back": "callback" for call in ("call", "ring", "phone")
+              for whom in ("", "you ", "me ", "them ", "us ")}}
 """Phrases that say one word ("any longer", "at the minute", "I'll call you back", "I'll ring back
 later", a P.O. box), read as that word so that every spelling is one word to the matcher (and "back"
 in a call back is no return's or restock's, nor "return" in "please return my call"); a pre-order is
