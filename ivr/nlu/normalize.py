@@ -21,6 +21,7 @@ _IRREGULAR = {
     "can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not",
     "ain't": "is not", "let's": "let us", "y'all": "you all",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "gimme": "give me",
+    "kinda": "kind of", "sorta": "sort of",
     "lemme": "let me", "dunno": "do not know", "ya": "you", "u": "you", "ur": "your",
     # Northern English.
     "nowt": "nothing", "owt": "anything", "summat": "something",
@@ -136,7 +137,7 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            "after pay": "afterpay", "pay pal": "paypal",
            **{f"{pet} {thing}": f"{pet}{thing}"
               for pet, thing in (("cat", "tree"), ("cat", "bed"), ("dog", "bed"))},
-           "high chair": "highchair",
+           "high chair": "highchair", "board game": "boardgame", "board games": "boardgames",
            "espresso machine": "coffeemaker",
            **{f"new {year} {day}": "newyear"
               for year in ("year", "years") for day in ("day", "eve")},
@@ -153,10 +154,10 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
 later", a P.O. box), read as that word so that every spelling is one word to the matcher (and "back"
 in a call back is no return's or restock's, nor "return" in "please return my call"); a pre-order is
 an order to the bot, and "after pay" or "pay pal" the ways to pay; a coffee machine, a cat tree, a
-dog bed and a high chair are among the things callers name (a "machine" alone is the bot they are
-talking to); a tax return or refund is the tax office's, never the shop's; New Year's Day, Christmas
-Eve and Boxing Day are the holidays, not any new day; "size medium" is the medium, a size said by
-its name, with no number the word "size" would announce."""
+dog bed, a high chair and a board game are among the things callers name (a "machine" alone is the
+bot they are talking to); a tax return or refund is the tax office's, never the shop's; New Year's
+Day, Christmas Eve and Boxing Day are the holidays, not any new day; "size medium" is the medium, a
+size said by its name, with no number the word "size" would announce."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "whereas my": "where is my",
@@ -198,6 +199,8 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            **{f"{must} speak up": "louder" for must in ("you will have to", "you have to",
                                                          "can you", "could you", "please")},
            "delivery man": "deliveryman", "delivery guy": "deliveryman",
+           "delivery men": "deliveryman", "let me down": "disappointed me",
+           "been let down": "been disappointed", "feel let down": "feel disappointed",
            "you guys": "you", "you lot": "you", "you all": "you",
            "run that by me again": "say that again", "run it by me again": "say it again",
            **{f"{who} not {be}{where}": f"{who} {be}out"
@@ -286,7 +289,8 @@ telephone, not an item called a phone; "I haven't the foggiest" is having no ide
 is refunded, and to "get paid back" to get refunded; what is "a bit snug" is a bit too tight (a
 "snug fit" alone is praise), and what "is tight" is too tight on the caller; "what happened to my
 refund" asks where it is; what is left "on the step" is on the doorstep; to "log a complaint" is to
-make one, while logging in is no complaint)."""
+make one, while logging in is no complaint; being "let down" is being disappointed, and "delivery
+men" are the courier)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
@@ -452,6 +456,8 @@ _MY_MONEY = re.compile(
 money, whatever the sum, unless it only says which thing of theirs ("my £35 refund"); other
 amounts say nothing (_SAYS_NOTHING)."""
 
+_SPELLED = re.compile(r"\b[a-z](?:-[a-z]){2,}\b")
+"""A word spelled out letter by letter as recognisers write it ("P-A-Y-P-A-L"): the word."""
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 """What a transcript writes in brackets ("[inaudible]", "(laughs)", "[coughs]"): a sound or a
 gap, never the caller's words."""
@@ -511,7 +517,7 @@ _REWRITE_PATTERN = re.compile(
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = _BRACKETED.sub(" ", text)
+    text = _SPELLED.sub(lambda found: found.group().replace("-", ""), _BRACKETED.sub(" ", text))
     for sound, meaning in _SOUNDS_OF_ASSENT:
         text = sound.sub(meaning, text)
     text = _MY_MONEY.sub("my money", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text)))
