@@ -753,14 +753,16 @@ def _head_noun(index: _ContextIndex, words: Sequence[str], at: int) -> str:
 
 def _joined_splits(index: _ContextIndex, words: list[str]) -> list[str]:
     """The words with a word a recogniser split in two joined again ("re fund" is "refund",
-    "or der" is "order"): two halves whose join the context knows, one of which it does not
-    know and that is no stopword, so that two words that each mean something stay apart."""
+    "or der" is "order", "per fume" is "perfume"): two halves whose join the context knows (or
+    is a word of a word class), one of which it does not know and that is no stopword, so that
+    two words that each mean something stay apart."""
     joined: list[str] = []
     for word in words:
-        if joined and joined[-1] + word in index.column and any(
+        whole = joined[-1] + word if joined else ""
+        if (whole in index.column or whole in index.word_classes) and any(
                 half not in index.column and half not in STOPWORDS
                 for half in (joined[-1], word)):
-            joined[-1] += word
+            joined[-1] = whole
         else:
             joined.append(word)
     return joined

@@ -203,6 +203,8 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "been let down": "been disappointed", "feel let down": "feel disappointed",
            "you guys": "you", "you lot": "you", "you all": "you",
            "run that by me again": "say that again", "run it by me again": "say it again",
+           "go through that again": "say that again", "go through it again": "say it again",
+           "i ring you": "i call you", "i ring your": "i call your", "to ring you": "to call you",
            **{f"{who} not {be}{where}": f"{who} {be}out"
               for who, be in (("i am", ""), ("we are", ""), ("i will", "be "), ("we will", "be "))
               for where in ("in", "home", "at home", "around")},
@@ -237,7 +239,7 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
               for sent in ("sent me", "been sent", "you sent", "they sent", "was sent")
               for what in ("size", "colour", "color", "model")},
            "dosh": "money", "ever so much": "so much", "at my wits end": "fed up",
-           "any joy with": "any news on", "any joy on": "any news on",
+           "any joy with": "any news on", "any joy on": "any news on", "any sign of": "any news on",
            "a return to do": "a return to make", "returns to do": "returns to make",
            **{f"knock {what} on the head": f"cancel {what}"
               for what in ("it", "that", "the order", "my order")},
@@ -290,7 +292,8 @@ is refunded, and to "get paid back" to get refunded; what is "a bit snug" is a b
 "snug fit" alone is praise), and what "is tight" is too tight on the caller; "what happened to my
 refund" asks where it is; what is left "on the step" is on the doorstep; to "log a complaint" is to
 make one, while logging in is no complaint; being "let down" is being disappointed, and "delivery
-men" are the courier)."""
+men" are the courier; "any sign of" a refund asks for news of it, "go through that again" is saying
+it again, and to "ring you" is to call the shop, while "the ring you sent" stays a ring)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
