@@ -391,11 +391,14 @@ PEOPLE = frozenset({
 the caller's business on the call."""
 _PERSON = (r"(?:(?:little|big|older|younger|elder|best|eldest) )?(?:"
            + "|".join(sorted(PEOPLE)) + ")")
+_DOING_AFTER_IS = ("lending|sending|bringing|getting|waiting|asking|moving|staying|using|picking|"
+                   "collecting")
+"""Participles after which a noun's "'s" is "is" ("my son's lending me his", "the vet's
+waiting"), not a possessive."""
 _SOMEONES = re.compile(
     rf"\b(?:my|our|his|her|your|the) {_PERSON}(?:'s|s')(?=\s)(?!\s+(?:not|been|going|got|gone|"
     rf"just|still|very|so|really|here|there|away|out|home|in|at|on|ill|poorly|sick|well|unwell|"
-    rf"instead|because|while|and|but|for|lending|sending|bringing|getting|waiting|asking|moving|"
-    rf"staying|using|picking|collecting)\b)")
+    rf"instead|because|while|and|but|for|{_DOING_AFTER_IS})\b)")
 """Someone else's thing said as the caller's ("my wife's order" is "my order"): the person
 adds a word no sentence of the grammar has, and the request is the same. Not where "'s" is
 "is" ("my mum's not well", "my son's away"), nor where the thing goes unsaid because it is
@@ -468,8 +471,7 @@ gap, never the caller's words."""
 _IS_BEFORE_A_STATE = re.compile(
     r"\b(?!let's)([a-z]+)'s (?=(?:missing|broken|damaged|faulty|cracked|ripped|torn|leaking|"
     r"stuck|late|running|coming|going|not|still|been|gone|too|a bit|supposed|meant|due|"
-    r"arrived|lending|sending|bringing|getting|waiting|asking|moving|staying|using|picking|"
-    r"collecting)\b)")
+    rf"arrived|{_DOING_AFTER_IS})\b)")
 """A noun's "'s" before what it is or is doing ("the cot's missing a side", "the vet's running
 late"): "is", as it is after a pronoun, not the possessive the noun's "'s" otherwise is."""
 
