@@ -125,6 +125,10 @@ DECISIVE_USERS = 4
 of a consequential sentence's decisive words rejects that sentence."""
 BETA = 1.6
 """Recall counts BETA times as much as precision: callers add words, rarely leave them out."""
+NOTHING_EXPLAINED = 1e-30
+"""What a sentence explains of an utterance that has none of its words, instead of 0, so that its
+F-beta's denominator is never 0 and its score comes out 0 with no masked division; too small to
+change any other sentence's score."""
 FUZZY_CUTOFF = 84.0
 """rapidfuzz ratio (0-100) from which two words count as the same word, scaled by similarity."""
 FUZZY_MIN_LENGTH = 4
@@ -206,6 +210,8 @@ class _ContextIndex:
             intent_words.setdefault(intent, set()).update(tokens)
         self.intent_words = {intent: frozenset(words) for intent, words in intent_words.items()}
         self.slots = [dict(slots) for _, _, slots in keys]
+        self.every_row = np.arange(len(keys))
+        """0 … rows - 1, made once: the rows searched when none of the strong ones will do."""
         having: list[list[int]] = [[] for _ in self.vocabulary]
         for row, (tokens, _, _) in enumerate(keys):
             for token in tokens:
@@ -220,9 +226,10 @@ class _ContextIndex:
                 self.dense[column][rows] = 1.0
         self.weights = self._idf(keys)
         self.unknown_weight = 1.0 + math.log(max(len(set(self.intents)), 2))
-        self.totals = np.array([sum(float(self.weights[self.column[t]]) for t in tokens)
-                                for tokens, _, _ in keys], dtype=np.float32)
-        """Per row, the weight of all its words: the denominator of its recall."""
+        self.inverse_totals = 1.0 / np.array(
+            [sum(float(self.weights[self.column[t]]) for t in tokens) for tokens, _, _ in keys],
+            dtype=np.float32)
+        """Per row, one over the weight of all its words: what its recall is multiplied by."""
         self.digit_slots: tuple[SlotList, ...] = grammar.digit_slots(context)
         self.consequential = np.array([i in CHANGES_OR_ENDS | CONFIRMS for i in self.intents],
                                       dtype=bool)
@@ -390,7 +397,7 @@ class Matcher:
         if not index.consequential[best]:
             return best
         strong = np.flatnonzero(scores >= self.threshold)
-        for rows in (strong, np.arange(len(scores))):
+        for rows in (strong, index.every_row):
             top = _best_of(scores, rows)
             for row in top:
                 if not index.consequential[row] or self._safe(index, int(row),
@@ -450,39 +457,51 @@ class Matcher:
 
     def _scores(self, index: _ContextIndex, tokens: list[str]) -> np.ndarray:
         """F-beta of every signature of the context against the utterance's content words.
-        Written to reuse its few arrays: each is as long as the context has sentences, and
-        this runs for every utterance."""
-        rows = len(index.intents)
+        This runs for every utterance over every sentence of the context, so it makes as few
+        passes over them as it can: a word said exactly once adds the same amount to what the
+        sentence explains of the utterance and to what the utterance covers of the sentence,
+        so it is added once for both; and the F-beta is folded into six passes."""
+        exact: dict[int, int] = {}
+        """Columns said exactly, with how many times."""
+        near: list[tuple[list[tuple[int, float]], float]] = []
+        """Words said that stand for near forms, with their weights."""
         said: dict[int, float] = {}
-        explained = np.zeros(rows, dtype=np.float32)
-        scratch = np.empty(rows, dtype=np.float32)
         said_weight = 0.0
         for token in tokens:
             columns = index.similar_words(token)
             weight = max((float(index.weights[c]) for c, _ in columns),
                          default=index.unknown_weight)
             said_weight += weight
-            if not columns:
-                continue
             for column, similarity in columns:
                 said[column] = max(said.get(column, 0.0), similarity)
             if len(columns) == 1 and columns[0][1] == 1.0:
-                _add_column(index, explained, columns[0][0], weight, scratch)
-            else:
-                explained += np.multiply(_coverage(index, columns, scratch), weight,
-                                         out=scratch)
+                exact[columns[0][0]] = exact.get(columns[0][0], 0) + 1
+            elif columns:
+                near.append((columns, weight))
+        rows = len(index.intents)
+        scratch = np.empty(rows, dtype=np.float32)
         covered = np.zeros(rows, dtype=np.float32)
+        for column in exact:
+            _add_column(index, covered, column, float(index.weights[column]), scratch)
+        explained = np.add(covered, NOTHING_EXPLAINED, dtype=np.float32)
+        for column, times in exact.items():
+            if times > 1:
+                _add_column(index, explained, column, (times - 1) * float(index.weights[column]),
+                            scratch)
+        for columns, weight in near:
+            explained += np.multiply(_coverage(index, columns, scratch), weight, out=scratch)
         for column, similarity in said.items():
-            _add_column(index, covered, column, similarity * float(index.weights[column]),
-                        scratch)
-        recall = np.divide(covered, index.totals, out=covered)
-        precision = np.divide(explained, said_weight, out=explained)
+            if column not in exact:
+                _add_column(index, covered, column, similarity * float(index.weights[column]),
+                            scratch)
+        recall = np.multiply(covered, index.inverse_totals, out=covered)
         beta2 = BETA * BETA
-        denominator = np.multiply(precision, beta2, out=scratch)
+        score: np.ndarray = np.multiply(explained, recall, out=scratch)
+        denominator = np.multiply(explained, beta2 / said_weight, out=explained)
         denominator += recall
-        score = np.multiply(precision, 1 + beta2, out=precision)
-        score *= recall
-        return np.divide(score, denominator, out=score, where=denominator > 0)
+        score /= denominator
+        score *= (1 + beta2) / said_weight
+        return score
 
 
 def _add_column(index: _ContextIndex, total: np.ndarray, column: int, amount: float,

@@ -514,9 +514,36 @@ it): read as the words the grammar says it in, never as digits of an order numbe
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _FILLER_PATTERN = re.compile(r"\b(?:" + "|".join(_FILLER_PHRASES) + r")\b")
 _REWRITES = _JOINED | _MISHEARD | _IDIOMS | _ABLE_TO | _PREFERENCE
-_REWRITE_PATTERN = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, _REWRITES), key=len, reverse=True)) + r")\b")
-"""Every rewrite in one pass: normalize() runs on each utterance and each grammar sentence."""
+
+
+def _by_first_word(rewrites: dict[str, str]) -> dict[str, list[tuple[list[str], list[str]]]]:
+    """Each rewrite as (its words, what they are read as), under its first word, longest first:
+    normalize() runs on each utterance and each grammar sentence, and looking the words up is
+    several times faster than one regular expression of all 500 or so."""
+    found: dict[str, list[tuple[list[str], list[str]]]] = {}
+    for phrase in sorted(rewrites, key=len, reverse=True):
+        found.setdefault(phrase.split()[0], []).append((phrase.split(), rewrites[phrase].split()))
+    return found
+
+
+_REWRITES_BY_FIRST_WORD = _by_first_word(_REWRITES)
+
+
+def _rewritten(words: list[str]) -> list[str]:
+    """The words with every phrase of _REWRITES in them replaced, the longest first, left to
+    right."""
+    result: list[str] = []
+    at = 0
+    while at < len(words):
+        for phrase, meaning in _REWRITES_BY_FIRST_WORD.get(words[at], ()):
+            if words[at:at + len(phrase)] == phrase:
+                result.extend(meaning)
+                at += len(phrase)
+                break
+        else:
+            result.append(words[at])
+            at += 1
+    return result
 
 
 def normalize(text: str) -> list[str]:
@@ -545,13 +572,15 @@ def normalize(text: str) -> list[str]:
         joined = _SOMEONE_WANTS.sub(lambda found: _FIRST_PERSON[found.group(1)],
                                     _FOR_SOMEONE.sub(" ", joined))
         joined = _CAN_SOMEONE.sub(r"\1 i", joined)
-    joined = _ANY_MORE.sub("anymore", _HAD_NOTHING.sub(
+    joined = _HAD_NOTHING.sub(
         lambda found: f"{'and have' if found[1] == 'and' else found[1]} not {found[2]} anything",
-        joined))
+        joined)
+    if "any more" in joined:
+        joined = _ANY_MORE.sub("anymore", joined)
     joined = _NO_LONGER_ALREADY.sub(r"\1 anymore", joined)
     if "would" in words:
         joined = _THAN_THE_OTHER.sub(r"\1", joined)
-    return _REWRITE_PATTERN.sub(lambda found: _REWRITES[found.group(1)], joined).split()
+    return _rewritten(joined.split())
 
 
 def normalize_heard(text: str) -> list[str]:
