@@ -138,6 +138,7 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            **{f"{pet} {thing}": f"{pet}{thing}"
               for pet, thing in (("cat", "tree"), ("cat", "bed"), ("dog", "bed"))},
            "high chair": "highchair", "board game": "boardgame", "board games": "boardgames",
+           "knife set": "knifeset", "knife sets": "knifesets",
            "espresso machine": "coffeemaker",
            **{f"new {year} {day}": "newyear"
               for year in ("year", "years") for day in ("day", "eve")},
@@ -262,7 +263,14 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            **{f"what {has}happened to my refund": "where is my refund" for has in ("", "has ")},
            "on the step": "on the doorstep", "on my step": "on my doorstep",
            **{f"{money} {has}been put back": f"{money} {has}been refunded"
-              for money in ("money", "refund", "cash") for has in ("", "has ", "have ")}}
+              for money in ("money", "refund", "cash") for has in ("", "has ", "have ")},
+           "two different sizes": "mismatched", "odd sizes": "mismatched",
+           **{f"the {older} {of_mine}": f"{meaning} order"
+              for older, meaning in (("older", "my previous"), ("oldest", "my previous"),
+                                     ("newer", "my latest"))
+              for of_mine in ("order", "of my orders", "of my two orders", "of the two orders")},
+           **{f"{we} {have}left {whose}": f"{we} {have}mislaid {whose}"
+              for we in ("i", "we") for have in ("", "have ") for whose in ("my", "our", "the")}}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
 understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
 returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an order "on
@@ -293,7 +301,10 @@ is refunded, and to "get paid back" to get refunded; what is "a bit snug" is a b
 refund" asks where it is; what is left "on the step" is on the doorstep; to "log a complaint" is to
 make one, while logging in is no complaint; being "let down" is being disappointed, and "delivery
 men" are the courier; "any sign of" a refund asks for news of it, "go through that again" is saying
-it again, and to "ring you" is to call the shop, while "the ring you sent" stays a ring)."""
+it again, and to "ring you" is to call the shop, while "the ring you sent" stays a ring; what "I
+left" somewhere is mislaid, not what a shop has left in stock; a pair in "two different sizes" is
+mismatched, the shop's mistake, not a size to change; "the older of my two orders" is the previous
+one, while an "older brother" has nothing to do with an order)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
@@ -464,6 +475,10 @@ amounts say nothing (_SAYS_NOTHING)."""
 
 _SPELLED = re.compile(r"\b[a-z](?:-[a-z]){2,}\b")
 """A word spelled out letter by letter as recognisers write it ("P-A-Y-P-A-L"): the word."""
+_STAMMER = re.compile(r"\b([a-z]{1,3})-(?:\1-)*(?=\1)")
+"""A word begun once or more before it is said, as recognisers write a stammer ("c-c-cancel",
+"I w-want", "wh-where"): only the word counts, not its broken-off starts. Read after the sounds
+of assent and dissent, which look like one ("uh-uh" is no)."""
 _BRACKETED = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 """What a transcript writes in brackets ("[inaudible]", "(laughs)", "[coughs]"): a sound or a
 gap, never the caller's words."""
@@ -549,9 +564,10 @@ def _rewritten(words: list[str]) -> list[str]:
 def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
-    text = _SPELLED.sub(lambda found: found.group().replace("-", ""), _BRACKETED.sub(" ", text))
+    text = _BRACKETED.sub(" ", text)
     for sound, meaning in _SOUNDS_OF_ASSENT:
         text = sound.sub(meaning, text)
+    text = _SPELLED.sub(lambda found: found.group().replace("-", ""), _STAMMER.sub("", text))
     text = _MY_MONEY.sub("my money", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text)))
     text = _RANGE.sub(" ", _SOMEONES.sub("my", _PRICE.sub(" ", text)))
     text = _IS_BEFORE_A_STATE.sub(r"\1 is ", text)

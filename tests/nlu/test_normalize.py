@@ -168,6 +168,13 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("can I pay with after pay", ["can", "i", "pay", "with", "afterpay"]),
     ("there to big", ["they", "are", "too", "big"]),
     ("my neighbour's lending me his", ["my", "neighbour", "is", "lending", "me", "his"]),
+    ("I w-want to c-c-cancel it", ["i", "want", "to", "cancel", "it"]),
+    ("a t-shirt", ["a", "t", "shirt"]),
+    ("I've left my umbrella on the bus",
+     ["i", "have", "mislaid", "my", "umbrella", "on", "the", "bus"]),
+    ("they're two different sizes", ["they", "are", "mismatched"]),
+    ("cancel the newer of my two orders", ["cancel", "my", "latest", "order"]),
+    ("my older brother", ["my", "older", "brother"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
