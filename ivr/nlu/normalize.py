@@ -134,6 +134,7 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
            "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
            "coffee machine": "coffeemaker", "coffee maker": "coffeemaker",
+           "duvet cover": "duvetcover", "duvet covers": "duvetcover",
            "after pay": "afterpay", "pay pal": "paypal",
            **{f"{pet} {thing}": f"{pet}{thing}"
               for pet, thing in (("cat", "tree"), ("cat", "bed"), ("dog", "bed"))},
@@ -214,7 +215,12 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
               for where in ("walkabout", "awol", "into thin air", "off the radar")},
            "vanished": "gone missing", "disappeared": "gone missing", "in limbo": "stuck",
            "seems to be": "is", "seem to be": "are",
-           **{f"gone off {what}": "changed my mind" for what in ("it", "them", "the idea")},
+           **{f"gone off {what}": "changed my mind"
+              for what in ("it", "them", "the idea", "the colour", "the color", "the pattern",
+                           "the style", "the design", "the look of it")},
+           "if i changed my mind": "if i change my mind", "the state of play": "the status",
+           **{f"{who} in charge": "a manager"
+              for who in ("whoever is", "whoever", "the person", "someone", "somebody")},
            "reimbursement": "refund", "reimbursed": "refunded", "reimburse": "refund",
            # What speakers of French or Spanish carry over: "annuler", "réclamation",
            # "devolución", "ma commande"; and German's "bekommen", to get.
@@ -304,15 +310,17 @@ men" are the courier; "any sign of" a refund asks for news of it, "go through th
 it again, and to "ring you" is to call the shop, while "the ring you sent" stays a ring; what "I
 left" somewhere is mislaid, not what a shop has left in stock; a pair in "two different sizes" is
 mismatched, the shop's mistake, not a size to change; "the older of my two orders" is the previous
-one, while an "older brother" has nothing to do with an order)."""
+one, while an "older brother" has nothing to do with an order; "if I changed my mind" asks what
+"if I change my mind" does; "the state of play" is the status, and "whoever's in charge" a
+manager)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
-                  for rather in ("rather", "prefer to")
+                  for rather in ("rather", "prefer to", "sooner")
                   for verb in ("cancel", "return", "send", "swap", "exchange", "change", "speak",
                                "talk", "keep", "wait")}}
 _THAN_THE_OTHER = re.compile(
-    r"(\bwould (?:rather|prefer)\b(?:(?!\bthan\b).)*?) than\b"
+    r"(\bwould (?:rather|prefer|sooner)\b(?:(?!\bthan\b).)*?) than\b"
     r"(?: (?!(?:i|we|you|it|and|but|so|because|cause)\b)[a-z]+)*")
 """A preference ("I'd rather cancel than wait another week", "I'd rather have my money back than a
 voucher, I'm returning it") is what the caller wants: the thing preferred is wanted, and what it
@@ -329,11 +337,15 @@ is a complaint, and stays as it is."""
 _MISHEARD_AT_THE_EDGES = ((re.compile(r"^know\b"), "no"),
                           (re.compile(r"^wear(?= (?:is|are|my|the|did|does|has|have)\b)"),
                            "where"),
+                          (re.compile(r"\bere(?= (?:is|are|my|the|did|does|has|have)\b)"),
+                           "where"),
+                          (re.compile(r"\bow(?= (?:long|much|many|do|does|can)\b)"), "how"),
                           (re.compile(r"\b(it|that|thanks|you|okay|right|cheers|all|then) by$"),
                            r"\1 bye"))
 """Homophones Whisper writes where only one word can stand: "Know, that's it." (no sentence
-starts with the verb), "Wear my parcel?" (nor with the other verb before a subject) and "that's
-it by" (nothing ends on the preposition there)."""
+starts with the verb), "Wear my parcel?" (nor with the other verb before a subject), "that's
+it by" (nothing ends on the preposition there), and a question word whose "h" or "wh" was clipped
+("'ere's my order?", "so 'ow long does it take"), which no English word sounds like there."""
 
 _DOING = {"putting": "put", "changing": "change", "checking": "check", "sending": "send",
           "cancelling": "cancel", "canceling": "cancel", "transferring": "transfer",
@@ -376,6 +388,31 @@ _TAG_QUESTION = re.compile(
 could send it back, could I?"): it asks for agreement and says nothing of its own, and a
 negative one goes before its "not" can reach a word. The comma tells it from a sentence that
 ends the same way ("that isn't it")."""
+
+_ASKED_BY_THE_TAG = {"couldn't": "could", "can't": "can", "wouldn't": "would",
+                     "haven't got": "have got", "don't have": "do have"}
+_NEGATIVE_STATEMENT_WITH_TAG = re.compile(
+    r"((?:^|[.?!,])\W*(?:(?:oh|um|er|so|well|hi|hiya|hey|hello|sorry|right|listen|look|basically|okay|ok|yeah|and|but|now|quick|question)\W+)*)you\s+"
+    rf"({'|'.join(_ASKED_BY_THE_TAG)})\s+([^.?!,]+?),\s*(could|can|would|have|do)\s+you"
+    r"(?=(?:\W+[a-z']+){0,4}\W*$)")
+"""A request put as a negative statement with a hopeful tag ("you couldn't cancel it for me, could
+you", "you haven't got the scarf in, have you"): the caller asks the plain question ("could you
+cancel it", "have you got the scarf in"), so the "not" must not negate the request. Only with
+"you", a tag that matches the verb, and verbs that ask for something: "you haven't cancelled it,
+have you" fears what "have you cancelled it" would ask for, and keeps its "not", as "you don't
+have to cancel it, do you" does. What the shop "hasn't got in" is what it hasn't in stock."""
+
+
+def _asked_plainly(found: re.Match[str]) -> str:
+    """The question a negative statement with its matching tag asks, or the text unchanged."""
+    lead, negated, request, tag = found.groups()
+    verb, *rest = _ASKED_BY_THE_TAG[negated].split()
+    if verb != tag or request.startswith("to "):
+        return found.group()
+    if tag == "have" and request.endswith(" in"):
+        request += " stock"
+    return " ".join([f"{lead}{tag} you", *rest, request])
+
 
 _ASKED_PLAINLY = {negated: _expand_word(negated)[0]
                   for negated in ("can't", "cannot", "couldn't", "won't", "wouldn't", "hasn't",
@@ -505,6 +542,14 @@ _RANGE = re.compile(
 """The range a product is from ("the women's black Chelsea boots"): part of its name, which no
 sentence has; not the people themselves ("the kids broke it")."""
 
+_GOT_IT_IN = re.compile(
+    r"\b((?:have you|have you got|do you have|do you still have) (?:any|any more|more|some more)"
+    r"(?: [a-z]+){0,3}?) in(?=$| yet| now| again)")
+"""A shop "has some in" when it has them in stock ("do you have any more in yet", "have you got
+any of the blue ones in"): said at the end, the "in" is the whole question, and a word the matcher
+does not weigh, so it is read as "in stock". Only after "any" or "more": "have you got the washing
+in" is said to someone at home."""
+
 _NO_LONGER_ALREADY = re.compile(r"\b(not(?: [a-z]+){1,3}) already\b")
 """"Already" after a negation, as Singapore and Malaysian English say "any more" ("don't need
 it already"): in standard English nothing that is not so has already happened."""
@@ -568,7 +613,8 @@ def normalize(text: str) -> list[str]:
     for sound, meaning in _SOUNDS_OF_ASSENT:
         text = sound.sub(meaning, text)
     text = _SPELLED.sub(lambda found: found.group().replace("-", ""), _STAMMER.sub("", text))
-    text = _MY_MONEY.sub("my money", _TAG_QUESTION.sub("", _CUT_OFF.sub(" ", text)))
+    text = _NEGATIVE_STATEMENT_WITH_TAG.sub(_asked_plainly, _CUT_OFF.sub(" ", text))
+    text = _MY_MONEY.sub("my money", _TAG_QUESTION.sub("", text))
     text = _RANGE.sub(" ", _SOMEONES.sub("my", _PRICE.sub(" ", text)))
     text = _IS_BEFORE_A_STATE.sub(r"\1 is ", text)
     text = _NEGATIVE_QUESTION.sub(
@@ -594,6 +640,7 @@ def normalize(text: str) -> list[str]:
     if "any more" in joined:
         joined = _ANY_MORE.sub("anymore", joined)
     joined = _NO_LONGER_ALREADY.sub(r"\1 anymore", joined)
+    joined = _GOT_IT_IN.sub(r"\1 in stock", joined)
     if "would" in words:
         joined = _THAN_THE_OTHER.sub(r"\1", joined)
     return _rewritten(joined.split())

@@ -175,6 +175,21 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("they're two different sizes", ["they", "are", "mismatched"]),
     ("cancel the newer of my two orders", ["cancel", "my", "latest", "order"]),
     ("my older brother", ["my", "older", "brother"]),
+    ("you couldn't cancel it for me, could you", ["could", "you", "cancel", "it", "for", "me"]),
+    ("you haven't got the scarf in, have you?",
+     ["have", "you", "got", "the", "scarf", "in", "stock"]),
+    ("you haven't cancelled it, have you", ["you", "have", "not", "cancelled", "it"]),
+    ("you couldn't, can you", ["you", "could", "not"]),
+    ("you don't have to cancel it, do you", ["you", "do", "not", "have", "to", "cancel", "it"]),
+    ("okay so you couldn't cancel it, could you, right now",
+     ["could", "you", "cancel", "it"]),
+    ("do you have any more in yet", ["do", "you", "have", "any", "more", "in", "stock", "yet"]),
+    ("do you have the rug in blue", ["do", "you", "have", "the", "rug", "in", "blue"]),
+    ("have you got the washing in", ["have", "you", "got", "the", "washing", "in"]),
+    ("I'd sooner talk to one of your staff", ["i", "want", "to", "talk", "to", "one", "of",
+                                              "your", "staff"]),
+    ("let me speak to whoever's in charge", ["let", "me", "speak", "to", "a", "manager"]),
+    ("I've gone off the pattern", ["i", "have", "changed", "my", "mind"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
@@ -194,6 +209,9 @@ def test_short_forms_of_a_pair_are_the_words_normalize_reads_as_it() -> None:
     ("can you stand by", ["can", "you", "stand", "by"]),
     ("Wear my parcel?", ["where", "my", "parcel"]),
     ("wear them in first", ["wear", "them", "in", "first"]),
+    ("'ere's my order?", ["where", "my", "order"]),
+    ("so ow long does delivery take?", ["so", "how", "long", "does", "delivery", "take"]),
+    ("ow, that hurt", ["ow", "that", "hurt"]),
 ])
 def test_what_a_caller_said_has_its_edge_homophones_mended(text: str, words: list[str]) -> None:
     assert normalize_heard(text) == words
