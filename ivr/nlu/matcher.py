@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -461,7 +462,7 @@ class Matcher:
         passes over them as it can: a word said exactly once adds the same amount to what the
         sentence explains of the utterance and to what the utterance covers of the sentence,
         so it is added once for both; and the F-beta is folded into six passes."""
-        exact: dict[int, int] = {}
+        exact: Counter[int] = Counter()
         """Columns said exactly, with how many times."""
         near: list[tuple[list[tuple[int, float]], float]] = []
         """Words said that stand for near forms, with their weights."""
@@ -475,7 +476,7 @@ class Matcher:
             for column, similarity in columns:
                 said[column] = max(said.get(column, 0.0), similarity)
             if len(columns) == 1 and columns[0][1] == 1.0:
-                exact[columns[0][0]] = exact.get(columns[0][0], 0) + 1
+                exact[columns[0][0]] += 1
             elif columns:
                 near.append((columns, weight))
         rows = len(index.intents)
