@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 HELP_PROMPTS = {
     Phase.MAIN: "main", Phase.SUGGEST_ORDER: "suggest_order", Phase.ORDER_NUMBER: "order_number",
     Phase.CONFIRM_ORDER_NUMBER: "confirm", Phase.CONFIRM_CANCEL: "confirm",
-    Phase.OFFER_RETURN: "confirm", Phase.POSTCODE: "postcode",
+    Phase.OFFER_RETURN: "confirm", Phase.OFFER_NEW_RETURN: "confirm", Phase.POSTCODE: "postcode",
     Phase.WHICH_ITEMS: "which_items", Phase.RETURN_REASON: "return_reason",
     Phase.CONFIRM_RETURN: "confirm", Phase.ANYTHING_ELSE: "anything_else",
     Phase.EXCHANGE_FOR: "exchange_for", Phase.CONFIRM_EXCHANGE: "confirm",

@@ -249,6 +249,7 @@ class Policy:
             Phase.CONFIRM_RETURN: self._confirm_return,
             Phase.CONFIRM_CANCEL: self._confirm_cancel,
             Phase.OFFER_RETURN: self._offer_return,
+            Phase.OFFER_NEW_RETURN: self._offer_new_return,
             Phase.EXCHANGE_FOR: self._after_sales_answer,
             Phase.CONFIRM_EXCHANGE: self._after_sales_answer,
             Phase.NEW_STREET: self._after_sales_answer,
@@ -549,6 +550,19 @@ class Policy:
             self.tasks.start_return(reply, self._current_order(reply))
         else:
             self.tasks.anything_else(reply)
+
+    def _offer_new_return(self, reply: Reply, intent: str, slots: dict[str, str],
+                          confidence: float) -> None:
+        """After the return policy: "how do I send the lamp back" asks the policy and, as often,
+        for a return, so a yes starts one (behind the same identity check as any request), a no
+        asks what else, and any other request is taken as asked."""
+        match intent:
+            case "yes":
+                self._order_request(reply, "return_request", {}, confidence)
+            case "no":
+                self.tasks.anything_else(reply)
+            case _:
+                self._task_request(reply, intent, slots, confidence)
 
     def _after_sales_answer(self, reply: Reply, intent: str, slots: dict[str, str],
                             confidence: float) -> None:

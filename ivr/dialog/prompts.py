@@ -93,6 +93,7 @@ PROMPT_VARIABLES: dict[str, frozenset[str]] = {
     "product_unknown": frozenset(),
     "return_policy": frozenset({"window", "label_policy", "refund_days"}),
     "return_policy_free": frozenset(), "return_policy_paid": frozenset(),
+    "offer_new_return": frozenset(),
     "shipping_info": frozenset({"ships_to", "standard_min", "standard_max", "standard_price",
                                 "free_over", "express_days", "express_price"}),
     "anything_else": frozenset(), "anything_else_help": frozenset(),

@@ -12,7 +12,8 @@ from ivr.events import Action, Ask, Say
 PHASE_KEYS: dict[Phase, int] = {
     **{phase: 1 for phase, contexts in PHASE_CONTEXTS.items() if contexts == ("confirm",)},
     Phase.MAIN: 1, Phase.ANYTHING_ELSE: 1, Phase.SURVEY: 1, Phase.RETURN_REASON: 1,
-    Phase.WHICH_ITEMS: 1, Phase.EXCHANGE_FOR: 1, Phase.POSTCODE: 5, Phase.NEW_POSTCODE: 5,
+    Phase.WHICH_ITEMS: 1, Phase.EXCHANGE_FOR: 1, Phase.OFFER_NEW_RETURN: 1, Phase.POSTCODE: 5,
+    Phase.NEW_POSTCODE: 5,
 }
 """How many keys answer each phase's question (a yes or no is one); 0 (the default) means
 "until #"."""

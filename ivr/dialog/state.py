@@ -25,6 +25,7 @@ class Phase(StrEnum):
     CONFIRM_RETURN = "confirm_return"
     CONFIRM_CANCEL = "confirm_cancel"
     OFFER_RETURN = "offer_return"
+    OFFER_NEW_RETURN = "offer_new_return"
     ANYTHING_ELSE = "anything_else"
     EXCHANGE_FOR = "exchange_for"
     CONFIRM_EXCHANGE = "confirm_exchange"
@@ -48,6 +49,7 @@ PHASE_CONTEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.CONFIRM_RETURN: ("confirm",),
     Phase.CONFIRM_CANCEL: ("confirm",),
     Phase.OFFER_RETURN: ("confirm",),
+    Phase.OFFER_NEW_RETURN: ("confirm", "main"),
     Phase.ANYTHING_ELSE: ("main", "confirm"),
     Phase.EXCHANGE_FOR: ("exchange_for", "main"),
     Phase.CONFIRM_EXCHANGE: ("confirm",),

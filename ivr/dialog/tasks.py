@@ -201,19 +201,22 @@ class OrderTasks:
 
     # ------------------------------------------------------------------ policy answers
     def answer_policy(self, reply: Reply, intent: str) -> None:
+        """The shop's return or shipping policy; after the return policy, the offer to start
+        one."""
         policy = self.orders.policy()
         if intent == "return_policy":
             label = "return_policy_free" if policy.free_return_shipping else "return_policy_paid"
             reply.say("return_policy", window=policy.return_window_days,
                       label_policy=reply.text(label), refund_days=policy.refund_days)
-        else:
-            reply.say("shipping_info", ships_to=policy.ships_to,
-                      standard_min=policy.standard_shipping_days[0],
-                      standard_max=policy.standard_shipping_days[1],
-                      standard_price=phrasing.money(policy.standard_shipping_cents),
-                      free_over=phrasing.money(policy.free_shipping_over_cents),
-                      express_days=policy.express_shipping_days,
-                      express_price=phrasing.money(policy.express_shipping_cents))
+            reply.ask("offer_new_return", Phase.OFFER_NEW_RETURN)
+            return
+        reply.say("shipping_info", ships_to=policy.ships_to,
+                  standard_min=policy.standard_shipping_days[0],
+                  standard_max=policy.standard_shipping_days[1],
+                  standard_price=phrasing.money(policy.standard_shipping_cents),
+                  free_over=phrasing.money(policy.free_shipping_over_cents),
+                  express_days=policy.express_shipping_days,
+                  express_price=phrasing.money(policy.express_shipping_cents))
         self.anything_else(reply)
 
     @staticmethod

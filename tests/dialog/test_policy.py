@@ -455,16 +455,42 @@ def test_cancel_after_delivery_offers_a_return(call: Call, orders: EmbeddedOrder
     assert orders.returns_for("70055")[0].reason == "damaged"
 
 
-@pytest.mark.parametrize(("utterance", "prompt", "fact"), [
-    ("what's your return policy", "return_policy", "30 days"),
-    ("how much is shipping", "shipping_info", "5 dollars 99"),
+@pytest.mark.parametrize(("utterance", "answer", "fact"), [
+    ("what's your return policy", ["return_policy", "offer_new_return"], "30 days"),
+    ("how much is shipping", ["shipping_info", "anything_else"], "5 dollars 99"),
 ])
-def test_policy_answers_come_from_data(call: Call, utterance: str, prompt: str,
+def test_policy_answers_come_from_data(call: Call, utterance: str, answer: list[str],
                                        fact: str) -> None:
     c = call()
     actions = c.say(utterance)
-    assert prompt_ids(actions) == [prompt, "anything_else"]
+    assert prompt_ids(actions) == answer
     assert fact in actions[0].text
+
+
+@pytest.mark.parametrize("step", [lambda c: c.say("yes please"), lambda c: c.keys("1")])
+def test_a_yes_after_the_return_policy_starts_a_return_behind_the_identity_check(
+        call: Call, step: object) -> None:
+    c = call()
+    c.say("do you take returns")
+    actions = step(c)  # type: ignore[operator]
+    assert prompt_ids(actions) == ["ask_order_number"]
+    assert c.state.intent == "return_request"
+    c.say("seven zero zero five five")
+    assert prompt_ids(c.say("nine four one oh seven")) == ["ask_which_items"]
+
+
+def test_a_no_after_the_return_policy_asks_what_else(call: Call) -> None:
+    c = call()
+    c.say("what's your return policy")
+    assert prompt_ids(c.say("no thanks")) == ["anything_else"]
+    assert c.state.phase is Phase.ANYTHING_ELSE
+
+
+def test_another_request_after_the_return_policy_is_taken_as_asked(call: Call) -> None:
+    c = call()
+    c.say("what's your return policy")
+    assert prompt_ids(c.say("actually, where is my parcel")) == ["ask_order_number"]
+    assert c.state.intent == "track_package"
 
 
 def test_anything_else_reuses_the_verified_order(call: Call) -> None:
