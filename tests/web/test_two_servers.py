@@ -19,6 +19,7 @@ from tests.databases import PostgresServer
 from tests.web.conftest import (
     ANA,
     TOKEN,
+    WARM_UP_BOUND_S,
     CallerVoices,
     ConsoleClient,
     TwilioClient,
@@ -56,6 +57,8 @@ def test_a_call_alternating_between_two_servers_is_recorded_whole(
         first = make_app(IVR_DATABASE_URL=database, IVR_PUBLIC_URL=second_url)
         add_staff(first)
         with live_server(first) as first_url:
+            # a load balancer sends calls only to servers whose health check says ready
+            assert all(app_state(app).speech_ready.wait(WARM_UP_BOUND_S) for app in (first, second))
             script = load_script(PROJECT_ROOT / "audio_fixtures" / "calls" /
                                  "spoken_requests.yaml")
             balancer = LoadBalanced(second_url, [first_url, second_url])
