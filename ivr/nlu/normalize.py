@@ -391,8 +391,11 @@ ends the same way ("that isn't it")."""
 
 _ASKED_BY_THE_TAG = {"couldn't": "could", "can't": "can", "wouldn't": "would",
                      "haven't got": "have got", "don't have": "do have"}
+_OPENINGS = ("oh", "um", "er", "so", "well", "hi", "hiya", "hey", "hello", "sorry", "right",
+             "listen", "look", "basically", "okay", "ok", "yeah", "and", "but", "now", "quick",
+             "question")
 _NEGATIVE_STATEMENT_WITH_TAG = re.compile(
-    r"((?:^|[.?!,])\W*(?:(?:oh|um|er|so|well|hi|hiya|hey|hello|sorry|right|listen|look|basically|okay|ok|yeah|and|but|now|quick|question)\W+)*)you\s+"
+    rf"((?:^|[.?!,])\W*(?:(?:{'|'.join(_OPENINGS)})\W+)*)you\s+"
     rf"({'|'.join(_ASKED_BY_THE_TAG)})\s+([^.?!,]+?),\s*(could|can|would|have|do)\s+you"
     r"(?=(?:\W+[a-z']+){0,4}\W*$)")
 """A request put as a negative statement with a hopeful tag ("you couldn't cancel it for me, could
@@ -544,7 +547,7 @@ sentence has; not the people themselves ("the kids broke it")."""
 
 _GOT_IT_IN = re.compile(
     r"\b((?:have you|have you got|do you have|do you still have) (?:any|any more|more|some more)"
-    r"(?: [a-z]+){0,3}?) in(?=$| yet| now| again)")
+    r"(?: [a-z]+){0,4}?) in(?=$| yet| now| again)")
 """A shop "has some in" when it has them in stock ("do you have any more in yet", "have you got
 any of the blue ones in"): said at the end, the "in" is the whole question, and a word the matcher
 does not weigh, so it is read as "in stock". Only after "any" or "more": "have you got the washing

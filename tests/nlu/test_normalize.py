@@ -186,6 +186,8 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("do you have any more in yet", ["do", "you", "have", "any", "more", "in", "stock", "yet"]),
     ("do you have the rug in blue", ["do", "you", "have", "the", "rug", "in", "blue"]),
     ("have you got the washing in", ["have", "you", "got", "the", "washing", "in"]),
+    ("have you got any of the blue ones in",
+     ["have", "you", "got", "any", "of", "the", "blue", "ones", "in", "stock"]),
     ("I'd sooner talk to one of your staff", ["i", "want", "to", "talk", "to", "one", "of",
                                               "your", "staff"]),
     ("let me speak to whoever's in charge", ["let", "me", "speak", "to", "a", "manager"]),
