@@ -45,8 +45,9 @@ def test_a_prompt_is_sent_in_real_time_then_its_mark() -> None:
     assert wire.events() == ["media"] * 25 + ["mark"]
     assert wire.sent[-1][1]["mark"]["name"] == "prompt-1"
     last_frame_at = wire.sent[-2][0] - started
-    # 25 frames with a 100 ms lead: the last one leaves around 380 ms, never all at once
-    assert 0.3 < last_frame_at < 0.6
+    # 25 frames with a 100 ms lead: the last one leaves around 380 ms, never all at once; the
+    # upper bound only catches a stalled sender, since a loaded machine wakes threads late
+    assert 0.3 < last_frame_at < 1.5
     assert outbound.frames_sent == 25 and outbound.max_underrun_ms < 50
 
 
