@@ -28,6 +28,7 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from ivr.built_once import BuiltOnce
 from ivr.nlu.consequential import (
     CHANGES_OR_ENDS,
     CONFIRMS,
@@ -288,7 +289,8 @@ class Matcher:
         self.grammar = grammar
         self.threshold = threshold
         self.consequential_threshold = consequential_threshold
-        self._indexes: dict[str, _ContextIndex] = {}
+        self._indexes: BuiltOnce[str, _ContextIndex] = BuiltOnce(
+            lambda context: _ContextIndex(grammar, context))
 
     @cached_property
     def contexts(self) -> tuple[str, ...]:
@@ -301,14 +303,14 @@ class Matcher:
 
     @property
     def prepared_contexts(self) -> frozenset[str]:
-        return frozenset(self._indexes)
+        return self._indexes.built_keys()
 
     def index(self, context: str) -> _ContextIndex:
-        if context not in self._indexes:
-            if context not in self.contexts:
-                raise ValueError(f"unknown context {context!r}; known: {', '.join(self.contexts)}")
-            self._indexes[context] = _ContextIndex(self.grammar, context)
-        return self._indexes[context]
+        """A context's index, built once: a first call during a server's warm-up waits for the
+        build under way rather than doing it again beside it."""
+        if context not in self.contexts:
+            raise ValueError(f"unknown context {context!r}; known: {', '.join(self.contexts)}")
+        return self._indexes.get(context)
 
     def match(self, text: str, context: str = "main") -> Match:
         """The best intent for an utterance in a context; intent None when nothing fits.

@@ -1,8 +1,8 @@
 """AppState: everything one server process's request handlers share, built once by create_app.
 
 The matcher's context indexes and the speech engine's context grammars take seconds to build,
-so they are prepared on a background thread at startup (`speech_ready`); a call arriving
-meanwhile simply waits for them.
+so they are prepared on background threads at startup (`speech_ready`); a call arriving
+meanwhile waits only for the matcher's.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -89,20 +90,36 @@ def _purge_daily(retention: RetentionStore, days: int) -> None:
 
 
 def _prepare_speech(app_state: AppState) -> None:
-    """Build what the first calls would otherwise wait for: the matcher's per-context indexes
-    (seconds for `main`, which a first caller would hear as a slow answer), then the
-    recogniser's grammars and decoder processes, or Gather mode's hints."""
+    """Build what the first calls would otherwise wait for, side by side: the matcher's
+    per-context indexes (seconds for `main`; a call's first match waits for the build under way)
+    and the recogniser's grammars, decoder processes and warm-up decodes, or Gather mode's
+    hints. Whisper's sentence tables, the longest part, a call does without until they are
+    built, so a caller during warm-up is answered in seconds, not after it."""
     context_sets = sorted({contexts for contexts in PHASE_CONTEXTS.values() if contexts})
-    try:
-        app_state.bot.matcher.prepare()
+
+    def prepare_recogniser() -> None:
         if app_state.settings.mode is Mode.GATHER:
             for contexts in context_sets:
                 app_state.hints(contexts)
         else:
             app_state.audio.engine.prepare(context_sets)
+
+    steps = [threading.Thread(target=_in_advance, args=(step,), name=f"prepare-{name}",
+                              daemon=True)
+             for name, step in (("matcher", app_state.bot.matcher.prepare),
+                                ("recogniser", prepare_recogniser))]
+    for step in steps:
+        step.start()
+    for step in steps:
+        step.join()
+    app_state.speech_ready.set()
+
+
+def _in_advance(step: Callable[[], object]) -> None:
+    try:
+        step()
     except Exception:  # a startup helper: calls build what they need on demand anyway
         log.exception("could not prepare the speech grammars in advance")
-    app_state.speech_ready.set()
 
 
 def current_app_state() -> AppState:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ivr.built_once import BuiltOnce
 from ivr.errors import SpeechModelError
 from ivr.nlu.grammar import Grammar
-from ivr.speech.built_once import BuiltOnce
 from ivr.speech.stt import Transcript, WordTiming
 from ivr.speech.stt.pocketsphinx.decoding import (
     EDGE_NOISE_MS,

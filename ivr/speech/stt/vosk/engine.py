@@ -19,8 +19,8 @@ import numpy as np
 import soxr
 import vosk
 
+from ivr.built_once import BuiltOnce
 from ivr.errors import SpeechModelError
-from ivr.speech.built_once import BuiltOnce
 from ivr.speech.codec import PHONE_RATE
 from ivr.speech.stt import Transcript, WordTiming
 from ivr.speech.stt.vosk.phrase_list import covering_phrases

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ivr.built_once import BuiltOnce
 from ivr.nlu.grammar import Grammar
 from ivr.nlu.matcher import Matcher
-from ivr.speech.built_once import BuiltOnce
 from ivr.speech.codec import PHONE_RATE
 from ivr.speech.stt import Transcript
 from ivr.speech.stt.whisper.batcher import DecodeBatcher, Decoded, GrammarSearch
@@ -75,9 +75,11 @@ class WhisperEngine:
         """Build every context's prompt and sentence table and decode once per window length
         (and search `main`'s sentences once: the search's shapes do not depend on the context),
         so nothing is set up during a caller's turn."""
-        prompts = {self.prompt(contexts) for contexts in context_sets}
-        for contexts in context_sets:
-            self._tables.get(tuple(contexts))
+        wanted = sorted({tuple(contexts) for contexts in context_sets},
+                        key=lambda contexts: contexts != ("main",))
+        for contexts in wanted:  # `main`'s first: the most of the work, and the most asked for
+            self._tables.get(contexts)
+        prompts = {self.prompt(contexts) for contexts in wanted}
         main = self.prompt(("main",))
         search = GrammarSearch(self._tables.get(("main",)), lambda _: True)
         quiet = np.random.default_rng(0).normal(0, 30, PHONE_RATE * max(WARM_UP_SECONDS))
@@ -94,16 +96,23 @@ class WhisperEngine:
         """Token ids that start a decode in these contexts."""
         return self._prompts.get(tuple(contexts))
 
-    def grammar_search(self, contexts: Sequence[str]) -> GrammarSearch:
+    def grammar_search(self, contexts: Sequence[str]) -> GrammarSearch | None:
         """The grammar search for an utterance heard in these contexts: run when no reading of
-        it is understood well."""
+        it is understood well. None while `prepare` is still building the contexts' sentence
+        tables (seconds after a start): a call then is decoded without the search rather than
+        left in silence until the tables are built."""
         contexts = tuple(contexts)
+        tables = self._tables.get_unless_building(contexts)
+        if tables is None:
+            log.info("decoding without the grammar search: %s's sentences are still being "
+                     "indexed", "+".join(contexts))
+            return None
 
         def wanted(decoded: Decoded) -> bool:
             return wants_grammar(transcript_of(decoded, self.matcher, contexts), self.matcher,
                                  contexts)
 
-        return GrammarSearch(self._tables.get(contexts), wanted)
+        return GrammarSearch(tables, wanted)
 
     def decode(self, pcm: np.ndarray, prompt: Sequence[int],
                grammar: GrammarSearch | None = None) -> Future[Decoded]:

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from ivr.speech.built_once import BuiltOnce
+from ivr.built_once import BuiltOnce
 
 
 def test_a_slow_build_does_not_hold_up_other_keys_and_runs_once() -> None:
@@ -44,3 +44,25 @@ def test_a_failed_build_is_tried_again() -> None:
     with pytest.raises(RuntimeError):
         built.get("main")
     assert built.get("main") == 2
+
+
+def test_what_another_thread_is_building_is_not_waited_for_when_asked_not_to() -> None:
+    main_may_finish = threading.Event()
+    main_started = threading.Event()
+
+    def build(key: str) -> str:
+        if key == "main":
+            main_started.set()
+            assert main_may_finish.wait(10)
+        return key.upper()
+
+    built = BuiltOnce(build)
+    builder = threading.Thread(target=built.get, args=("main",))
+    builder.start()
+    assert main_started.wait(10)
+    assert built.get_unless_building("main") is None  # returns at once, mid-build
+    assert built.get_unless_building("confirm") == "CONFIRM"  # nobody building: built here
+    main_may_finish.set()
+    builder.join(10)
+    assert built.get_unless_building("main") == "MAIN"
+    assert built.built_keys() == {"main", "confirm"}
