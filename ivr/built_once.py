@@ -45,6 +45,11 @@ class BuiltOnce(Generic[Key, Value]):
         finally:
             building.release()
 
+    def building(self, key: Key) -> bool:
+        """Whether a thread is building the value now."""
+        lock = self._locks.get(key)
+        return lock is not None and lock.locked() and key not in self._values
+
     def built_keys(self) -> frozenset[Key]:
         return frozenset(self._values)
 

@@ -60,9 +60,11 @@ def test_what_another_thread_is_building_is_not_waited_for_when_asked_not_to() -
     builder = threading.Thread(target=built.get, args=("main",))
     builder.start()
     assert main_started.wait(10)
+    assert built.building("main") and not built.building("confirm")
     assert built.get_unless_building("main") is None  # returns at once, mid-build
     assert built.get_unless_building("confirm") == "CONFIRM"  # nobody building: built here
     main_may_finish.set()
     builder.join(10)
     assert built.get_unless_building("main") == "MAIN"
+    assert not built.building("main")
     assert built.built_keys() == {"main", "confirm"}

@@ -45,6 +45,26 @@ def hear(engine: WhisperEngine, matcher: Matcher, pcm: np.ndarray, context: str
     return transcript.text, match.intent, dict(match.slots)
 
 
+def test_a_turn_while_the_sentence_tables_are_built_does_not_wait_for_them(
+        grammar: Grammar, matcher: Matcher, speech_cache: Path) -> None:
+    """A call during a server's warm-up: decoded without the grammar search, not held in
+    silence until `prepare` has built main's sentence tables (a quarter of a minute)."""
+    engine = WhisperEngine("tiny.en", speech_cache, grammar, matcher)
+    preparing = threading.Thread(target=engine.prepare, args=([["main"]],), daemon=True)
+    preparing.start()
+    deadline = time.monotonic() + 60
+    while not engine.indexing(["main"]) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert engine.indexing(["main"])
+    text, intent, _ = hear(engine, matcher, read_wav(WAV / "flite-005-where-is-my-order.wav"),
+                           "main")
+    assert engine.indexing(["main"])  # answered while the tables are still being built
+    assert intent == "order_status", text
+    preparing.join(600)
+    assert engine.grammar_search(["main"]) is not None  # built: later turns search them
+    engine.close()
+
+
 @pytest.mark.parametrize(("name", "context", "meaning"), [
     ("flite-005-where-is-my-order", "main", ("order_status", {})),
     ("flite-022-nope-that-s-wrong", "confirm", ("no", {})),

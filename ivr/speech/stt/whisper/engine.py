@@ -96,6 +96,10 @@ class WhisperEngine:
         """Token ids that start a decode in these contexts."""
         return self._prompts.get(tuple(contexts))
 
+    def indexing(self, contexts: Sequence[str]) -> bool:
+        """Whether these contexts' sentence tables are being built now (by `prepare`)."""
+        return self._tables.building(tuple(contexts))
+
     def grammar_search(self, contexts: Sequence[str]) -> GrammarSearch | None:
         """The grammar search for an utterance heard in these contexts: run when no reading of
         it is understood well. None while `prepare` is still building the contexts' sentence
