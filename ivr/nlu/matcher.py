@@ -82,6 +82,12 @@ BEFORE_A_TOPIC = BEFORE_AN_OBJECT | {"the"}
 """Words that start what something is about after "about" ("a complaint about the noise")."""
 PLACED_WITH = frozenset({"with", "at", "tell", "inform", "notify"})
 """Words that place a request with, at or before someone: "with the council", "tell the bank"."""
+OTHER_PARTIES = frozenset({"bank", "council", "dvla", "dmv", "irs", "hmrc", "doctor", "doctors",
+                           "dentist", "gp", "landlord", "employer", "insurance", "insurer", "gym",
+                           "library", "vet", "embassy", "police", "government", "electoral"})
+"""Parties a request placed with is their own business even though the shop's sentences use
+their names for something else ("pay by bank transfer", "open on bank holidays"): "change my address
+with the bank" is no change to an order's address."""
 BROUGHT = (["delivered"], ["sent"], ["brought"])
 """What is done to a new thing ordered elsewhere: "get a pizza delivered"."""
 WHEN_OR_HOW = frozenset({"now", "today", "tonight", "tomorrow", "immediately", "straightaway",
@@ -724,9 +730,16 @@ def _with_someone_else(index: _ContextIndex, words: Sequence[str]) -> bool:
     council about my change of address"), is an order of something it knows nothing of ("my
     order of fish came without the sauce"), or has a new thing it knows nothing of brought
     ("can I get a pizza delivered to my house"): it is someone else's business, however well
-    the rest fits."""
-    return any(_names_someone_else_next(words, at) and not index.near_forms(words[at + 2])
+    the rest fits; so is one placed with a party the context knows by name (OTHER_PARTIES)."""
+    return any(_names_someone_else_next(words, at)
+               and (not index.near_forms(words[at + 2]) or _another_party(words, at + 2))
                for at in range(len(words) - 2))
+
+
+def _another_party(words: Sequence[str], at: int) -> bool:
+    """Whether words[at] names one of OTHER_PARTIES by itself ("with the bank"), not as part of
+    a name the shop uses ("with the bank transfer")."""
+    return words[at] in OTHER_PARTIES and (at + 1 == len(words) or words[at + 1] in STOPWORDS)
 
 
 def _names_someone_else_next(words: Sequence[str], at: int) -> bool:

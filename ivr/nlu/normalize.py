@@ -111,7 +111,10 @@ _FILLER_PHRASES = ("(?:if )?(?:you )?know what i mean", "you know", "i mean", "k
                    "(?= (?:my|the|it|i|you|they|he|she|someone)\\b)",
                    "i am (?:calling|ringing|phoning)(?: you)? because",
                    "^(?:okay|alright|right) so(?= [a-z])",
-                   "^(?:listen|look)(?! (?:to|at|for|out|into|after|like|up)\\b)(?= [a-z])")
+                   "^(?:listen|look)(?! (?:to|at|for|out|into|after|like|up)\\b)(?= [a-z])",
+                   *(f"(?<=\\b{asking} )(?:the (?:bloody )?(?:hell|heck|devil|dickens|blazes)|"
+                     "on earth|in the world)(?= [a-z])"
+                     for asking in ("where", "what", "why", "how", "who", "when", "which")))
 """Phrases that pad a request ("you know", "to be honest") or only wrap a question ("I would like to
 know whether my order has shipped", "I wish to enquire if the boots are available", "I just want to
 know when it's coming", "any chance you could check"): what is asked is the same without them. A
@@ -128,7 +131,8 @@ which only softens it; nor how soon or how politely it is asked ("right now", "a
 "if that's okay", "if you can"), nor the openings that only announce it ("quick question", "I'm
 calling because", "okay so", "listen", "can you hear me"), nor "you know what I mean", nor how
 little time the caller has ("quickly, I've only got a minute"), nor the worry a question is asked
-with ("I'm worried my order never went through")."""
+with ("I'm worried my order never went through"), nor the oath that stresses it ("where the
+hell is my parcel", "what on earth is going on with my order")."""
 
 _JOINED = {"any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
@@ -189,6 +193,8 @@ war and tea", "find out wear my parcel is", "I want too know", "she wants to no 
 order", "there to big")."""
 
 _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do not understand you",
+           "answer the phone": "answer calls", "answer the phones": "answer calls",
+           "answering the phone": "answering calls", "answering the phones": "answering calls",
            "reached me": "arrived", "reached us": "arrived", "reached here": "arrived",
            "hand back": "return", "hand it back": "return it", "hand them back": "return them",
            "how long have i got": "how long do i have",
@@ -278,41 +284,41 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            **{f"{we} {have}left {whose}": f"{we} {have}mislaid {whose}"
               for we in ("i", "we") for have in ("", "have ") for whose in ("my", "our", "the")}}
 """What some callers say for what the grammar says another way ("I didn't get you" is not
-understanding the bot; "it reached me late", Indian English, is arriving; "hand it back" is
-returning it; "how long have I got" is how long I have; "cancel the lot" is everything; an order "on
-hold" is held up, while "hold on" is only waiting; "slow down and say it again" is saying it more
-slowly; "this arvo" and "sweet as", in Australia and New Zealand, are this afternoon and lovely;
-"I'm after a refund", in the north of England and in Ireland, is wanting one; "can you send me the
-large" is asking to have it; asking the bot to "speak up" is asking it to be louder, with no one
-else to speak to; the company as "you guys", "you lot" or "y'all" is "you"; "run that by me again"
-is saying it again; "I'm not in" or "not home" is out, as a courier finds the caller; a parcel "gone
-walkabout" or "vanished into thin air" is missing, what "seems to be" stuck is; a "reimbursement" is
-a refund and "dosh" money; to "enquire" is to ask; a price that "has gone down" went down, a parcel
-"stuck in the same place" is stuck, what "stops working" breaks, "that's it from my end" is from me
-(no end the caller goes to), and the wrong size "sent" is the wrong item, the shop's mistake (one
-the caller chose is a return); a discount "for new customers" is one for a first order; a caller
-"fuming" or "livid" is furious, what was "in my basket" was in the order, what "we need to" do the
-caller needs to, what is "not what we need" is unsuitable, what is "not fitting" does not fit, and a
-parcel "not mine" is someone else's; a French speaker's "annul my command" is cancelling the order
-and "reclamation" a complaint, a Spanish speaker's "devolution" a refund, and a German speaker's
-"when do I become my parcel" getting it; "knock it on the head" is cancelling it, and "I've gone off
-it" changing one's mind; "at my wits' end" is fed up; "any joy with my parcel", in Britain, is any
-news of it, and a return "to do" one to make; "the whereabouts of" is where, "bare long", in London,
-very long, and "I demand to" wanting to; "very very late" is very late; Singapore and Malaysian
-English's "can cancel or not" questions end "already or not" for "yet", and "reach" there is
-arriving, as in the Caribbean's "mi refund nuh reach"; paying "over the phone" is paying by
-telephone, not an item called a phone; "I haven't the foggiest" is having no idea; money "put back"
-is refunded, and to "get paid back" to get refunded; what is "a bit snug" is a bit too tight (a
-"snug fit" alone is praise), and what "is tight" is too tight on the caller; "what happened to my
-refund" asks where it is; what is left "on the step" is on the doorstep; to "log a complaint" is to
-make one, while logging in is no complaint; being "let down" is being disappointed, and "delivery
-men" are the courier; "any sign of" a refund asks for news of it, "go through that again" is saying
-it again, and to "ring you" is to call the shop, while "the ring you sent" stays a ring; what "I
-left" somewhere is mislaid, not what a shop has left in stock; a pair in "two different sizes" is
-mismatched, the shop's mistake, not a size to change; "the older of my two orders" is the previous
-one, while an "older brother" has nothing to do with an order; "if I changed my mind" asks what
-"if I change my mind" does; "the state of play" is the status, and "whoever's in charge" a
-manager)."""
+understanding the bot; someone "to answer the phone" answers calls, no phone sold; "it reached me
+late", Indian English, is arriving; "hand it back" is returning it; "how long have I got" is how
+long I have; "cancel the lot" is everything; an order "on hold" is held up, while "hold on" is only
+waiting; "slow down and say it again" is saying it more slowly; "this arvo" and "sweet as", in
+Australia and New Zealand, are this afternoon and lovely; "I'm after a refund", in the north of
+England and in Ireland, is wanting one; "can you send me the large" is asking to have it; asking the
+bot to "speak up" is asking it to be louder, with no one else to speak to; the company as "you
+guys", "you lot" or "y'all" is "you"; "run that by me again" is saying it again; "I'm not in" or
+"not home" is out, as a courier finds the caller; a parcel "gone walkabout" or "vanished into thin
+air" is missing, what "seems to be" stuck is; a "reimbursement" is a refund and "dosh" money; to
+"enquire" is to ask; a price that "has gone down" went down, a parcel "stuck in the same place" is
+stuck, what "stops working" breaks, "that's it from my end" is from me (no end the caller goes to),
+and the wrong size "sent" is the wrong item, the shop's mistake (one the caller chose is a return);
+a discount "for new customers" is one for a first order; a caller "fuming" or "livid" is furious,
+what was "in my basket" was in the order, what "we need to" do the caller needs to, what is "not
+what we need" is unsuitable, what is "not fitting" does not fit, and a parcel "not mine" is someone
+else's; a French speaker's "annul my command" is cancelling the order and "reclamation" a complaint,
+a Spanish speaker's "devolution" a refund, and a German speaker's "when do I become my parcel"
+getting it; "knock it on the head" is cancelling it, and "I've gone off it" changing one's mind; "at
+my wits' end" is fed up; "any joy with my parcel", in Britain, is any news of it, and a return "to
+do" one to make; "the whereabouts of" is where, "bare long", in London, very long, and "I demand to"
+wanting to; "very very late" is very late; Singapore and Malaysian English's "can cancel or not"
+questions end "already or not" for "yet", and "reach" there is arriving, as in the Caribbean's "mi
+refund nuh reach"; paying "over the phone" is paying by telephone, not an item called a phone; "I
+haven't the foggiest" is having no idea; money "put back" is refunded, and to "get paid back" to get
+refunded; what is "a bit snug" is a bit too tight (a "snug fit" alone is praise), and what "is
+tight" is too tight on the caller; "what happened to my refund" asks where it is; what is left "on
+the step" is on the doorstep; to "log a complaint" is to make one, while logging in is no complaint;
+being "let down" is being disappointed, and "delivery men" are the courier; "any sign of" a refund
+asks for news of it, "go through that again" is saying it again, and to "ring you" is to call the
+shop, while "the ring you sent" stays a ring; what "I left" somewhere is mislaid, not what a shop
+has left in stock; a pair in "two different sizes" is mismatched, the shop's mistake, not a size to
+change; "the older of my two orders" is the previous one, while an "older brother" has nothing to do
+with an order; "if I changed my mind" asks what "if I change my mind" does; "the state of play" is
+the status, and "whoever's in charge" a manager)."""
 
 _PREFERENCE = {"would rather not": "do not want to", "would prefer not to": "do not want to",
                **{f"would {rather} {verb}": f"want to {verb}"
@@ -546,12 +552,19 @@ _RANGE = re.compile(
 sentence has; not the people themselves ("the kids broke it")."""
 
 _GOT_IT_IN = re.compile(
-    r"\b((?:have you|have you got|do you have|do you still have) (?:any|any more|more|some more)"
-    r"(?: [a-z]+){0,4}?) in(?=$| yet| now| again)")
+    r"\b((?:have you|have you got|do you have|do you still have|(?:will|are) you (?:be )?getting)"
+    r" (?:any|any more|more|some more)(?: [a-z]+){0,4}?) in(?=$| yet| now| again| soon| before)")
 """A shop "has some in" when it has them in stock ("do you have any more in yet", "have you got
-any of the blue ones in"): said at the end, the "in" is the whole question, and a word the matcher
-does not weigh, so it is read as "in stock". Only after "any" or "more": "have you got the washing
-in" is said to someone at home."""
+any of the blue ones in", "will you be getting more blazers in before September"): said at the
+end (or before when), the "in" is the whole question, and a word the matcher does not weigh, so
+it is read as "in stock". Only after "any" or "more": "have you got the washing in" is said to
+someone at home."""
+
+_POSSIBLE_FOR = re.compile(
+    r"\b(?:is|would) it (?:be )?(?:at all )?possible for "
+    r"((?:the|my|our|this|that|these|those) (?:[a-z]+ ){1,3}?)to (?=[a-z])")
+""""Is it possible for the tent to be collected" asks what "can the tent be collected" does, as
+"is it possible to" asks "can I" (_ABLE_TO)."""
 
 _NO_LONGER_ALREADY = re.compile(r"\b(not(?: [a-z]+){1,3}) already\b")
 """"Already" after a negation, as Singapore and Malaysian English say "any more" ("don't need
@@ -644,6 +657,8 @@ def normalize(text: str) -> list[str]:
         joined = _ANY_MORE.sub("anymore", joined)
     joined = _NO_LONGER_ALREADY.sub(r"\1 anymore", joined)
     joined = _GOT_IT_IN.sub(r"\1 in stock", joined)
+    if "possible" in words:
+        joined = _POSSIBLE_FOR.sub(r"can \1", joined)
     if "would" in words:
         joined = _THAN_THE_OTHER.sub(r"\1", joined)
     return _rewritten(joined.split())

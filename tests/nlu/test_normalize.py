@@ -136,7 +136,7 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
     ("I want to log a complaint", ["i", "want", "to", "make", "a", "complaint"]),
     ("I don't want it any more", ["i", "do", "not", "want", "it", "anymore"]),
     ("are you getting any more kettles in", ["are", "you", "getting", "any", "more", "kettles",
-                                             "in"]),
+                                             "in", "stock"]),
     ("you'll have to speak up", ["louder"]),
     ("Mm-hmm.", ["yes"]),
     ("uh-huh, that's right", ["yes", "that", "is", "right"]),
@@ -192,6 +192,15 @@ from ivr.nlu.normalize import normalize, normalize_heard, short_forms_of
                                               "your", "staff"]),
     ("let me speak to whoever's in charge", ["let", "me", "speak", "to", "a", "manager"]),
     ("I've gone off the pattern", ["i", "have", "changed", "my", "mind"]),
+    ("where the hell is my parcel", ["where", "is", "my", "parcel"]),
+    ("what on earth is going on", ["what", "is", "going", "on"]),
+    ("what the hell", ["what", "the", "hell"]),  # an exclamation, not "what?"
+    ("will you be getting more blazers in before September",
+     ["will", "you", "be", "getting", "more", "blazers", "in", "stock", "before", "september"]),
+    ("is it possible for the tent to be collected",
+     ["can", "the", "tent", "be", "collected"]),
+    ("is it possible for me to return it", ["can", "i", "return", "it"]),
+    ("is anyone there to answer the phone", ["is", "anyone", "there", "to", "answer", "calls"]),
 ])
 def test_normalize(text: str, words: list[str]) -> None:
     assert normalize(text) == words
