@@ -88,6 +88,11 @@ OTHER_PARTIES = frozenset({"bank", "council", "dvla", "dmv", "irs", "hmrc", "doc
 """Parties a request placed with is their own business even though the shop's sentences use
 their names for something else ("pay by bank transfer", "open on bank holidays"): "change my address
 with the bank" is no change to an order's address."""
+THREAT = re.compile(r"\bif\b.* (?:i|we) (?:am|are|will|shall)(?: going to| be)? "
+                    r"(?:cancel|return|send|exchange|swap)")
+"""A change the caller says they will make if something happens ("if my order's not sent by
+Friday I'm cancelling it, so has it gone") is a threat, not a request: it may come, but it is not
+asked for yet."""
 BROUGHT = (["delivered"], ["sent"], ["brought"])
 """What is done to a new thing ordered elsewhere: "get a pizza delivered"."""
 WHEN_OR_HOW = frozenset({"now", "today", "tonight", "tomorrow", "immediately", "straightaway",
@@ -426,7 +431,8 @@ class Matcher:
         has no negation in it at all ("certainly not" is no yes); a goodbye has no word of
         anything else (SAID_ALONE), which is all the evidence it needs: its words are few and
         others share them ("nothing else", "I'm all set"), so it may have no decisive word.
-        Nor may the sentence negate a decisive word the caller said plainly ("it does not work"
+        Nor is a change the caller only threatens (THREAT) asked for. Nor may the sentence negate
+        a decisive word the caller said plainly ("it does not work"
         is no reading of "I'd like to work"; a goodbye's "no" answers the bot: "no, I'm good"),
         and nothing DESTRUCTIVE is done on words that stop UNFINISHED."""
         if index.intents[row] in CONFIRMS:
@@ -448,7 +454,7 @@ class Matcher:
         wrongly_negated = (negated - sentence_negates) & decisive
         affirmed = (set() if index.intents[row] in SAID_ALONE
                     else (sentence_negates & decisive & said) - negated)
-        if (wrongly_negated or affirmed
+        if (wrongly_negated or affirmed or THREAT.search(" ".join(words))
                 or _another_change_named(index.intents[row], sentence, words)):
             return False
         return not _about_something_else(index, index.intent_words[index.intents[row]], words,

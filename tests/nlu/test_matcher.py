@@ -169,6 +169,18 @@ def test_a_request_placed_with_someone_else_is_not_ours(matcher: Matcher) -> Non
     assert matcher.match("I have to notify the tax office of my new address").intent is None
     assert matcher.match("could I have a taxi sent to my house").intent is None
     assert matcher.match("could I have it sent to my house instead").intent == "change_address"
+    # a party the shop's sentences name for something else ("open on bank holidays")
+    assert matcher.match("I need to change my address with the bank").intent is None
+    assert matcher.match("can I pay with the bank transfer option").intent == "faq"
+
+
+def test_a_change_only_threatened_is_not_asked_for(matcher: Matcher) -> None:
+    assert matcher.match("I'm cancelling my order").intent == "cancel_order"
+    assert matcher.match("if it ain't gone yet, cancel it").intent == "cancel_order"
+    threat = "if my order's not sent by Friday I'm cancelling it, so has it gone"
+    assert matcher.match(threat).intent != "cancel_order"
+    assert matcher.match("if it's not here tomorrow I'll be sending it straight back"
+                         ).intent != "return_request"
 
 
 def test_a_word_describing_the_thing_is_not_its_subject(matcher: Matcher) -> None:
