@@ -432,9 +432,9 @@ class Matcher:
         anything else (SAID_ALONE), which is all the evidence it needs: its words are few and
         others share them ("nothing else", "I'm all set"), so it may have no decisive word.
         Nor is a change the caller only threatens (THREAT) asked for. Nor may the sentence negate
-        a decisive word the caller said plainly ("it does not work"
-        is no reading of "I'd like to work"; a goodbye's "no" answers the bot: "no, I'm good"),
-        and nothing DESTRUCTIVE is done on words that stop UNFINISHED."""
+        a decisive word the caller said plainly ("it does not work" is no reading of "I'd like to
+        work"; a goodbye's "no" answers the bot: "no, I'm good"), and nothing DESTRUCTIVE is done
+        on words that stop UNFINISHED."""
         if index.intents[row] in CONFIRMS:
             return not NEGATORS & set(words) or bool(NEGATORS & set(index.sentence_words[row]))
         if score < self.consequential_threshold or (
