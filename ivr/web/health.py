@@ -32,8 +32,9 @@ def healthz() -> ResponseReturnValue:
     problems = readiness_problems(settings)
     app_state = current_app_state()
     if not app_state.speech_ready.is_set():
-        problems.append("Speech recognition is still loading and warming up (seconds after a "
-                        "start); a call now would wait for it.")
+        problems.append("Speech recognition is still warming up (seconds after a start); a "
+                        "call now is answered, but its first turns may be slower and heard less "
+                        "well.")
     return jsonify(status="ok", ready_for_calls=not problems, problems=problems,
                    speech_ready=app_state.speech_ready.is_set(),
                    signatures_checked=not settings.dev_unsigned_webhooks), 200
