@@ -3,6 +3,7 @@ Twilio, and a live server on 127.0.0.1 for WebSocket and whole-call tests."""
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
+from ivr.call_script import ScriptRunner, load_script
 from ivr.commerce.demo import reset_demo
 from ivr.commerce.embedded import EmbeddedOrderService
 from ivr.config import Settings
@@ -23,6 +25,7 @@ from ivr.speech.tts import Voice
 from ivr.speech.tts.espeak import EspeakSynthesizer
 from ivr.speech.tts.prompt_audio import PromptAudio
 from ivr.store.accounts import Role
+from ivr.telephony.player import RemoteCall, Webhooks
 from ivr.web.app import create_app
 from ivr.web.app_state import AppState
 
@@ -123,6 +126,16 @@ class CallerVoices:
 
     def ulaw(self, text: str, voice: Voice) -> bytes:
         return PromptAudio(self.synthesizer, self.cache, voice).ulaw(text)
+
+
+def play(base: str, script_path: Path, voices: CallerVoices) -> tuple[list[str], str, RemoteCall]:
+    """A scripted call played against a server over the wire, as Twilio would place it: the
+    script's failed expectations, its printed transcript, and the call."""
+    script = load_script(script_path)
+    call = RemoteCall(Webhooks(base, TOKEN), script.caller, fast=True)
+    out = io.StringIO()
+    problems = ScriptRunner(call, voices.ulaw, out).run(script)
+    return problems, out.getvalue(), call
 
 
 def add_staff(app: Flask) -> None:

@@ -21,7 +21,7 @@ from ivr.config import PROJECT_ROOT
 from ivr.store.calls import CallStore
 from ivr.telephony.player import RemoteCall, Webhooks
 from tests.twiml_tree import twiml_tree
-from tests.web.conftest import ANA, TOKEN, CallerVoices, app_state, live_server
+from tests.web.conftest import ANA, TOKEN, CallerVoices, app_state, live_server, play
 
 pytestmark = pytest.mark.realtime
 
@@ -179,14 +179,6 @@ def test_a_wrongly_signed_upgrade_is_refused(live: tuple[Flask, str]) -> None:
     url, _ = start_call(base)
     ws = Client.connect(url, headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
     assert closed_by_server(ws)
-
-
-def play(base: str, script_path: Path, voices: CallerVoices) -> tuple[list[str], str, RemoteCall]:
-    script = load_script(script_path)
-    call = RemoteCall(Webhooks(base, TOKEN), script.caller, fast=True)
-    out = io.StringIO()
-    problems = ScriptRunner(call, voices.ulaw, out).run(script)
-    return problems, out.getvalue(), call
 
 
 PREPARED_WITHIN_S = 300

@@ -4,16 +4,14 @@ do not wait for Whisper's sentence tables is tests/speech/test_whisper.py's to s
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from ivr.call_script import ScriptRunner, load_script
-from ivr.telephony.player import RemoteCall, Webhooks
-from tests.web.conftest import TOKEN, WARM_UP_BOUND_S, CallerVoices, app_state, live_server
+from ivr.call_script import load_script
+from tests.web.conftest import WARM_UP_BOUND_S, CallerVoices, app_state, live_server, play
 
 FIRST_CALL = """
 name: A known caller rings while the server is starting
@@ -39,8 +37,7 @@ def test_a_call_placed_as_the_server_starts_is_served(
     app = make_app(IVR_PUBLIC_URL="")
     try:
         with live_server(app) as base:
-            call = RemoteCall(Webhooks(base, TOKEN), script.caller, fast=True)
-            problems = ScriptRunner(call, voices.ulaw, io.StringIO()).run(script)
+            problems, _, call = play(base, script_path, voices)
     finally:
         voices.synthesizer.close()
     assert problems == []
