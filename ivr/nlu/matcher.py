@@ -46,6 +46,9 @@ THRESHOLD = 0.68
 CONSEQUENTIAL_THRESHOLD = 0.7
 """The F-score an intent that changes or ends something (ivr.nlu.consequential) needs."""
 NEGATORS = frozenset({"not", "never", "no", "nothing", "without"})
+ASSENT = frozenset({"yes", "yeah", "yep", "yup", "yea", "aye", "sure", "okay", "alright", "right"})
+"""Words that only agree: a sentence whose content words are these and NEGATORS says what it means
+with its stopwords ("aye, that's me" is a goodbye; "aye, it's a grand day" is not)."""
 NEGATION_REACH = 4
 """How far after a negator, not counting verbs of saying or thinking, the word it negates may be
 ("do not want to cancel", "I don't think I want to cancel")."""
@@ -88,6 +91,9 @@ OTHER_PARTIES = frozenset({"bank", "council", "dvla", "dmv", "irs", "hmrc", "doc
 """Parties a request placed with is their own business even though the shop's sentences use
 their names for something else ("pay by bank transfer", "open on bank holidays"): "change my address
 with the bank" is no change to an order's address."""
+THEIR_BUSINESS = frozenset({"taxreturn", "taxreturns", "taxrefund", "stockcube", "stockcubes"})
+"""Words normalize joins from a shop's words said in someone else's sense (a tax refund, a stock
+cube): an utterance with one is about that, not an order ("I'm waiting on a tax refund")."""
 THREAT = re.compile(r"\bif\b.* (?:i|we) (?:am|are|will|shall)(?: going to| be)? "
                     r"(?:cancel|return|send|exchange|swap)")
 """A change the caller says they will make if something happens ("if my order's not sent by
@@ -115,13 +121,14 @@ SELF_CORRECTION = re.compile(
 """Where a caller takes back what they just said and says it again ("I want to exchange, no
 sorry, return the jeans"): only what follows counts."""
 
-THANKS_AT_THE_END = re.compile(
-    r"(?: (?:thanks|thank you|cheers|ta|many thanks)(?: (?:very much|so much|a lot|a million|"
-    r"again))?(?: (?:mate|love|dear|pet))?)+$")
-"""Thanks after a request said without a pause ("has it been sent thanks", as a recogniser
-without punctuation writes it): the request is matched without them, since "thanks" is a
-goodbye's word and pulls the request towards one that must be said alone; when what is left
-means nothing ("okay thanks", "no that's it thanks"), the whole is matched."""
+COURTESY_AT_THE_END = re.compile(
+    r"(?: (?:thanks|thank you|cheers|ta|many thanks|sorry)(?: (?:very much|so much|a lot|"
+    r"a million|again))?(?: (?:mate|love|dear|pet))?)+$")
+"""Thanks or an apology after a request said without a pause ("has it been sent thanks", as a
+recogniser without punctuation writes it; "I don't have it, sorry"): the request is matched
+without them, since "thanks" is a goodbye's word and pulls the request towards one that must be
+said alone, and "sorry" alone asks the bot to say it again; when what is left means nothing
+("okay thanks", "no that's it thanks"), the whole is matched."""
 
 CUT_OFF_AFTER = frozenset({"a", "an", "the", "my", "our", "your", "their"})
 """Words no clause ends on: one that does was cut off before its noun ("What's my")."""
@@ -336,7 +343,7 @@ class Matcher:
             return Match(text, found.intent, found.confidence, found.slots)
         parts = [part for part in CLAUSE_BREAK.split(text) if part.strip()]
         heard = _said_once(parts) or normalize_heard(text)
-        whole = (self._match_without_thanks(index, text, heard)
+        whole = (self._match_without_courtesy(index, text, heard)
                  or self._match_words(index, text, heard))
         if whole.intent is not None or len(parts) < 2 or never_said(heard):
             return whole
@@ -363,11 +370,11 @@ class Matcher:
             return None
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
 
-    def _match_without_thanks(self, index: _ContextIndex, text: str,
+    def _match_without_courtesy(self, index: _ContextIndex, text: str,
                               heard: list[str]) -> Match | None:
-        """The match of the words before THANKS_AT_THE_END, if the utterance ends so and they
+        """The match of the words before COURTESY_AT_THE_END, if the utterance ends so and they
         are understood."""
-        request = THANKS_AT_THE_END.sub("", " ".join(heard)).split()
+        request = COURTESY_AT_THE_END.sub("", " ".join(heard)).split()
         if not request or len(request) == len(heard):
             return None
         found = self._match_words(index, text, request)
@@ -426,8 +433,9 @@ class Matcher:
         score, one of its decisive words said ("I don't want my order" is only "not" and
         "order"), and none of them negated unless the sentence negates it too ("I don't want
         it any more" may cancel; "don't cancel" may not). A sentence whose only content words
-        are negators says what it means with its stopwords ("I don't want it", "no, that's it"),
-        so every word of it must be said: "hasn't it" is no return. A yes that confirms a change
+        are negators or ASSENT says what it means with its stopwords ("I don't want it", "no,
+        that's it", "aye, that's me"), so every word of it must be said: "hasn't it" is no
+        return. A yes that confirms a change
         has no negation in it at all ("certainly not" is no yes); a goodbye has no word of
         anything else (SAID_ALONE), which is all the evidence it needs: its words are few and
         others share them ("nothing else", "I'm all set"), so it may have no decisive word.
@@ -443,7 +451,8 @@ class Matcher:
                 index.intents[row] in DESTRUCTIVE and bool(words) and words[-1] in UNFINISHED):
             return False
         sentence = index.sentence_words[row]
-        if set(content_words(sentence)) <= NEGATORS and not set(sentence) <= set(words):
+        if (set(content_words(sentence)) <= NEGATORS | ASSENT
+                and not set(sentence) <= set(words)):
             return False
         decisive = _decisive(index, row)
         said = {form for word in words for form in index.near_forms(word)}
@@ -736,10 +745,12 @@ def _with_someone_else(index: _ContextIndex, words: Sequence[str]) -> bool:
     council about my change of address"), is an order of something it knows nothing of ("my
     order of fish came without the sauce"), or has a new thing it knows nothing of brought
     ("can I get a pizza delivered to my house"): it is someone else's business, however well
-    the rest fits; so is one placed with a party the context knows by name (OTHER_PARTIES)."""
-    return any(_names_someone_else_next(words, at)
-               and (not index.near_forms(words[at + 2]) or _another_party(words, at + 2))
-               for at in range(len(words) - 2))
+    the rest fits; so is one placed with a party the context knows by name (OTHER_PARTIES), and
+    one with a word of THEIR_BUSINESS."""
+    return not THEIR_BUSINESS.isdisjoint(words) or any(
+        _names_someone_else_next(words, at)
+        and (not index.near_forms(words[at + 2]) or _another_party(words, at + 2))
+        for at in range(len(words) - 2))
 
 
 def _another_party(words: Sequence[str], at: int) -> bool:

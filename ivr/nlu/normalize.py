@@ -27,6 +27,8 @@ _IRREGULAR = {
     "nowt": "nothing", "owt": "anything", "summat": "something",
     # Geordie, and Jamaican Creole's negator.
     "divvent": "do not", "nuh": "not",
+    # Scots and Irish English: "youse" is the plural "you", "wee" is little.
+    "youse": "you", "wee": "little",
     "pls": "please", "plz": "please", "thx": "thanks", "ok": "okay", "k": "okay",
     # Recognisers and hurried typists drop the apostrophe.
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not",
@@ -149,6 +151,9 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
               for year in ("year", "years") for day in ("day", "eve")},
            "christmas day": "christmas", "christmas eve": "christmas", "boxing day": "boxingday",
            "tax return": "taxreturn", "tax returns": "taxreturns", "tax refund": "taxrefund",
+           "stock cube": "stockcube", "stock cubes": "stockcubes",
+           "roof box": "roofbox", "dash cam": "dashcam", "paddling pool": "paddlingpool",
+           "sun lounger": "lounger", "sun loungers": "loungers",
            **{f"size {letter}": letter for letter in ("small", "medium", "large", "extra large")},
            "pre order": "order", "pre ordered": "ordered", "pre orders": "orders",
            "on back order": "on backorder",
@@ -162,7 +167,9 @@ in a call back is no return's or restock's, nor "return" in "please return my ca
 an order to the bot, and "after pay" or "pay pal" the ways to pay; a coffee machine, a cat tree, a
 dog bed, a high chair and a board game are among the things callers name (a "machine" alone is the
 bot they are talking to); a tax return or refund is the tax office's, never the shop's; New Year's
-Day, Christmas Eve and Boxing Day are the holidays, not any new day; "size medium" is the medium, a
+Day, Christmas Eve and Boxing Day are the holidays, not any new day; a stock cube is cooking's,
+no stock of the shop's; a roof box, a dash cam and a paddling pool are things, not a box, a
+camera or a pool; "size medium" is the medium, a
 size said by its name, with no number the word "size" would announce."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
@@ -202,6 +209,25 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "arvo": "afternoon", "sweet as": "lovely", "the lot": "everything",
            "the whole lot": "everything", "on hold": "held up", "slow down": "more slowly",
            "i am after": "i want",
+           **{f"{we_are} after {doing}": f"{we_have} {done}"
+              for we_are, we_have in (("i am", "i have"), ("we are", "we have"))
+              for doing, done in (("ordering", "ordered"), ("sending", "sent"),
+                                  ("buying", "bought"),
+                                  ("posting", "posted"), ("paying", "paid"),
+                                  ("getting", "got"), ("cancelling", "cancelled"),
+                                  ("receiving", "received"), ("calling", "called"),
+                                  ("ringing", "called"), ("phoning", "called"))},
+           "any word on": "any news on", "any word of": "any news on",
+           "bit by bit": "in instalments", "a bit at a time": "in instalments",
+           **{f"less {where}": f"cheaper {where}"
+              for where in ("in", "at", "on", "elsewhere", "somewhere else", "online")},
+           "i was told": "you said", "we were told": "you said",
+           "right enough": "indeed", "too little": "too small",
+           "put me on to": "put me through to", "put me onto": "put me through to",
+           **{f"one of {the} {people}": "someone"
+              for the in ("the", "your")
+              for people in ("ladies", "girls", "lads", "guys", "staff", "team", "agents",
+                             "advisors", "advisers", "people in the office")},
            **{f"you send me the {size}": f"i have the {size}"
               for size in ("large", "medium", "small", "bigger one", "smaller one", "next size")},
            **{f"{must} speak up": "louder" for must in ("you will have to", "you have to",
@@ -289,8 +315,12 @@ late", Indian English, is arriving; "hand it back" is returning it; "how long ha
 long I have; "cancel the lot" is everything; an order "on hold" is held up, while "hold on" is only
 waiting; "slow down and say it again" is saying it more slowly; "this arvo" and "sweet as", in
 Australia and New Zealand, are this afternoon and lovely; "I'm after a refund", in the north of
-England and in Ireland, is wanting one; "can you send me the large" is asking to have it; asking the
-bot to "speak up" is asking it to be louder, with no one else to speak to; the company as "you
+England and in Ireland, is wanting one, while Irish "I'm after ordering" is having just ordered;
+"any word on" a refund asks for news of it; paying "bit by bit" is paying in instalments, and
+what is "less in another shop" is cheaper there; what "I was told" is what the shop said;
+Scots "right enough" is indeed, and what is "too wee" too small; to "put me on to one of the
+ladies" is to put me through to someone; "can you send me the large" is asking to have it; asking
+the bot to "speak up" is asking it to be louder, with no one else to speak to; the company as "you
 guys", "you lot" or "y'all" is "you"; "run that by me again" is saying it again; "I'm not in" or
 "not home" is out, as a courier finds the caller; a parcel "gone walkabout" or "vanished into thin
 air" is missing, what "seems to be" stuck is; a "reimbursement" is a refund and "dosh" money; to
@@ -498,8 +528,10 @@ _DAY = rf"(?:first|second|{_ORDINAL})"
 """A day of a month: "first" and "second" only next to a month ("the second time" is no date)."""
 _SAYS_NOTHING = re.compile(
     rf"\b(?:{_AMOUNT} (?:pounds?|quid|dollars?|bucks|euros?|pence|cents?|percent|per cent)|"
-    rf"(?:on )?(?:the )?(?:{_DAY}(?: of)? {_MONTH}|{_MONTH} (?:the )?{_DAY})|on the {_ORDINAL})\b")
-"""Amounts of money and dates ("I paid forty pounds", "on the third of November", "3rd Nov"):
+    rf"(?:on )?(?:the )?(?:{_DAY}(?: of)? {_MONTH}|{_MONTH} (?:the )?{_DAY})|on the {_ORDINAL}|"
+    r"the \d+(?:st|nd|rd|th)(?! (?:time|floor|one|item|order|parcel|call|attempt)\b))\b")
+"""Amounts of money and dates ("I paid forty pounds", "on the third of November", "3rd Nov",
+"it was due the 3rd and it's the 9th now", as Whisper writes a day):
 they tell the bot nothing about what the caller wants, and their words would only make every
 sentence fit less well. "Ten percent off" is a discount, so "percent off" is read as one."""
 _PERCENT_OFF = re.compile(rf"\b{_AMOUNT} (?:percent|per cent) off\b")
@@ -518,6 +550,10 @@ _MY_MONEY = re.compile(
 """An amount that is the caller's ("where's my £40", "I want my forty pounds back"): their
 money, whatever the sum, unless it only says which thing of theirs ("my £35 refund"); other
 amounts say nothing (_SAYS_NOTHING)."""
+
+_LETTER_O_IN_A_NUMBER = re.compile(r"\b(?=[\do]*\d[\do]*\d)[\do]*o[\do]*\b")
+"""A number with the letter "o" for a zero ("order 4o725", as a recogniser writes "four oh seven
+two five" run together): the zero; only among two or more digits, so "o2" or "oo" stay words."""
 
 _SPELLED = re.compile(r"\b[a-z](?:-[a-z]){2,}\b")
 """A word spelled out letter by letter as recognisers write it ("P-A-Y-P-A-L"): the word."""
@@ -553,12 +589,13 @@ sentence has; not the people themselves ("the kids broke it")."""
 
 _GOT_IT_IN = re.compile(
     r"\b((?:have you|have you got|do you have|do you still have|(?:will|are) you (?:be )?getting)"
-    r" (?:any|any more|more|some more)(?: [a-z]+){0,4}?) in(?=$| yet| now| again| soon| before)")
+    r" (?:any|any more|more|some more)(?: [a-z]+){0,4}?) in"
+    r"(?=$| yet| now| again| soon| before| thanks| thank you| cheers)")
 """A shop "has some in" when it has them in stock ("do you have any more in yet", "have you got
 any of the blue ones in", "will you be getting more blazers in before September"): said at the
-end (or before when), the "in" is the whole question, and a word the matcher does not weigh, so
-it is read as "in stock". Only after "any" or "more": "have you got the washing in" is said to
-someone at home."""
+end (or before when, or thanks), the "in" is the whole question, and a word the matcher does
+not weigh, so it is read as "in stock". Only after "any" or "more": "have you got the washing
+in" is said to someone at home."""
 
 _POSSIBLE_FOR = re.compile(
     r"\b(?:is|would) it (?:be )?(?:at all )?possible for "
@@ -626,6 +663,7 @@ def normalize(text: str) -> list[str]:
     """Lower-case words with contractions expanded and fillers removed; [] for no words."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
     text = _BRACKETED.sub(" ", text)
+    text = _LETTER_O_IN_A_NUMBER.sub(lambda found: found.group().replace("o", "0"), text)
     for sound, meaning in _SOUNDS_OF_ASSENT:
         text = sound.sub(meaning, text)
     text = _SPELLED.sub(lambda found: found.group().replace("-", ""), _STAMMER.sub("", text))
