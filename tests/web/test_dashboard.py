@@ -24,7 +24,7 @@ from tests.web.conftest import (
 
 BEN = "+15550100002"
 STRANGER = "+15550100777"
-NONSENSE = "purple monkey dishwasher"
+NONSENSE = "colourless green ideas sleep furiously"
 
 
 @pytest.fixture
