@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ivr.nlu.loader import _plurals, load_grammar  # noqa: E402
+from ivr.nlu.loader import load_grammar, plurals_of  # noqa: E402
 
 WORDNET = Path("/usr/share/wordnet")
 OUTPUT = ROOT / "grammars" / "en" / "things.yaml"
@@ -147,8 +147,8 @@ def things() -> list[str]:
         if above.isdisjoint(GOODS) or not above.isdisjoint(NOT_GOODS):
             continue
         chosen.append(lemma)
-        taken.update((lemma, *_plurals(lemma)))
-    plurals = {plural for lemma in chosen for plural in _plurals(lemma)}
+        taken.update((lemma, *plurals_of(lemma)))
+    plurals = {plural for lemma in chosen for plural in plurals_of(lemma)}
     return [lemma for lemma in chosen if lemma not in plurals]
 
 

@@ -139,7 +139,7 @@ class _Builder:
                     raise error(path, member, f"{words[0]!r} is already in word class "
                                  f"{self.word_classes[words[0]]!r}; list it once")
                 self.word_classes[words[0]] = name.value
-                for plural in _plurals(words[0]):
+                for plural in plurals_of(words[0]):
                     self.word_classes.setdefault(plural, name.value)
 
     def _add_lists(self, node: yaml.Node, path: Path) -> None:
@@ -256,7 +256,7 @@ def _digits(spec: dict[str, str], path: Path, node: yaml.Node) -> DigitsSpec:
     return result
 
 
-def _plurals(word: str) -> tuple[str, ...]:
+def plurals_of(word: str) -> tuple[str, ...]:
     """The plurals a caller may say of a word-class word ("dresses", "scarves", "batteries"),
     by English spelling rules; a word that already ends in "s" ("jeans", "glasses") is itself
     plural. Both forms of an "f" word ("scarfs", "scarves"): people say either."""

@@ -371,7 +371,7 @@ class Matcher:
         return Match(text, best.intent, best.confidence, {**digits, **best.slots})
 
     def _match_without_courtesy(self, index: _ContextIndex, text: str,
-                              heard: list[str]) -> Match | None:
+                                heard: list[str]) -> Match | None:
         """The match of the words before COURTESY_AT_THE_END, if the utterance ends so and they
         are understood."""
         request = COURTESY_AT_THE_END.sub("", " ".join(heard)).split()
@@ -435,14 +435,13 @@ class Matcher:
         it any more" may cancel; "don't cancel" may not). A sentence whose only content words
         are negators or ASSENT says what it means with its stopwords ("I don't want it", "no,
         that's it", "aye, that's me"), so every word of it must be said: "hasn't it" is no
-        return. A yes that confirms a change
-        has no negation in it at all ("certainly not" is no yes); a goodbye has no word of
-        anything else (SAID_ALONE), which is all the evidence it needs: its words are few and
-        others share them ("nothing else", "I'm all set"), so it may have no decisive word.
-        Nor is a change the caller only threatens (THREAT) asked for. Nor may the sentence negate
-        a decisive word the caller said plainly ("it does not work" is no reading of "I'd like to
-        work"; a goodbye's "no" answers the bot: "no, I'm good"), and nothing DESTRUCTIVE is done
-        on words that stop UNFINISHED."""
+        return. A yes that confirms a change has no negation in it at all ("certainly not" is
+        no yes); a goodbye has no word of anything else (SAID_ALONE), which is all the evidence
+        it needs: its words are few and others share them ("nothing else", "I'm all set"), so it
+        may have no decisive word. Nor is a change the caller only threatens (THREAT) asked for.
+        Nor may the sentence negate a decisive word the caller said plainly ("it does not work"
+        is no reading of "I'd like to work"; a goodbye's "no" answers the bot: "no, I'm good"),
+        and nothing DESTRUCTIVE is done on words that stop UNFINISHED."""
         if index.intents[row] in CONFIRMS:
             return not NEGATORS & set(words) or bool(NEGATORS & set(index.sentence_words[row]))
         if score < self.consequential_threshold or (

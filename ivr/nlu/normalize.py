@@ -169,8 +169,8 @@ dog bed, a high chair and a board game are among the things callers name (a "mac
 bot they are talking to); a tax return or refund is the tax office's, never the shop's; New Year's
 Day, Christmas Eve and Boxing Day are the holidays, not any new day; a stock cube is cooking's,
 no stock of the shop's; a roof box, a dash cam and a paddling pool are things, not a box, a
-camera or a pool; "size medium" is the medium, a
-size said by its name, with no number the word "size" would announce."""
+camera or a pool; "size medium" is the medium, a size said by its name, with no number the word
+"size" would announce."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "whereas my": "where is my",
