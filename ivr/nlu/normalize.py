@@ -154,6 +154,7 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            "stock cube": "stockcube", "stock cubes": "stockcubes",
            "roof box": "roofbox", "dash cam": "dashcam", "paddling pool": "paddlingpool",
            "sun lounger": "lounger", "sun loungers": "loungers",
+           "car seat": "carseat", "car seats": "carseats",
            **{f"size {letter}": letter for letter in ("small", "medium", "large", "extra large")},
            "pre order": "order", "pre ordered": "ordered", "pre orders": "orders",
            "on back order": "on backorder",
@@ -168,9 +169,9 @@ an order to the bot, and "after pay" or "pay pal" the ways to pay; a coffee mach
 dog bed, a high chair and a board game are among the things callers name (a "machine" alone is the
 bot they are talking to); a tax return or refund is the tax office's, never the shop's; New Year's
 Day, Christmas Eve and Boxing Day are the holidays, not any new day; a stock cube is cooking's,
-no stock of the shop's; a roof box, a dash cam and a paddling pool are things, not a box, a
-camera or a pool; "size medium" is the medium, a size said by its name, with no number the word
-"size" would announce."""
+no stock of the shop's; a roof box, a dash cam, a paddling pool and a car seat are things, not a
+box, a camera, a pool or a car's seat; "size medium" is the medium, a size said by its name,
+with no number the word "size" would announce."""
 
 _MISHEARD = {"wear is": "where is", "wear are": "where are", "wears my": "where is my",
              "whereas my": "where is my",
@@ -218,6 +219,10 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
                                   ("receiving", "received"), ("calling", "called"),
                                   ("ringing", "called"), ("phoning", "called"))},
            "any word on": "any news on", "any word of": "any news on",
+           "fixing to": "about to", "sure thing": "sure", "i am needing": "i need",
+           **{f"scratch {which} order": f"cancel {which} order" for which in ("the", "my", "that")},
+           **{f"mailed {back}": f"sent {back}" for back in ("back", "it back", "them back")},
+           **{f"mail {back}": f"send {back}" for back in ("back", "it back", "them back")},
            "bit by bit": "in instalments", "a bit at a time": "in instalments",
            **{f"less {where}": f"cheaper {where}"
               for where in ("in", "at", "on", "elsewhere", "somewhere else", "online")},
@@ -319,7 +324,9 @@ England and in Ireland, is wanting one, while Irish "I'm after ordering" is havi
 "any word on" a refund asks for news of it; paying "bit by bit" is paying in instalments, and
 what is "less in another shop" is cheaper there; what "I was told" is what the shop said;
 Scots "right enough" is indeed, and what is "too wee" too small; to "put me on to one of the
-ladies" is to put me through to someone; "can you send me the large" is asking to have it; asking
+ladies" is to put me through to someone; Southern American "fixing to" is about to, "scratch the
+order" cancelling it, "sure thing" sure, and what was "mailed back" sent back; "I'm needing" is
+"I need"; "can you send me the large" is asking to have it; asking
 the bot to "speak up" is asking it to be louder, with no one else to speak to; the company as "you
 guys", "you lot" or "y'all" is "you"; "run that by me again" is saying it again; "I'm not in" or
 "not home" is out, as a courier finds the caller; a parcel "gone walkabout" or "vanished into thin
