@@ -37,7 +37,13 @@ from ivr.nlu.consequential import (
     SAID_ALONE,
 )
 from ivr.nlu.grammar import Grammar, SlotList
-from ivr.nlu.normalize import MAX_UTTERANCE_CHARS, PEOPLE, normalize, normalize_heard
+from ivr.nlu.normalize import (
+    MAX_UTTERANCE_CHARS,
+    PEOPLE,
+    THEIR_BUSINESS,
+    normalize,
+    normalize_heard,
+)
 from ivr.nlu.not_speech import never_said
 from ivr.nlu.numbers import find_digit_runs, with_digit_homophones
 
@@ -91,9 +97,6 @@ OTHER_PARTIES = frozenset({"bank", "council", "dvla", "dmv", "irs", "hmrc", "doc
 """Parties a request placed with is their own business even though the shop's sentences use
 their names for something else ("pay by bank transfer", "open on bank holidays"): "change my address
 with the bank" is no change to an order's address."""
-THEIR_BUSINESS = frozenset({"taxreturn", "taxreturns", "taxrefund", "stockcube", "stockcubes"})
-"""Words normalize joins from a shop's words said in someone else's sense (a tax refund, a stock
-cube): an utterance with one is about that, not an order ("I'm waiting on a tax refund")."""
 THREAT = re.compile(r"\bif\b.* (?:i|we) (?:am|are|will|shall)(?: going to| be)? "
                     r"(?:cancel|return|send|exchange|swap)")
 """A change the caller says they will make if something happens ("if my order's not sent by

@@ -136,6 +136,13 @@ little time the caller has ("quickly, I've only got a minute"), nor the worry a 
 with ("I'm worried my order never went through"), nor the oath that stresses it ("where the
 hell is my parcel", "what on earth is going on with my order")."""
 
+_THEIR_BUSINESS_JOINED = {"tax return": "taxreturn", "tax returns": "taxreturns",
+                          "tax refund": "taxrefund", "stock cube": "stockcube",
+                          "stock cubes": "stockcubes"}
+THEIR_BUSINESS = frozenset(_THEIR_BUSINESS_JOINED.values())
+"""The words _JOINED makes of a shop's words said in someone else's sense (a tax refund, a stock
+cube): an utterance with one is about that, not an order ("I'm waiting on a tax refund")."""
+
 _JOINED = {"any longer": "anymore", "at the moment": "now",
            "at the minute": "now", "at present": "now", "p o box": "po box",
            "p o boxes": "po boxes", "e mail": "email", "e mails": "emails",
@@ -150,8 +157,7 @@ _JOINED = {"any longer": "anymore", "at the moment": "now",
            **{f"new {year} {day}": "newyear"
               for year in ("year", "years") for day in ("day", "eve")},
            "christmas day": "christmas", "christmas eve": "christmas", "boxing day": "boxingday",
-           "tax return": "taxreturn", "tax returns": "taxreturns", "tax refund": "taxrefund",
-           "stock cube": "stockcube", "stock cubes": "stockcubes",
+           **_THEIR_BUSINESS_JOINED,
            "roof box": "roofbox", "dash cam": "dashcam", "paddling pool": "paddlingpool",
            "sun lounger": "lounger", "sun loungers": "loungers",
            "car seat": "carseat", "car seats": "carseats",
@@ -221,8 +227,9 @@ _IDIOMS = {"did not get you": "did not understand you", "do not get you": "do no
            "any word on": "any news on", "any word of": "any news on",
            "fixing to": "about to", "sure thing": "sure", "i am needing": "i need",
            **{f"scratch {which} order": f"cancel {which} order" for which in ("the", "my", "that")},
-           **{f"mailed {back}": f"sent {back}" for back in ("back", "it back", "them back")},
-           **{f"mail {back}": f"send {back}" for back in ("back", "it back", "them back")},
+           **{f"{mail} {back}": f"{send} {back}"
+              for mail, send in (("mailed", "sent"), ("mail", "send"))
+              for back in ("back", "it back", "them back")},
            "bit by bit": "in instalments", "a bit at a time": "in instalments",
            **{f"less {where}": f"cheaper {where}"
               for where in ("in", "at", "on", "elsewhere", "somewhere else", "online")},
